@@ -1,0 +1,18 @@
+# Every dependency comes from a Debian 12 package installed by tools/setup.sh.
+# Nothing is vendored and nothing is downloaded at build time.
+find_package(OpenSSL 3.0 REQUIRED)
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium>=1.0.18)
+find_package(fmt REQUIRED)
+find_package(spdlog REQUIRED)
+find_path(TL_EXPECTED_INCLUDE_DIR tl/expected.hpp REQUIRED)
+add_library(sc_tl_expected INTERFACE)
+target_include_directories(sc_tl_expected SYSTEM INTERFACE ${TL_EXPECTED_INCLUDE_DIR})
+
+if(SC_BUILD_TESTS)
+  find_package(GTest REQUIRED)
+  find_package(nlohmann_json 3.10 REQUIRED)
+endif()
+if(SC_BUILD_BENCH)
+  find_package(benchmark REQUIRED)
+endif()

@@ -1,0 +1,48 @@
+#include "securecomm/base/encoding.h"
+
+#include <sodium/utils.h>
+
+namespace sc {
+
+std::string HexEncode(std::span<const uint8_t> bytes) {
+  std::string out(bytes.size() * 2 + 1, '\0');
+  sodium_bin2hex(out.data(), out.size(), bytes.data(), bytes.size());
+  out.pop_back();  // the terminating NUL libsodium writes
+  return out;
+}
+
+Result<std::vector<uint8_t>> HexDecode(std::string_view text) {
+  if (text.size() % 2 != 0) return Fail(Errc::kInvalidEncoding);
+  std::vector<uint8_t> out(text.size() / 2);
+  size_t written = 0;
+  const char* end = nullptr;
+  if (sodium_hex2bin(out.data(), out.size(), text.data(), text.size(), nullptr, &written, &end) != 0 ||
+      written != out.size() || end != text.data() + text.size()) {
+    return Fail(Errc::kInvalidEncoding);
+  }
+  return out;
+}
+
+std::string Base64Encode(std::span<const uint8_t> bytes) {
+  constexpr int kVariant = sodium_base64_VARIANT_ORIGINAL;
+  std::string out(sodium_base64_ENCODED_LEN(bytes.size(), kVariant), '\0');
+  sodium_bin2base64(out.data(), out.size(), bytes.data(), bytes.size(), kVariant);
+  out.pop_back();
+  return out;
+}
+
+Result<std::vector<uint8_t>> Base64Decode(std::string_view text) {
+  if (text.size() % 4 != 0) return Fail(Errc::kInvalidEncoding);
+  std::vector<uint8_t> out(text.size() / 4 * 3);
+  size_t written = 0;
+  const char* end = nullptr;
+  if (sodium_base642bin(out.data(), out.size(), text.data(), text.size(), nullptr, &written, &end,
+                        sodium_base64_VARIANT_ORIGINAL) != 0 ||
+      end != text.data() + text.size()) {
+    return Fail(Errc::kInvalidEncoding);
+  }
+  out.resize(written);
+  return out;
+}
+
+}  // namespace sc
