@@ -13,6 +13,7 @@ std::string HexEncode(std::span<const uint8_t> bytes) {
 
 Result<std::vector<uint8_t>> HexDecode(std::string_view text) {
   if (text.size() % 2 != 0) return Fail(Errc::kInvalidEncoding);
+  if (text.empty()) return std::vector<uint8_t>{};  // libsodium must not see a null buffer
   std::vector<uint8_t> out(text.size() / 2);
   size_t written = 0;
   const char* end = nullptr;
@@ -33,6 +34,7 @@ std::string Base64Encode(std::span<const uint8_t> bytes) {
 
 Result<std::vector<uint8_t>> Base64Decode(std::string_view text) {
   if (text.size() % 4 != 0) return Fail(Errc::kInvalidEncoding);
+  if (text.empty()) return std::vector<uint8_t>{};
   std::vector<uint8_t> out(text.size() / 4 * 3);
   size_t written = 0;
   const char* end = nullptr;
