@@ -131,11 +131,19 @@ class NoiseXX {
   // remote_static is the peer's static public key once received (after message 2 or 3).
   const std::optional<crypto::X25519PublicKey>& remote_static() const noexcept { return rs_; }
   const SymmetricState& symmetric_state() const noexcept { return ss_; }
+  // local_ephemeral_public is our ephemeral public key once generated.
+  std::optional<crypto::X25519PublicKey> local_ephemeral_public() const noexcept {
+    return e_ ? std::optional(e_->public_key) : std::nullopt;
+  }
+  // remote_ephemeral is the peer's ephemeral public key once received.
+  const std::optional<crypto::X25519PublicKey>& remote_ephemeral() const noexcept { return re_; }
+  // Clone returns an independent copy, for callers that must try a step and commit it only after
+  // checks of their own (the SCP session validates the decrypted payload before committing).
+  [[nodiscard]] NoiseXX Clone() const;
 
  private:
   NoiseXX(bool initiator, NoiseSuite suite, std::span<const uint8_t> prologue, crypto::X25519KeyPair s,
           Random& rng);
-  [[nodiscard]] NoiseXX Clone() const;
   [[nodiscard]] Status MixDh(const crypto::X25519PrivateKey& priv, const crypto::X25519PublicKey& pub);
 
   bool initiator_;

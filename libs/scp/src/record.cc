@@ -1,0 +1,125 @@
+#include "securecomm/scp/record.h"
+
+#include <cstring>
+
+#include "securecomm/base/check.h"
+#include "securecomm/crypto/hkdf.h"
+#include "securecomm/scp/errors.h"
+
+namespace sc::scp {
+namespace {
+
+constexpr std::string_view kRecordKeysLabel = "SCP/1 record keys";
+constexpr std::string_view kKeyUpdateLabel = "SCP/1 key update";
+
+std::span<const uint8_t> Label(std::string_view s) {
+  return {reinterpret_cast<const uint8_t*>(s.data()), s.size()};
+}
+
+}  // namespace
+
+std::array<uint8_t, 12> RecordNonce(uint64_t sequence) noexcept {
+  std::array<uint8_t, 12> n{};
+  for (int i = 0; i < 8; ++i) n[4 + i] = static_cast<uint8_t>(sequence >> (56 - 8 * i));
+  return n;
+}
+
+RecordKeys RecordKeys::Derive(NoiseSuite suite, const SecretArray<32>& ts, std::span<const uint8_t, 32> h) {
+  SecretArray<64> okm;
+  SC_CHECK(crypto::HkdfSha256(ts.Expose(), h, Label(kRecordKeysLabel), okm.MutableExpose()).has_value());
+  auto aead = crypto::Aead::Create(NoiseAead(suite), okm.Expose().first(32));
+  SC_CHECK(aead.has_value());
+  return RecordKeys{std::move(*aead), crypto::HmacSha256Key(okm.Expose().subspan(32, 32))};
+}
+
+SecretArray<32> NextTrafficSecret(const SecretArray<32>& ts, std::span<const uint8_t, 32> h) {
+  SecretArray<32> next;
+  SC_CHECK(crypto::HkdfSha256(ts.Expose(), h, Label(kKeyUpdateLabel), next.MutableExpose()).has_value());
+  return next;
+}
+
+// ---- RecordSender ----
+
+RecordSender::RecordSender(NoiseSuite suite, SecretArray<32> traffic_secret, const std::array<uint8_t, 32>& h,
+                           uint64_t next_sequence)
+    : suite_(suite),
+      h_(h),
+      ts_(std::move(traffic_secret)),
+      keys_(RecordKeys::Derive(suite, ts_, h_)),
+      next_sequence_(next_sequence) {}
+
+Status RecordSender::SealInto(FrameType type, std::span<const uint8_t> plaintext, std::vector<uint8_t>& out) {
+  if (plaintext.size() > kMaxRecordPlaintext) return Fail(Errc::kFrameTooLarge);
+  if (next_sequence_ > kMaxSequence) return Fail(Errc::kNonceExhausted);
+  const FrameHeader header{type, next_sequence_, static_cast<uint32_t>(plaintext.size() + kTagSize)};
+  const auto header_bytes = header.Encode();
+  const size_t start = out.size();
+  out.resize(start + kHeaderSize + header.length + kMacSize);
+  uint8_t* frame = out.data() + start;
+  std::memcpy(frame, header_bytes.data(), kHeaderSize);
+  const auto nonce = RecordNonce(next_sequence_);
+  // scp.md §5.2: AEAD with the header as additional data, then HMAC over header || ciphertext.
+  if (!keys_.aead.Seal(nonce, header_bytes, plaintext, {frame + kHeaderSize, header.length})) {
+    out.resize(start);
+    return Fail(Errc::kFrameTooLarge);
+  }
+  const auto tag = keys_.mac.Compute({frame, kHeaderSize + header.length});
+  std::memcpy(frame + kHeaderSize + header.length, tag.data(), kMacSize);
+  ++next_sequence_;
+  bytes_since_update_ += plaintext.size();
+  return OkStatus();
+}
+
+void RecordSender::Update() {
+  ts_ = NextTrafficSecret(ts_, h_);  // the move-assignment wipes the old secret
+  keys_ = RecordKeys::Derive(suite_, ts_, h_);
+  bytes_since_update_ = 0;
+  ++generation_;
+}
+
+// ---- RecordReceiver ----
+
+RecordReceiver::RecordReceiver(NoiseSuite suite, SecretArray<32> traffic_secret, const std::array<uint8_t, 32>& h,
+                               uint64_t next_sequence, Transport transport)
+    : suite_(suite),
+      h_(h),
+      ts_(std::move(traffic_secret)),
+      keys_(RecordKeys::Derive(suite, ts_, h_)),
+      transport_(transport),
+      next_sequence_(next_sequence) {
+  // Datagram sessions start with the handshake numbers already used.
+  for (uint64_t s = 0; s < next_sequence; ++s) window_.Commit(s);
+}
+
+Result<size_t> RecordReceiver::OpenInto(const FrameView& frame, std::span<uint8_t> out) {
+  // Check 6 (scp.md §2): the HMAC first, the cheap gate before any AEAD work.
+  if (!keys_.mac.Verify(frame.mac_input, frame.hmac)) return Fail(Errc::kBadMac);
+  // Check 7: sequence.
+  const uint64_t seq = frame.header.sequence;
+  if (transport_ == Transport::kStream ? seq != next_sequence_ : !window_.Check(seq)) {
+    return Fail(Errc::kReplay);
+  }
+  // Check 8: AEAD.
+  if (frame.payload.size() < kTagSize) return Fail(Errc::kMalformedFrame);
+  const size_t n = frame.payload.size() - kTagSize;
+  if (out.size() < n) return Fail(sc::Errc::kBufferTooSmall);
+  const auto nonce = RecordNonce(seq);
+  if (!keys_.aead.Open(nonce, frame.header_bytes, frame.payload, out.first(n))) {
+    return Fail(Errc::kDecryptFailed);
+  }
+  if (transport_ == Transport::kStream) {
+    ++next_sequence_;
+  } else {
+    window_.Commit(seq);
+    if (seq >= next_sequence_) next_sequence_ = seq + 1;
+  }
+  return n;
+}
+
+void RecordReceiver::Update() {
+  ts_ = NextTrafficSecret(ts_, h_);
+  keys_ = RecordKeys::Derive(suite_, ts_, h_);
+  ++generation_;
+}
+
+}  // namespace sc::scp

@@ -1,0 +1,447 @@
+#include "securecomm/scp/session.h"
+
+#include <algorithm>
+#include <cstring>
+#include <string_view>
+
+#include "securecomm/base/byte_reader.h"
+#include "securecomm/base/check.h"
+#include "securecomm/crypto/hash.h"
+#include "securecomm/scp/handshake_messages.h"
+
+namespace sc::scp {
+namespace {
+
+constexpr std::string_view kPrologue = "SCP/1";
+constexpr std::string_view kMacInitLabel = "SCP/1 mac init";
+constexpr std::string_view kMacHandshakeLabel = "SCP/1 mac handshake";
+
+std::span<const uint8_t> Bytes(std::string_view s) { return {reinterpret_cast<const uint8_t*>(s.data()), s.size()}; }
+
+// scp.md §4.1: mac_init_key = SHA-256("SCP/1 mac init" || S_r_pub).
+crypto::HmacSha256Key MacInitKey(const crypto::X25519PublicKey& responder_static) {
+  crypto::Sha256Hasher h;
+  h.Update(Bytes(kMacInitLabel));
+  h.Update(responder_static.span());
+  return crypto::HmacSha256Key(h.Final().span());
+}
+
+// scp.md §4.1: mac_hs_key = SHA-256("SCP/1 mac handshake" || S_r_pub || E_i_pub).
+crypto::HmacSha256Key MacHandshakeKey(const crypto::X25519PublicKey& responder_static,
+                                      const crypto::X25519PublicKey& initiator_ephemeral) {
+  crypto::Sha256Hasher h;
+  h.Update(Bytes(kMacHandshakeLabel));
+  h.Update(responder_static.span());
+  h.Update(initiator_ephemeral.span());
+  return crypto::HmacSha256Key(h.Final().span());
+}
+
+bool IsRecordType(FrameType t) {
+  return t == FrameType::kData || t == FrameType::kAck || t == FrameType::kClose || t == FrameType::kKeyUpdate ||
+         t == FrameType::kError;
+}
+
+}  // namespace
+
+struct Session::Impl {
+  SessionConfig config;
+  const Clock* clock;
+  Random* rng;
+  SessionState state = SessionState::kStart;
+  std::optional<Error> error;
+  NoiseSuite suite;
+
+  std::optional<NoiseXX> noise;
+  std::optional<crypto::HmacSha256Key> mac_init;  // responder: keyed from its own static key
+  std::optional<crypto::HmacSha256Key> mac_hs;
+  uint64_t handshake_send_sequence = 0;
+
+  std::optional<RecordSender> sender;
+  std::optional<RecordReceiver> receiver;
+  std::array<uint8_t, 32> handshake_hash{};
+  std::optional<crypto::Ed25519PublicKey> peer_identity;
+
+  std::vector<uint8_t> out;
+  std::vector<size_t> frame_ends;
+  std::vector<uint8_t, ZeroizingAllocator<uint8_t>> rx;  // plaintext of the last DATA
+  size_t rx_len = 0;
+
+  Clock::TimePoint last_receive;
+  Clock::TimePoint last_send;
+  Clock::TimePoint last_rekey;
+
+  // ---- output ----
+
+  void EndFrame() { frame_ends.push_back(out.size()); }
+
+  void QueueHandshakeFrame(FrameType type, uint64_t seq, std::span<const uint8_t> payload,
+                           crypto::HmacSha256Key& mac) {
+    const FrameHeader header{type, seq, static_cast<uint32_t>(payload.size())};
+    const auto hb = header.Encode();
+    const size_t start = out.size();
+    out.insert(out.end(), hb.begin(), hb.end());
+    out.insert(out.end(), payload.begin(), payload.end());
+    const auto tag = mac.Compute({out.data() + start, out.size() - start});
+    out.insert(out.end(), tag.span().begin(), tag.span().end());
+    EndFrame();
+    last_send = clock->Now();
+  }
+
+  Status QueueRecord(FrameType type, std::span<const uint8_t> plaintext) {
+    if (auto s = sender->SealInto(type, plaintext, out); !s) return s;
+    EndFrame();
+    last_send = clock->Now();
+    return OkStatus();
+  }
+
+  // QueueError sends ERROR when a key exists for it (scp.md §8), best effort.
+  void QueueError(Error e) {
+    if (e.domain() != ErrorDomain::kScp) return;
+    const uint8_t code[2] = {static_cast<uint8_t>(e.code() >> 8), static_cast<uint8_t>(e.code())};
+    if (sender) {
+      (void)QueueRecord(FrameType::kError, code);
+    } else if (mac_hs) {
+      QueueHandshakeFrame(FrameType::kError, handshake_send_sequence++, code, *mac_hs);
+    }
+  }
+
+  Error FailWith(Error e, bool notify_peer) {
+    if (notify_peer) QueueError(e);
+    state = SessionState::kFailed;
+    error = e;
+    noise.reset();
+    return e;
+  }
+
+  // ---- handshake ----
+
+  void StartRecords(const NoiseXX& hs) {
+    auto [k1, k2] = hs.symmetric_state().SplitKeys();
+    handshake_hash = hs.handshake_hash();
+    const bool initiator = config.role == Role::kInitiator;
+    // scp.md §7: the initiator's first record is 2 (INIT 0, ACK 1), the responder's 1 (RESPONSE 0).
+    sender.emplace(suite, initiator ? std::move(k1) : std::move(k2), handshake_hash, initiator ? 2 : 1);
+    receiver.emplace(suite, initiator ? std::move(k2) : std::move(k1), handshake_hash, initiator ? 1 : 2,
+                     config.transport);
+    noise.reset();
+    mac_hs.reset();
+    mac_init.reset();
+    state = SessionState::kEstablished;
+    last_rekey = clock->Now();
+  }
+
+  Result<SessionEvent> OnInit(const FrameView& f) {
+    if (!mac_init->Verify(f.mac_input, f.hmac)) return Fail(Errc::kBadMac);
+    if (f.header.sequence != 0) return Fail(Errc::kReplay);
+    if (f.payload.size() < 1 + kNoiseDhLen) return Fail(Errc::kHandshakeFailed);
+    const auto ei = crypto::X25519PublicKey(f.payload.subspan(1).first<32>());
+    mac_hs.emplace(MacHandshakeKey(config.noise_static.public_key, ei));
+    const uint8_t wanted = f.payload[0];
+    auto it = std::find_if(config.suites.begin(), config.suites.end(),
+                           [&](NoiseSuite s) { return static_cast<uint8_t>(s) == wanted; });
+    if (it == config.suites.end()) return Fail(Errc::kUnsupportedSuite);
+    suite = *it;
+    NoiseXX hs = NoiseXX::Responder(suite, Bytes(kPrologue), config.noise_static.Clone(), *rng);
+    auto hello_bytes = hs.ReadMessage(f.payload.subspan(1));
+    if (!hello_bytes) return Fail(hello_bytes.error());
+    auto hello = ClientHello::Decode(hello_bytes->Expose());
+    if (!hello) return Fail(hello.error());
+    if (hello->version != kProtocolVersion) return Fail(Errc::kUnsupportedVersion);
+    ServerHello reply{kProtocolVersion, suite,
+                      IdentityCredential::Sign(*config.identity, config.noise_static.public_key)};
+    auto msg2 = hs.WriteMessage(reply.Encode());
+    if (!msg2) return Fail(msg2.error());
+    QueueHandshakeFrame(FrameType::kHandshakeResponse, handshake_send_sequence++, *msg2, *mac_hs);
+    noise.emplace(std::move(hs));
+    state = SessionState::kAwaitFinish;
+    return SessionEvent{};
+  }
+
+  Result<SessionEvent> OnResponse(const FrameView& f) {
+    if (!mac_hs->Verify(f.mac_input, f.hmac)) return Fail(Errc::kBadMac);
+    if (f.header.sequence != 0) return Fail(Errc::kReplay);
+    NoiseXX hs = noise->Clone();  // clone, try, commit
+    auto hello_bytes = hs.ReadMessage(f.payload);
+    if (!hello_bytes) return Fail(hello_bytes.error());
+    auto hello = ServerHello::Decode(hello_bytes->Expose());
+    if (!hello) return Fail(hello.error());
+    if (hello->version != kProtocolVersion) return Fail(Errc::kUnsupportedVersion);
+    if (hello->suite != suite) return Fail(Errc::kUnsupportedSuite);
+    // scp.md §6: the static key and the identity must both be the pinned ones.
+    if (!(*hs.remote_static() == *config.responder_static)) return Fail(Errc::kUntrustedIdentity);
+    if (auto s = hello->credential.Verify(*hs.remote_static()); !s) return Fail(s.error());
+    if (!(hello->credential.identity_key == *config.responder_identity)) return Fail(Errc::kUntrustedIdentity);
+    ClientFinish finish{IdentityCredential::Sign(*config.identity, config.noise_static.public_key)};
+    auto msg3 = hs.WriteMessage(finish.Encode());
+    if (!msg3) return Fail(msg3.error());
+    QueueHandshakeFrame(FrameType::kAck, handshake_send_sequence++, *msg3, *mac_hs);
+    peer_identity = hello->credential.identity_key;
+    StartRecords(hs);
+    last_receive = clock->Now();
+    return SessionEvent{SessionEvent::kEstablished};
+  }
+
+  Result<SessionEvent> OnFinish(const FrameView& f) {
+    if (!mac_hs->Verify(f.mac_input, f.hmac)) return Fail(Errc::kBadMac);
+    if (f.header.sequence != 1) return Fail(Errc::kReplay);
+    NoiseXX hs = noise->Clone();
+    auto finish_bytes = hs.ReadMessage(f.payload);
+    if (!finish_bytes) return Fail(finish_bytes.error());
+    auto finish = ClientFinish::Decode(finish_bytes->Expose());
+    if (!finish) return Fail(finish.error());
+    // Noise has authenticated the initiator's static key: from here on the initiator holds
+    // record keys, so a refusal travels as a protected ERROR (the session then fails).
+    const auto& id = finish->credential.identity_key;
+    const bool admitted = config.allowed_initiators.empty() ||
+                          std::find(config.allowed_initiators.begin(), config.allowed_initiators.end(), id) !=
+                              config.allowed_initiators.end();
+    const auto verified = finish->credential.Verify(*hs.remote_static());
+    StartRecords(hs);
+    if (!verified) return Fail(verified.error());
+    if (!admitted) return Fail(Errc::kUntrustedIdentity);
+    peer_identity = id;
+    return SessionEvent{SessionEvent::kEstablished};
+  }
+
+  // OnHandshakeError: an ERROR before record keys exist, under mac_hs_key (scp.md §4.1).
+  Result<SessionEvent> OnHandshakeError(const FrameView& f, uint64_t expected_sequence) {
+    if (!mac_hs->Verify(f.mac_input, f.hmac)) return Fail(Errc::kBadMac);
+    if (f.header.sequence != expected_sequence) return Fail(Errc::kReplay);
+    ByteReader r(f.payload);
+    auto code = r.ReadU16();
+    if (!code || !r.Finish()) return Fail(Errc::kMalformedFrame);
+    state = SessionState::kFailed;
+    error = Errc::kPeerError;
+    noise.reset();
+    return SessionEvent{SessionEvent::kPeerError, *code};
+  }
+
+  // ---- records ----
+
+  Result<SessionEvent> OnRecord(const FrameView& f) {
+    if (rx.size() < f.payload.size()) rx.resize(std::max(f.payload.size(), size_t{256}));
+    auto n = receiver->OpenInto(f, rx);
+    if (!n) return Fail(n.error());
+    ByteReader r(std::span<const uint8_t>(rx.data(), *n));
+    switch (f.header.type) {
+      case FrameType::kData:
+        rx_len = *n;
+        return SessionEvent{SessionEvent::kData};
+      case FrameType::kAck: {
+        auto largest = r.ReadU64();
+        if (!largest || !r.Finish()) return Fail(Errc::kMalformedFrame);
+        if (state == SessionState::kClosing) {
+          state = SessionState::kClosed;
+          return SessionEvent{SessionEvent::kClosed};
+        }
+        return SessionEvent{};
+      }
+      case FrameType::kClose:
+        if (!r.Finish()) return Fail(Errc::kMalformedFrame);
+        if (state == SessionState::kEstablished) (void)QueueAck();
+        state = SessionState::kClosed;
+        return SessionEvent{SessionEvent::kClosed};
+      case FrameType::kKeyUpdate: {
+        auto requested = r.ReadU8();
+        if (!requested || *requested > 1 || !r.Finish()) return Fail(Errc::kMalformedFrame);
+        receiver->Update();
+        if (*requested == 1 && state == SessionState::kEstablished) {
+          if (auto s = SendKeyUpdate(false); !s) return Fail(s.error());
+        }
+        return SessionEvent{};
+      }
+      case FrameType::kError: {
+        auto code = r.ReadU16();
+        if (!code || !r.Finish()) return Fail(Errc::kMalformedFrame);
+        state = SessionState::kFailed;
+        error = Errc::kPeerError;
+        return SessionEvent{SessionEvent::kPeerError, *code};
+      }
+      default:
+        return Fail(Errc::kUnexpectedMessage);
+    }
+  }
+
+  Status QueueAck() {
+    const uint64_t largest = receiver->next_sequence() - 1;
+    uint8_t p[8];
+    for (int i = 0; i < 8; ++i) p[i] = static_cast<uint8_t>(largest >> (56 - 8 * i));
+    return QueueRecord(FrameType::kAck, p);
+  }
+
+  // SendKeyUpdate seals KEY_UPDATE under the current keys, then moves the sending direction on.
+  Status SendKeyUpdate(bool request_peer) {
+    const uint8_t p[1] = {static_cast<uint8_t>(request_peer ? 1 : 0)};
+    if (auto s = QueueRecord(FrameType::kKeyUpdate, p); !s) return s;
+    sender->Update();
+    last_rekey = clock->Now();
+    return OkStatus();
+  }
+
+  Result<SessionEvent> Handle(std::span<const uint8_t> bytes) {
+    auto f = DecodeFrame(bytes);
+    if (!f) return Fail(f.error());
+    const FrameType t = f->header.type;
+    const bool initiator = config.role == Role::kInitiator;
+    switch (state) {
+      case SessionState::kStart:
+        if (initiator || t != FrameType::kHandshakeInit) return Fail(Errc::kUnexpectedMessage);
+        return OnInit(*f);
+      case SessionState::kAwaitResponse:
+        if (t == FrameType::kError) return OnHandshakeError(*f, 0);
+        if (t != FrameType::kHandshakeResponse) return Fail(Errc::kUnexpectedMessage);
+        return OnResponse(*f);
+      case SessionState::kAwaitFinish:
+        if (t == FrameType::kError) return OnHandshakeError(*f, 1);
+        if (t != FrameType::kAck) return Fail(Errc::kUnexpectedMessage);
+        return OnFinish(*f);
+      case SessionState::kEstablished:
+      case SessionState::kClosing:
+        if (!IsRecordType(t)) return Fail(Errc::kUnexpectedMessage);
+        return OnRecord(*f);
+      case SessionState::kClosed:
+      case SessionState::kFailed:
+        break;
+    }
+    return Fail(Errc::kClosed);
+  }
+};
+
+Session::Session(std::unique_ptr<Impl> impl) noexcept : impl_(std::move(impl)) {}
+Session::Session(Session&&) noexcept = default;
+Session& Session::operator=(Session&&) noexcept = default;
+Session::~Session() = default;
+
+Result<Session> Session::Create(SessionConfig config, const Clock& clock, Random& rng) {
+  if (config.suites.empty()) return Fail(Errc::kUnsupportedSuite);
+  if (!config.identity) return Fail(Errc::kBadCredential);
+  if (config.role == Role::kInitiator && (!config.responder_static || !config.responder_identity)) {
+    return Fail(Errc::kUntrustedIdentity);  // SCP never connects to an unpinned responder
+  }
+  auto impl = std::make_unique<Impl>();
+  impl->clock = &clock;
+  impl->rng = &rng;
+  impl->suite = config.suites.front();
+  if (config.role == Role::kResponder) impl->mac_init.emplace(MacInitKey(config.noise_static.public_key));
+  impl->config = std::move(config);
+  impl->last_receive = impl->last_send = impl->last_rekey = clock.Now();
+  return Session(std::move(impl));
+}
+
+Status Session::Start() {
+  Impl& m = *impl_;
+  if (m.config.role != Role::kInitiator || m.state != SessionState::kStart) return Fail(Errc::kUnexpectedMessage);
+  NoiseXX hs = NoiseXX::Initiator(m.suite, Bytes(kPrologue), m.config.noise_static.Clone(), *m.rng);
+  ClientHello hello;
+  for (NoiseSuite s : m.config.suites) hello.suites.push_back(static_cast<uint8_t>(s));
+  auto msg1 = hs.WriteMessage(hello.Encode());
+  if (!msg1) return Fail(msg1.error());
+  std::vector<uint8_t> payload;
+  payload.reserve(1 + msg1->size());
+  payload.push_back(static_cast<uint8_t>(m.suite));
+  payload.insert(payload.end(), msg1->begin(), msg1->end());
+  auto mac_init = MacInitKey(*m.config.responder_static);
+  m.QueueHandshakeFrame(FrameType::kHandshakeInit, m.handshake_send_sequence++, payload, mac_init);
+  m.mac_hs.emplace(MacHandshakeKey(*m.config.responder_static, *hs.local_ephemeral_public()));
+  m.noise.emplace(std::move(hs));
+  m.state = SessionState::kAwaitResponse;
+  return OkStatus();
+}
+
+Result<SessionEvent> Session::HandleFrame(std::span<const uint8_t> frame) {
+  Impl& m = *impl_;
+  if (m.state == SessionState::kClosed || m.state == SessionState::kFailed) return Fail(Errc::kClosed);
+  auto event = m.Handle(frame);
+  if (!event) {
+    if (m.config.transport == Transport::kStream) {
+      // A frame that failed before authentication must not be able to make us send on its behalf
+      // in the handshake (a forged INIT gets no answer); any other failure is reported to the peer.
+      const bool answer = !event.error().Is(Errc::kBadMac) || m.sender.has_value();
+      m.FailWith(event.error(), answer);
+    }
+    return event;
+  }
+  m.last_receive = m.clock->Now();
+  return event;
+}
+
+Status Session::Send(std::span<const uint8_t> data) {
+  Impl& m = *impl_;
+  if (m.state != SessionState::kEstablished) return Fail(Errc::kClosed);
+  if (data.size() > kMaxRecordPlaintext) return Fail(Errc::kFrameTooLarge);
+  if (m.sender->bytes_since_update() + data.size() > m.config.rekey_bytes ||
+      m.clock->Now() - m.last_rekey >= m.config.rekey_interval) {
+    if (auto s = m.SendKeyUpdate(false); !s) return Fail(m.FailWith(s.error(), false));
+  }
+  if (auto s = m.QueueRecord(FrameType::kData, data); !s) return Fail(m.FailWith(s.error(), false));
+  return OkStatus();
+}
+
+Status Session::Close() {
+  Impl& m = *impl_;
+  if (m.state != SessionState::kEstablished) return Fail(Errc::kClosed);
+  if (auto s = m.QueueRecord(FrameType::kClose, {}); !s) return Fail(m.FailWith(s.error(), false));
+  m.state = SessionState::kClosing;
+  return OkStatus();
+}
+
+Status Session::OnTick() {
+  Impl& m = *impl_;
+  if (m.state == SessionState::kClosed || m.state == SessionState::kFailed) return OkStatus();
+  const auto now = m.clock->Now();
+  if (now - m.last_receive >= m.config.idle_timeout) return Fail(m.FailWith(Errc::kTimeout, true));
+  if (m.state != SessionState::kEstablished) return OkStatus();
+  if (now - m.last_rekey >= m.config.rekey_interval) {
+    if (auto s = m.SendKeyUpdate(false); !s) return Fail(m.FailWith(s.error(), false));
+  }
+  if (now - m.last_send >= m.config.keepalive_interval) {
+    if (auto s = m.QueueAck(); !s) return Fail(m.FailWith(s.error(), false));
+  }
+  return OkStatus();
+}
+
+Clock::TimePoint Session::NextDeadline() const noexcept {
+  const Impl& m = *impl_;
+  auto deadline = m.last_receive + m.config.idle_timeout;
+  if (m.state == SessionState::kEstablished) {
+    deadline = std::min({deadline, m.last_send + m.config.keepalive_interval, m.last_rekey + m.config.rekey_interval});
+  }
+  return deadline;
+}
+
+std::vector<uint8_t> Session::TakeOutput() {
+  impl_->frame_ends.clear();
+  return std::exchange(impl_->out, {});
+}
+
+std::vector<std::vector<uint8_t>> Session::TakeFrames() {
+  Impl& m = *impl_;
+  std::vector<std::vector<uint8_t>> frames;
+  size_t start = 0;
+  for (size_t end : m.frame_ends) {
+    frames.emplace_back(m.out.begin() + static_cast<std::ptrdiff_t>(start), m.out.begin() + static_cast<std::ptrdiff_t>(end));
+    start = end;
+  }
+  m.out.clear();
+  m.frame_ends.clear();
+  return frames;
+}
+
+bool Session::HasOutput() const noexcept { return !impl_->out.empty(); }
+std::span<const uint8_t> Session::received() const noexcept { return {impl_->rx.data(), impl_->rx_len}; }
+SessionState Session::state() const noexcept { return impl_->state; }
+std::optional<Error> Session::error() const noexcept { return impl_->error; }
+const std::optional<crypto::Ed25519PublicKey>& Session::peer_identity() const noexcept { return impl_->peer_identity; }
+std::span<const uint8_t> Session::handshake_hash() const noexcept {
+  return impl_->sender ? std::span<const uint8_t>(impl_->handshake_hash) : std::span<const uint8_t>();
+}
+uint64_t Session::next_send_sequence() const noexcept {
+  return impl_->sender ? impl_->sender->next_sequence() : impl_->handshake_send_sequence;
+}
+uint64_t Session::next_receive_sequence() const noexcept {
+  return impl_->receiver ? impl_->receiver->next_sequence() : 0;
+}
+uint32_t Session::send_generation() const noexcept { return impl_->sender ? impl_->sender->generation() : 0; }
+uint32_t Session::receive_generation() const noexcept { return impl_->receiver ? impl_->receiver->generation() : 0; }
+
+}  // namespace sc::scp
