@@ -43,6 +43,8 @@ bool IsRecordType(FrameType t) {
 
 }  // namespace
 
+std::vector<NoiseSuite> DefaultSuites() { return {NoiseSuite::kAesGcm, NoiseSuite::kChaChaPoly}; }
+
 struct Session::Impl {
   SessionConfig config;
   const Clock* clock;

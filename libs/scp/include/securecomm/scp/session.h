@@ -35,11 +35,14 @@ namespace sc::scp {
 
 enum class Role : uint8_t { kInitiator, kResponder };
 
+// DefaultSuites: AES-256-GCM first (AES-NI everywhere we run), then ChaCha20-Poly1305.
+std::vector<NoiseSuite> DefaultSuites();
+
 struct SessionConfig {
   Role role = Role::kInitiator;
   Transport transport = Transport::kStream;
   // Initiator: the suite it uses is suites[0] and it offers all. Responder: the accepted set.
-  std::vector<NoiseSuite> suites = {NoiseSuite::kAesGcm, NoiseSuite::kChaChaPoly};
+  std::vector<NoiseSuite> suites = DefaultSuites();
   crypto::X25519KeyPair noise_static;
   std::shared_ptr<const crypto::Ed25519KeyPair> identity;
   // Initiator (required): the responder's keys from the connection string (scp.md §11).
