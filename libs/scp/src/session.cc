@@ -429,6 +429,13 @@ std::vector<std::vector<uint8_t>> Session::TakeFrames() {
   return frames;
 }
 
+std::span<const uint8_t> Session::PendingOutput() const noexcept { return impl_->out; }
+
+void Session::ConsumeOutput() noexcept {
+  impl_->out.clear();
+  impl_->frame_ends.clear();
+}
+
 bool Session::HasOutput() const noexcept { return !impl_->out.empty(); }
 std::span<const uint8_t> Session::received() const noexcept { return {impl_->rx.data(), impl_->rx_len}; }
 SessionState Session::state() const noexcept { return impl_->state; }

@@ -24,6 +24,7 @@ enum class ErrorDomain : uint8_t {
   kBase = 1,
   kCrypto = 2,
   kScp = 3,
+  kNet = 4,
 };
 
 // ErrorTraits<E> is specialised (through SC_DEFINE_ERROR_ENUM) for every layer's error enum.

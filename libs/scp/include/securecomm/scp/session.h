@@ -109,6 +109,10 @@ class Session {
 
   // TakeOutput moves every queued byte out (stream: write them in order).
   std::vector<uint8_t> TakeOutput();
+  // PendingOutput views the queued bytes without moving them; ConsumeOutput then drops them and
+  // keeps the buffer's capacity (the zero-allocation path for stream adapters).
+  std::span<const uint8_t> PendingOutput() const noexcept;
+  void ConsumeOutput() noexcept;
   // TakeFrames moves the queued frames out one per element (datagrams: one per packet).
   std::vector<std::vector<uint8_t>> TakeFrames();
   bool HasOutput() const noexcept;

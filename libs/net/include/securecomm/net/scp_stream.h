@@ -1,0 +1,72 @@
+// scp_stream.h: SCP over a TCP connection, with asio C++20 coroutines (docs/protocol/scp.md).
+// The adapter moves bytes between a socket and a sans-I/O scp::Session and runs its timers.
+//
+//   asio::awaitable<void> Echo(asio::ip::tcp::socket sock, scp::Session session) {
+//     ScpStream s(std::move(sock), std::move(session), clock);
+//     if (!co_await s.Handshake()) co_return;
+//     while (true) {
+//       auto msg = co_await s.Receive();           // DATA payloads; ACK, KEY_UPDATE handled here
+//       if (!msg) break;                            // closed, timed out or failed: see the error
+//       if (!co_await s.Send(*msg)) break;          // returns when the socket took the bytes
+//     }
+//   }
+//
+// Bounded buffers: the read buffer never holds more than one frame (at most kMaxFrameSize), and
+// the peer's announced length is checked before the payload is read. Backpressure: Send completes
+// only when the kernel accepted the bytes, so a slow peer slows its sender instead of growing a
+// queue. Timers: while a Receive waits, the session's deadline (keepalive, idle timeout, rekey) is
+// armed; an owner that stops calling Receive stops the keepalives. One coroutine at a time may
+// Receive and one may Send (run them on one strand/io_context thread).
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include <asio/awaitable.hpp>
+#include <asio/ip/tcp.hpp>
+
+#include "securecomm/base/clock.h"
+#include "securecomm/base/error.h"
+#include "securecomm/scp/session.h"
+
+namespace sc::net {
+
+class ScpStream {
+ public:
+  ScpStream(asio::ip::tcp::socket socket, scp::Session session, const Clock& clock);
+
+  // Handshake runs the SCP handshake to completion (initiator: starts it). Errors: the session's
+  // (kUntrustedIdentity, kBadMac, ...), kEndOfStream, kIoError, scp kTimeout.
+  [[nodiscard]] asio::awaitable<Status> Handshake();
+
+  // Receive returns the next DATA payload. Errors: scp kClosed after an orderly close, scp
+  // kPeerError, kTimeout, any frame error (the session then failed and ERROR was sent), kEndOfStream.
+  [[nodiscard]] asio::awaitable<Result<std::vector<uint8_t>>> Receive();
+
+  // Send writes one DATA record (at most scp::kMaxRecordPlaintext bytes) and returns once written.
+  [[nodiscard]] asio::awaitable<Status> Send(std::span<const uint8_t> data);
+
+  // Close sends CLOSE and waits (bounded by the idle timeout) for the peer's ACK, then shuts the
+  // socket down.
+  [[nodiscard]] asio::awaitable<Status> Close();
+
+  const scp::Session& session() const noexcept { return session_; }
+  asio::ip::tcp::socket& socket() noexcept { return socket_; }
+
+ private:
+  asio::awaitable<Status> Flush();
+  // ReadFrame reads until one whole frame is buffered (or the deadline passes, which runs OnTick).
+  asio::awaitable<Result<std::span<const uint8_t>>> ReadFrame();
+  asio::awaitable<Result<scp::SessionEvent>> Step();
+
+  asio::ip::tcp::socket socket_;
+  scp::Session session_;
+  const Clock* clock_;
+  std::vector<uint8_t> in_;   // bytes received and not yet consumed; at most one frame plus a read
+  size_t consumed_ = 0;       // bytes of in_ belonging to the last frame handed out
+  std::vector<uint8_t> out_;  // the bytes of the write in progress
+  bool writing_ = false;
+};
+
+}  // namespace sc::net

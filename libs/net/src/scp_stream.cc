@@ -1,0 +1,148 @@
+#include "securecomm/net/scp_stream.h"
+
+#include <algorithm>
+#include <cstring>
+#include <variant>
+
+#include <asio/experimental/as_tuple.hpp>
+#include <asio/experimental/awaitable_operators.hpp>
+#include <asio/read.hpp>
+#include <asio/steady_timer.hpp>
+#include <asio/use_awaitable.hpp>
+#include <asio/write.hpp>
+
+#include "securecomm/net/errors.h"
+#include "securecomm/net/limits.h"
+
+namespace sc::net {
+namespace {
+
+using asio::experimental::awaitable_operators::operator||;
+constexpr auto kNoThrow = asio::experimental::as_tuple(asio::use_awaitable);
+
+}  // namespace
+
+ScpStream::ScpStream(asio::ip::tcp::socket socket, scp::Session session, const Clock& clock)
+    : socket_(std::move(socket)), session_(std::move(session)), clock_(&clock) {
+  socket_.set_option(asio::ip::tcp::no_delay(true));
+}
+
+asio::awaitable<Status> ScpStream::Flush() {
+  // One writer at a time: a Flush that finds another in progress leaves its bytes to that writer.
+  if (writing_) co_return OkStatus();
+  writing_ = true;
+  while (session_.HasOutput()) {
+    out_.assign(session_.PendingOutput().begin(), session_.PendingOutput().end());
+    session_.ConsumeOutput();
+    auto [ec, n] = co_await asio::async_write(socket_, asio::buffer(out_), kNoThrow);
+    if (ec) {
+      writing_ = false;
+      co_return Fail(Errc::kIoError);
+    }
+  }
+  writing_ = false;
+  co_return OkStatus();
+}
+
+asio::awaitable<Result<std::span<const uint8_t>>> ScpStream::ReadFrame() {
+  // Drop the frame handed out last time; keep what followed it.
+  if (consumed_ > 0) {
+    in_.erase(in_.begin(), in_.begin() + static_cast<std::ptrdiff_t>(consumed_));
+    consumed_ = 0;
+  }
+  while (true) {
+    auto size = scp::PeekFrameSize(in_);
+    if (!size) {
+      // A bad header: let the session judge the header bytes, so it fails and queues ERROR.
+      (void)session_.HandleFrame(std::span<const uint8_t>(in_).first(scp::kHeaderSize));
+      (void)co_await Flush();
+      co_return Fail(size.error());
+    }
+    if (size->has_value() && in_.size() >= **size) {
+      consumed_ = **size;
+      co_return std::span<const uint8_t>(in_.data(), **size);
+    }
+    // Read at most what completes this frame plus one chunk: the buffer stays bounded.
+    const size_t want = size->has_value() ? **size - in_.size() : scp::kHeaderSize - in_.size();
+    const size_t chunk = std::max(want, kReadChunk);
+    const size_t old = in_.size();
+    in_.resize(old + chunk);
+    asio::steady_timer timer(socket_.get_executor());
+    const auto wait = session_.NextDeadline() - clock_->Now();
+    timer.expires_after(std::max(wait, Clock::Duration::zero()));
+    auto result = co_await (socket_.async_read_some(asio::buffer(in_.data() + old, chunk), kNoThrow) ||
+                            timer.async_wait(kNoThrow));
+    if (result.index() == 1) {  // the deadline: keepalive, rekey or idle timeout
+      in_.resize(old);
+      auto tick = session_.OnTick();
+      (void)co_await Flush();
+      if (!tick) co_return Fail(tick.error());
+      continue;
+    }
+    auto [ec, n] = std::get<0>(result);
+    in_.resize(old + n);
+    if (ec == asio::error::eof) co_return Fail(Errc::kEndOfStream);
+    if (ec) co_return Fail(Errc::kIoError);
+  }
+}
+
+asio::awaitable<Result<scp::SessionEvent>> ScpStream::Step() {
+  auto frame = co_await ReadFrame();
+  if (!frame) co_return Fail(frame.error());
+  auto event = session_.HandleFrame(*frame);
+  auto flushed = co_await Flush();  // answers (ACK, KEY_UPDATE, RESPONSE) or the ERROR
+  if (!event) co_return Fail(event.error());
+  if (!flushed) co_return Fail(flushed.error());
+  co_return *event;
+}
+
+asio::awaitable<Status> ScpStream::Handshake() {
+  if (session_.state() == scp::SessionState::kStart && !session_.PendingOutput().size()) {
+    (void)session_.Start();  // fails harmlessly on a responder, which waits for INIT instead
+  }
+  if (auto s = co_await Flush(); !s) co_return s;
+  while (session_.state() != scp::SessionState::kEstablished) {
+    auto event = co_await Step();
+    if (!event) co_return Fail(event.error());
+    if (event->kind == scp::SessionEvent::kPeerError) co_return Fail(scp::Errc::kPeerError);
+  }
+  co_return OkStatus();
+}
+
+asio::awaitable<Result<std::vector<uint8_t>>> ScpStream::Receive() {
+  while (true) {
+    auto event = co_await Step();
+    if (!event) co_return Fail(event.error());
+    switch (event->kind) {
+      case scp::SessionEvent::kData: {
+        const auto data = session_.received();
+        co_return std::vector<uint8_t>(data.begin(), data.end());
+      }
+      case scp::SessionEvent::kClosed: co_return Fail(scp::Errc::kClosed);
+      case scp::SessionEvent::kPeerError: co_return Fail(scp::Errc::kPeerError);
+      default: break;
+    }
+  }
+}
+
+asio::awaitable<Status> ScpStream::Send(std::span<const uint8_t> data) {
+  if (auto s = session_.Send(data); !s) {
+    (void)co_await Flush();
+    co_return s;
+  }
+  co_return co_await Flush();
+}
+
+asio::awaitable<Status> ScpStream::Close() {
+  if (auto s = session_.Close(); !s) co_return s;
+  if (auto s = co_await Flush(); !s) co_return s;
+  while (session_.state() == scp::SessionState::kClosing) {
+    auto event = co_await Step();  // bounded by the idle timeout through ReadFrame's deadline
+    if (!event) break;
+  }
+  asio::error_code ignored;
+  socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+  co_return session_.state() == scp::SessionState::kClosed ? OkStatus() : Fail(scp::Errc::kTimeout);
+}
+
+}  // namespace sc::net
