@@ -41,6 +41,17 @@ bool IsRecordType(FrameType t) {
          t == FrameType::kError;
 }
 
+// MayBeSpoofed: errors a datagram can cause without holding any key (scp.md §8): such a datagram
+// is dropped and the session goes on. Anything else was authenticated and ends the session.
+bool MayBeSpoofed(Error e) {
+  for (Errc c : {Errc::kMalformedFrame, Errc::kUnsupportedVersion, Errc::kUnknownType, Errc::kFrameTooLarge,
+                 Errc::kBadMac, Errc::kReplay, Errc::kDecryptFailed, Errc::kUnexpectedMessage,
+                 Errc::kHandshakeFailed}) {
+    if (e == c) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 std::vector<NoiseSuite> DefaultSuites() { return {NoiseSuite::kAesGcm, NoiseSuite::kChaChaPoly}; }
@@ -355,7 +366,7 @@ Result<SessionEvent> Session::HandleFrame(std::span<const uint8_t> frame) {
   if (m.state == SessionState::kClosed || m.state == SessionState::kFailed) return Fail(Errc::kClosed);
   auto event = m.Handle(frame);
   if (!event) {
-    if (m.config.transport == Transport::kStream) {
+    if (m.config.transport == Transport::kStream || !MayBeSpoofed(event.error())) {
       // A frame that failed before authentication must not be able to make us send on its behalf
       // in the handshake (a forged INIT gets no answer); any other failure is reported to the peer.
       const bool answer = !event.error().Is(Errc::kBadMac) || m.sender.has_value();
@@ -376,6 +387,13 @@ Status Session::Send(std::span<const uint8_t> data) {
     if (auto s = m.SendKeyUpdate(false); !s) return Fail(m.FailWith(s.error(), false));
   }
   if (auto s = m.QueueRecord(FrameType::kData, data); !s) return Fail(m.FailWith(s.error(), false));
+  return OkStatus();
+}
+
+Status Session::SendKeepalive() {
+  Impl& m = *impl_;
+  if (m.state != SessionState::kEstablished) return Fail(Errc::kClosed);
+  if (auto s = m.QueueAck(); !s) return Fail(m.FailWith(s.error(), false));
   return OkStatus();
 }
 

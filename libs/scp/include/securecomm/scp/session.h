@@ -10,7 +10,9 @@
 //
 // Failure is closed: on a stream, a frame that fails any check returns its error, changes no
 // protocol state (keys, sequence numbers, handshake), queues an ERROR when a key exists for it,
-// and moves the session to kFailed. On datagrams, such a frame is only reported: it may be spoofed.
+// and moves the session to kFailed. On datagrams, a frame failing a check that needs no key (format,
+// MAC, replay, AEAD, wrong state) is only reported, since anyone can spoof it; an authenticated
+// failure (identity, credential, suite) ends the session as on a stream.
 // Not thread safe: one session belongs to one connection's strand.
 #pragma once
 
@@ -97,6 +99,10 @@ class Session {
   // Send queues one DATA record (at most kMaxRecordPlaintext bytes), preceded by a KEY_UPDATE when
   // a rekey limit is due. kClosed unless established; kFrameTooLarge; kNonceExhausted (fails the session).
   [[nodiscard]] Status Send(std::span<const uint8_t> data);
+
+  // SendKeepalive queues an ACK record now (a datagram responder confirms the handshake with it).
+  // kClosed unless established.
+  [[nodiscard]] Status SendKeepalive();
 
   // Close queues CLOSE; the session is closed when the peer's ACK arrives.
   [[nodiscard]] Status Close();
