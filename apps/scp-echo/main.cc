@@ -24,6 +24,7 @@
 
 #include "securecomm/base/log.h"
 #include "securecomm/crypto/random.h"
+#include "securecomm/net/rate_limiter.h"
 #include "securecomm/net/scp_stream.h"
 #include "securecomm/scp/connection_string.h"
 
@@ -111,10 +112,17 @@ int RunServer(const Options& o) {
     SC_LOG_INFO("signal received: stopping");
     io.stop();
   });
+  net::HandshakeLimiter limiter(net::HandshakeLimiter::Options{});
   asio::co_spawn(io, [&]() -> asio::awaitable<void> {
     while (true) {
       auto [ec, socket] = co_await acceptor.async_accept(kNoThrow);
       if (ec) continue;
+      asio::error_code pec;
+      const auto peer = socket.remote_endpoint(pec);
+      if (pec || !limiter.Allow(peer.address().to_string(), clock.Now())) {
+        SC_LOG_WARN("handshake rate limit: refused a connection");
+        continue;  // the socket closes as it goes out of scope
+      }
       scp::SessionConfig cfg;
       cfg.role = scp::Role::kResponder;
       cfg.noise_static = keys.noise.Clone();

@@ -158,7 +158,8 @@ Status ScpDatagramServer::Send(const Endpoint& to, std::span<const uint8_t> data
 void ScpDatagramServer::Dispatch(const Endpoint& from, std::span<const uint8_t> datagram) {
   auto it = peers_.find(from);
   if (it == peers_.end()) {
-    if (!IsInit(datagram) || peers_.size() >= kMaxDatagramSessions) {
+    if (!IsInit(datagram) || peers_.size() >= kMaxDatagramSessions ||
+        !limiter_.Allow(from.address().to_string(), clock_->Now())) {
       ++dropped_;
       return;
     }

@@ -14,7 +14,8 @@
 //   co_await client.Handshake();  co_await client.Send(msg);  auto reply = co_await client.Receive();
 //
 // Bounded: a datagram is at most kMaxDatagram bytes, a server holds at most kMaxDatagramSessions
-// sessions (new INITs past it are dropped), and output is written before the next datagram is read.
+// sessions (new INITs past it are dropped), new handshakes per source address are rate limited
+// (HandshakeLimiter), and output is written before the next datagram is read.
 // One coroutine at a time may use a client; a server runs on one io_context thread.
 #pragma once
 
@@ -30,6 +31,7 @@
 
 #include "securecomm/base/clock.h"
 #include "securecomm/base/error.h"
+#include "securecomm/net/rate_limiter.h"
 #include "securecomm/scp/session.h"
 
 namespace sc::net {
@@ -99,6 +101,7 @@ class ScpDatagramServer {
   const Clock* clock_;
   OnData on_data_;
   std::map<Endpoint, std::unique_ptr<Peer>> peers_;
+  HandshakeLimiter limiter_{HandshakeLimiter::Options{}};  // new INITs per source address
   uint64_t dropped_ = 0;
   bool stopped_ = false;
 };
