@@ -46,6 +46,8 @@ fuzz-smoke: fuzz-build
 
 bench: build
 	@./build/release/bench/crypto_bench
+	@./build/release/bench/scp_bench
+	@./build/release/bench/scp_tcp_bench
 
 format:
 	@git ls-files '*.cc' '*.h' | xargs clang-format -i

@@ -10,7 +10,7 @@
 // Benchmark names are <row>/ours and <row>/raw. The suite runs in rounds; in each round a row's
 // two halves run back to back (which one first alternates), so drift on a shared machine (another
 // build, a noisy neighbour, frequency changes) lands on both alike, and the row's ratio is the
-// median of its per-round ratios.
+// median of its per-round ratios. The runner is sc::bench::RatioRunner (ratio_runner.h).
 
 #include <benchmark/benchmark.h>
 #include <openssl/core_names.h>
@@ -21,23 +21,17 @@
 #include <sodium.h>
 
 #include <algorithm>
-#include <cctype>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
-#include <functional>
-#include <map>
-#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
-#include <unistd.h>
-
+#include "ratio_runner.h"
 #include "securecomm/base/random.h"
 #include "securecomm/crypto/aead.h"
 #include "securecomm/crypto/ed25519.h"
@@ -550,20 +544,11 @@ bool CrossCheck() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Rows and registration.
+// Rows. The rounds runner, the reporter and the table live in ratio_runner.{h,cc}.
 
-struct Row {
-  std::string label;  // printed in the table
-  std::string name;   // benchmark name prefix; the halves are name + "/ours" and name + "/raw"
-  std::function<void(benchmark::State&)> ours, raw;
-  benchmark::IterationCount ours_iterations = 0, raw_iterations = 0;  // 0: let the library choose
-};
-
-std::vector<Row> MakeRows() {
-  std::vector<Row> rows;
-  auto add = [&rows](std::string label, std::string name, std::function<void(benchmark::State&)> ours,
-                     std::function<void(benchmark::State&)> raw) {
-    rows.push_back(Row{std::move(label), std::move(name), std::move(ours), std::move(raw)});
+void AddRows(sc::bench::RatioRunner& runner) {
+  auto add = [&runner](std::string label, std::string name, sc::bench::BenchmarkFn ours, sc::bench::BenchmarkFn raw) {
+    runner.AddPair(std::move(label), std::move(name), std::move(ours), std::move(raw), kGoal);
   };
   for (AeadAlgorithm alg : {AeadAlgorithm::kAes256Gcm, AeadAlgorithm::kChaCha20Poly1305}) {
     const std::string label = alg == AeadAlgorithm::kAes256Gcm ? "AES-256-GCM" : "ChaCha20-Poly1305";
@@ -587,273 +572,16 @@ std::vector<Row> MakeRows() {
   add("Ed25519 verify (64 B msg)", "ed25519_verify", Ed25519VerifyOurs, Ed25519VerifyRaw);
   add("HKDF-SHA256 (64 B out)", "hkdf_sha256", HkdfOurs, HkdfRaw);
   add("HMAC-SHA256 64 B, reused key", "hmac_sha256", HmacOurs, HmacRaw);
-  return rows;
-}
-
-// RegisterRound replaces the registered benchmarks with one round's: every row's two halves next
-// to each other, ours first or raw first.
-void RegisterRound(const std::vector<Row>& rows, bool raw_first) {
-  benchmark::ClearRegisteredBenchmarks();
-  auto reg = [](const std::string& name, const std::function<void(benchmark::State&)>& fn,
-                benchmark::IterationCount iterations) {
-    benchmark::internal::Benchmark* b = benchmark::RegisterBenchmark(name.c_str(), fn)->Unit(benchmark::kNanosecond);
-    if (iterations > 0) b->Iterations(iterations);
-  };
-  for (const Row& row : rows) {
-    if (raw_first) {
-      reg(row.name + "/raw", row.raw, row.raw_iterations);
-      reg(row.name + "/ours", row.ours, row.ours_iterations);
-    } else {
-      reg(row.name + "/ours", row.ours, row.ours_iterations);
-      reg(row.name + "/raw", row.raw, row.raw_iterations);
-    }
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Reporting: the display reporter Google Benchmark would have used (so --benchmark_format still
-// works), plus a record of each run's CPU time per benchmark and round.
-
-double ToNanoseconds(double t, benchmark::TimeUnit unit) {
-  switch (unit) {
-    case benchmark::kNanosecond: return t;
-    case benchmark::kMicrosecond: return t * 1e3;
-    case benchmark::kMillisecond: return t * 1e6;
-    case benchmark::kSecond: return t * 1e9;
-  }
-  return t;
-}
-
-// Quantile returns the q-quantile (0 <= q <= 1) of `v`, interpolating between neighbours;
-// negative for an empty `v`.
-double Quantile(std::vector<double> v, double q) {
-  if (v.empty()) return -1;
-  std::sort(v.begin(), v.end());
-  const double pos = q * static_cast<double>(v.size() - 1);
-  const size_t lo = static_cast<size_t>(pos);
-  const size_t hi = std::min(lo + 1, v.size() - 1);
-  return v[lo] + (v[hi] - v[lo]) * (pos - static_cast<double>(lo));
-}
-double Median(std::vector<double> v) { return Quantile(std::move(v), 0.5); }
-
-class RecordingReporter : public benchmark::BenchmarkReporter {
- public:
-  explicit RecordingReporter(benchmark::BenchmarkReporter* display) : display_(display) {}
-
-  // StartRound sets the round the next runs belong to and whether they are shown.
-  void StartRound(int round, bool show) {
-    round_ = round;
-    show_ = show;
-  }
-
-  // The context (machine, library versions) and the column header are shown once, not per round.
-  bool ReportContext(const Context& context) override {
-    if (context_shown_) return true;
-    context_shown_ = true;
-    return display_->ReportContext(context);
-  }
-  void ReportRuns(const std::vector<Run>& runs) override {
-    if (show_) display_->ReportRuns(runs);
-    for (const Run& run : runs) {
-      // Keyed by the registered name: fixing the iteration count after round one adds an
-      // "iterations:N" part to the full name.
-      Record& r = records_[run.run_name.function_name];
-      if (r.rounds.size() <= static_cast<size_t>(round_)) r.rounds.resize(static_cast<size_t>(round_) + 1);
-      RoundRecord& rr = r.rounds[static_cast<size_t>(round_)];
-      if (run.error_occurred) {
-        r.error = run.error_message;
-      } else if (run.run_type == Run::RT_Iteration) {
-        rr.reps_ns.push_back(ToNanoseconds(run.GetAdjustedCPUTime(), run.time_unit));
-        r.iterations = run.iterations;
-      } else if (run.aggregate_name == "median" && run.aggregate_unit == benchmark::kTime) {
-        rr.median_ns = ToNanoseconds(run.GetAdjustedCPUTime(), run.time_unit);
-      }
-    }
-  }
-  // Finalize runs after every round; the display is finalized once, by FinishDisplay, so that a
-  // JSON or CSV display stays one document.
-  void Finalize() override {}
-  void FinishDisplay() {
-    if (context_shown_) display_->Finalize();
-  }
-
-  bool empty() const { return records_.empty(); }
-  // Iterations returns the iteration count Google Benchmark chose for `name` (0 if it did not run).
-  benchmark::IterationCount Iterations(const std::string& name) const {
-    auto it = records_.find(name);
-    return it == records_.end() ? 0 : it->second.iterations;
-  }
-  // Error returns the error message of `name`, empty if none.
-  std::string Error(const std::string& name) const {
-    auto it = records_.find(name);
-    return it == records_.end() ? std::string() : it->second.error;
-  }
-  // RoundNs returns the CPU ns/op of `name` in `round`: the library's median aggregate if the
-  // round had repetitions, else its one run; negative if it did not run.
-  double RoundNs(const std::string& name, size_t round) const {
-    auto it = records_.find(name);
-    if (it == records_.end() || round >= it->second.rounds.size()) return -1;
-    const RoundRecord& rr = it->second.rounds[round];
-    return rr.median_ns >= 0 ? rr.median_ns : Median(rr.reps_ns);
-  }
-
- private:
-  struct RoundRecord {
-    std::vector<double> reps_ns;  // CPU ns/op of each repetition
-    double median_ns = -1;        // the "median" aggregate, present when repetitions > 1
-  };
-  struct Record {
-    std::vector<RoundRecord> rounds;
-    benchmark::IterationCount iterations = 0;
-    std::string error;
-  };
-
-  benchmark::BenchmarkReporter* display_;
-  int round_ = 0;
-  bool show_ = true;
-  bool context_shown_ = false;
-  std::map<std::string, Record> records_;
-};
-
-// ---------------------------------------------------------------------------------------------
-// Command line: our own flags are removed; Google Benchmark defaults are added unless given.
-
-bool HasFlag(const std::vector<std::string>& args, std::string_view flag) {
-  for (const std::string& a : args) {
-    std::string_view v = a;
-    if (v.starts_with(flag) && (v.size() == flag.size() || v[flag.size()] == '=')) return true;
-  }
-  return false;
-}
-
-std::string ShellQuote(const std::string& s) {
-  const bool plain = !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || std::strchr("-_=./,:+@%", c) != nullptr;
-  });
-  if (plain) return s;
-  std::string q = "'";
-  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
   if (sodium_init() < 0) Die("sodium_init");
-
-  // Our flags, removed before Google Benchmark sees the rest:
-  //   --sc_rounds=N     rounds (default 30)
-  //   --sc_all_rounds   show every round's runs, not only the first round's
-  //   --sc_strict       exit status 1 if any row is over the goal
-  std::vector<std::string> args(argv, argv + argc);
-  int rounds = 30;
-  bool strict = false, all_rounds = false;
-  for (const std::string& a : args) {
-    if (a == "--sc_strict") {
-      strict = true;
-    } else if (a == "--sc_all_rounds") {
-      all_rounds = true;
-    } else if (a.starts_with("--sc_rounds=")) {
-      rounds = std::atoi(a.c_str() + std::strlen("--sc_rounds="));
-      if (rounds < 1) {
-        std::fprintf(stderr, "crypto_bench: --sc_rounds must be at least 1\n");
-        return 1;
-      }
-    }
-  }
-  // Default run: 34 benchmarks x 30 rounds x 0.03 s, under a minute on a 2-core machine. Many
-  // short rounds beat few long ones here: a pair that runs for 60 ms rarely straddles a change in
-  // machine load, so its ratio is mostly free of it.
-  if (!HasFlag(args, "--benchmark_min_time")) args.push_back("--benchmark_min_time=0.03");
-  if (!HasFlag(args, "--sc_rounds")) args.push_back("--sc_rounds=" + std::to_string(rounds));
-  std::string command;
-  for (const std::string& a : args) command += (command.empty() ? "" : " ") + ShellQuote(a);
-
-  std::erase_if(args, [](const std::string& a) {
-    return a == "--sc_strict" || a == "--sc_all_rounds" || a.starts_with("--sc_rounds=");
-  });
-  const bool list_only = HasFlag(args, "--benchmark_list_tests");
-  std::vector<char*> cargv;
-  for (std::string& a : args) cargv.push_back(a.data());
-  cargv.push_back(nullptr);
-  int cargc = static_cast<int>(args.size());
-  benchmark::Initialize(&cargc, cargv.data());
-  if (benchmark::ReportUnrecognizedArguments(cargc, cargv.data())) return 1;
-  // The table goes to stdout under the console format, else to stderr so JSON or CSV stay clean.
-  bool console = true;
-  for (const std::string& a : args) {
-    if (a.starts_with("--benchmark_format=") && a != "--benchmark_format=console") console = false;
-  }
-  FILE* const table = console ? stdout : stderr;
-
-  if (!list_only && !CrossCheck()) return 2;
-
   benchmark::AddCustomContext("openssl", OpenSSL_version(OPENSSL_VERSION));
   benchmark::AddCustomContext("libsodium", sodium_version_string());
-  std::vector<Row> rows = MakeRows();
-
-  // Rounds: each round runs every benchmark once, a row's ours and raw back to back, so both
-  // halves share whatever the machine was doing then; which half goes first alternates by round.
-  // Round one also sizes each benchmark (Google Benchmark's usual iteration search); later rounds
-  // reuse that count, so every round of a benchmark does the same work and none is spent searching.
-  std::unique_ptr<benchmark::BenchmarkReporter> display(benchmark::CreateDefaultDisplayReporter());
-  RecordingReporter reporter(display.get());
-  const bool progress = console && isatty(STDERR_FILENO) == 1;
-  int rounds_run = 0;
-  for (int round = 0; round < rounds; ++round) {
-    RegisterRound(rows, /*raw_first=*/round % 2 == 1);
-    reporter.StartRound(round, /*show=*/round == 0 || all_rounds);
-    if (progress && round > 0 && !all_rounds) std::fprintf(stderr, "\rround %d of %d", round + 1, rounds);
-    benchmark::RunSpecifiedBenchmarks(&reporter);
-    ++rounds_run;
-    if (list_only || reporter.empty()) break;  // listing, or a filter that matched nothing
-    if (round == 0) {
-      for (Row& row : rows) {
-        row.ours_iterations = reporter.Iterations(row.name + "/ours");
-        row.raw_iterations = reporter.Iterations(row.name + "/raw");
-      }
-    }
-  }
-  if (progress && rounds_run > 1 && !all_rounds) std::fprintf(stderr, "\r%*s\r", 20, "");
-  reporter.FinishDisplay();
-  benchmark::Shutdown();
-  if (list_only || reporter.empty()) return 0;
-
-  std::fprintf(table,
-               "\nours/raw in CPU time over %d rounds; ns/op are medians over rounds, the ratio is the median of\n"
-               "the per-round ratios (ours and raw run back to back in each round); spread = middle half of\n"
-               "the per-round ratios. Goal: ratio <= %.2f. Command: %s\n",
-               rounds_run, kGoal, command.c_str());
-  std::fprintf(table, "%-30s %12s %12s %9s  %-11s  %s\n", "row", "ours ns/op", "raw ns/op", "ours/raw", "spread",
-               "verdict");
-  int over = 0;
-  for (const Row& row : rows) {
-    const std::string ours_name = row.name + "/ours", raw_name = row.name + "/raw";
-    const std::string err = reporter.Error(ours_name).empty() ? reporter.Error(raw_name) : reporter.Error(ours_name);
-    if (!err.empty()) {
-      std::fprintf(table, "%-30s %12s %12s %9s  %-11s  error: %s\n", row.label.c_str(), "-", "-", "-", "-",
-                   err.c_str());
-      ++over;
-      continue;
-    }
-    std::vector<double> ours, raw, ratio;
-    for (size_t r = 0; r < static_cast<size_t>(rounds_run); ++r) {
-      const double o = reporter.RoundNs(ours_name, r), w = reporter.RoundNs(raw_name, r);
-      if (o > 0 && w > 0) {
-        ours.push_back(o);
-        raw.push_back(w);
-        ratio.push_back(o / w);
-      }
-    }
-    if (ratio.empty()) continue;  // filtered out, or only one half matched the filter
-    const double median_ratio = Median(ratio);
-    const bool ok = median_ratio <= kGoal;
-    if (!ok) ++over;
-    char spread[32];
-    std::snprintf(spread, sizeof spread, "%.2f..%.2f", Quantile(ratio, 0.25), Quantile(ratio, 0.75));
-    std::fprintf(table, "%-30s %12.1f %12.1f %9.3f  %-11s  %s\n", row.label.c_str(), Median(ours), Median(raw),
-                 median_ratio, spread, ok ? "ok" : "over");
-  }
-  std::fflush(table);
-  return strict && over > 0 ? 1 : 0;
+  // Default run: 34 benchmarks x 30 rounds x 0.03 s, under a minute on a 2-core machine.
+  sc::bench::RatioRunner runner({.program = "crypto_bench", .default_rounds = 30, .default_min_time = "0.03"});
+  AddRows(runner);
+  return runner.Run(argc, argv, CrossCheck);
 }

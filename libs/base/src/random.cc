@@ -35,7 +35,9 @@ void ScriptedRandom::Fill(std::span<uint8_t> out) noexcept {
   SC_CHECK(next_ < script_.size());
   const auto& bytes = script_[next_++];
   SC_CHECK(bytes.size() == out.size());
-  std::memcpy(out.data(), bytes.data(), out.size());
+  if (!out.empty()) {  // memcpy's pointers must not be null, even for 0 bytes (UBSan aborts)
+    std::memcpy(out.data(), bytes.data(), out.size());
+  }
 }
 
 }  // namespace sc

@@ -67,17 +67,38 @@ bool PartiallyOverlaps(std::span<const uint8_t> a, std::span<const uint8_t> b) {
 
 struct Aead::State {
   AeadAlgorithm alg;
-  // GCM: one context per direction, keyed once; only the IV changes per call.
+  // GCM: one context per direction, keyed on first use (a session's sender only seals and its
+  // receiver only opens, so each holds one key schedule); only the IV changes per call.
   EVP_CIPHER_CTX* enc = nullptr;
   EVP_CIPHER_CTX* dec = nullptr;
   size_t enc_iv_len = 12;
   size_t dec_iv_len = 12;
-  // ChaCha20 family: libsodium needs only the key.
+  // The key: for the ChaCha20 family the only state libsodium needs; for GCM kept to key the
+  // second direction's context if it is ever used.
   SecretArray<32> key;
 
   ~State() {
     EVP_CIPHER_CTX_free(enc);  // cleanses the key schedule
     EVP_CIPHER_CTX_free(dec);
+  }
+
+  // Context returns the keyed GCM context of one direction, creating it on first use; nullptr if
+  // OpenSSL fails.
+  EVP_CIPHER_CTX* Context(bool encrypt) {
+    EVP_CIPHER_CTX*& ctx = encrypt ? enc : dec;
+    if (ctx != nullptr) return ctx;
+    const EVP_CIPHER* cipher = GcmCipher(alg);
+    EVP_CIPHER_CTX* fresh = EVP_CIPHER_CTX_new();
+    const int ok = fresh == nullptr || cipher == nullptr ? 0
+                   : encrypt ? EVP_EncryptInit_ex2(fresh, cipher, key.Expose().data(), nullptr, nullptr)
+                             : EVP_DecryptInit_ex2(fresh, cipher, key.Expose().data(), nullptr, nullptr);
+    if (ok != 1) {
+      EVP_CIPHER_CTX_free(fresh);
+      return nullptr;
+    }
+    ctx = fresh;
+    if (enc != nullptr && dec != nullptr) SecureWipe(key.MutableExpose());  // the schedules suffice now
+    return ctx;
   }
 };
 
@@ -95,18 +116,8 @@ Result<Aead> Aead::Create(AeadAlgorithm alg, std::span<const uint8_t> key) {
   if (key.size() != key_size) return Fail(Errc::kInvalidKeySize);
   auto st = std::make_unique<State>();
   st->alg = alg;
-  if (IsGcm(alg)) {
-    const EVP_CIPHER* cipher = GcmCipher(alg);
-    st->enc = EVP_CIPHER_CTX_new();
-    st->dec = EVP_CIPHER_CTX_new();
-    if (cipher == nullptr || st->enc == nullptr || st->dec == nullptr ||
-        EVP_EncryptInit_ex2(st->enc, cipher, key.data(), nullptr, nullptr) != 1 ||
-        EVP_DecryptInit_ex2(st->dec, cipher, key.data(), nullptr, nullptr) != 1) {
-      return Fail(Errc::kBackendFailure);
-    }
-  } else {
-    std::memcpy(st->key.MutableExpose().data(), key.data(), 32);
-  }
+  std::memcpy(st->key.MutableExpose().data(), key.data(), key_size);
+  if (IsGcm(alg) && GcmCipher(alg) == nullptr) return Fail(Errc::kBackendFailure);
   return Aead(std::move(st));
 }
 
@@ -152,11 +163,12 @@ Status Aead::Seal(std::span<const uint8_t> nonce, std::span<const uint8_t> aad,
   const size_t n = plaintext.size();
   if (IsGcm(st.alg)) {
     int len = 0;
-    if (!SetGcmIv(st.enc, &st.enc_iv_len, nonce, true) ||
-        (!aad.empty() && EVP_EncryptUpdate(st.enc, nullptr, &len, aad.data(), static_cast<int>(aad.size())) != 1) ||
-        EVP_EncryptUpdate(st.enc, out.data(), &len, plaintext.data(), static_cast<int>(n)) != 1 ||
-        EVP_EncryptFinal_ex(st.enc, out.data() + len, &len) != 1 ||
-        EVP_CIPHER_CTX_ctrl(st.enc, EVP_CTRL_GCM_GET_TAG, kAeadTagSize, out.data() + n) != 1) {
+    EVP_CIPHER_CTX* ctx = st.Context(true);
+    if (ctx == nullptr || !SetGcmIv(ctx, &st.enc_iv_len, nonce, true) ||
+        (!aad.empty() && EVP_EncryptUpdate(ctx, nullptr, &len, aad.data(), static_cast<int>(aad.size())) != 1) ||
+        EVP_EncryptUpdate(ctx, out.data(), &len, plaintext.data(), static_cast<int>(n)) != 1 ||
+        EVP_EncryptFinal_ex(ctx, out.data() + len, &len) != 1 ||
+        EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_GET_TAG, kAeadTagSize, out.data() + n) != 1) {
       SecureWipe(out);
       return Fail(Errc::kBackendFailure);
     }
@@ -200,14 +212,15 @@ Status Aead::Open(std::span<const uint8_t> nonce, std::span<const uint8_t> aad,
     uint8_t tag[kAeadTagSize];
     std::memcpy(tag, ciphertext.data() + n, kAeadTagSize);
     int len = 0;
-    if (!SetGcmIv(st.dec, &st.dec_iv_len, nonce, false) ||
-        (!aad.empty() && EVP_DecryptUpdate(st.dec, nullptr, &len, aad.data(), static_cast<int>(aad.size())) != 1) ||
-        EVP_DecryptUpdate(st.dec, out.data(), &len, ciphertext.data(), static_cast<int>(n)) != 1 ||
-        EVP_CIPHER_CTX_ctrl(st.dec, EVP_CTRL_GCM_SET_TAG, kAeadTagSize, tag) != 1) {
+    EVP_CIPHER_CTX* ctx = st.Context(false);
+    if (ctx == nullptr || !SetGcmIv(ctx, &st.dec_iv_len, nonce, false) ||
+        (!aad.empty() && EVP_DecryptUpdate(ctx, nullptr, &len, aad.data(), static_cast<int>(aad.size())) != 1) ||
+        EVP_DecryptUpdate(ctx, out.data(), &len, ciphertext.data(), static_cast<int>(n)) != 1 ||
+        EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_TAG, kAeadTagSize, tag) != 1) {
       SecureWipe(out);
       return Fail(Errc::kBackendFailure);
     }
-    if (EVP_DecryptFinal_ex(st.dec, out.data() + len, &len) != 1) {
+    if (EVP_DecryptFinal_ex(ctx, out.data() + len, &len) != 1) {
       SecureWipe(out);  // GCM decrypts before it verifies: never release unauthenticated bytes
       return Fail(Errc::kAuthFailed);
     }

@@ -87,8 +87,11 @@ RecordReceiver::RecordReceiver(NoiseSuite suite, SecretArray<32> traffic_secret,
       keys_(RecordKeys::Derive(suite, ts_, h_)),
       transport_(transport),
       next_sequence_(next_sequence) {
-  // Datagram sessions start with the handshake numbers already used.
-  for (uint64_t s = 0; s < next_sequence; ++s) window_.Commit(s);
+  if (transport == Transport::kDatagram) {
+    window_ = std::make_unique<ReplayWindow<>>();
+    // Datagram sessions start with the handshake numbers already used.
+    for (uint64_t s = 0; s < next_sequence; ++s) window_->Commit(s);
+  }
 }
 
 Result<size_t> RecordReceiver::OpenInto(const FrameView& frame, std::span<uint8_t> out) {
@@ -96,7 +99,7 @@ Result<size_t> RecordReceiver::OpenInto(const FrameView& frame, std::span<uint8_
   if (!keys_.mac.Verify(frame.mac_input, frame.hmac)) return Fail(Errc::kBadMac);
   // Check 7: sequence.
   const uint64_t seq = frame.header.sequence;
-  if (transport_ == Transport::kStream ? seq != next_sequence_ : !window_.Check(seq)) {
+  if (transport_ == Transport::kStream ? seq != next_sequence_ : !window_->Check(seq)) {
     return Fail(Errc::kReplay);
   }
   // Check 8: AEAD.
@@ -110,7 +113,7 @@ Result<size_t> RecordReceiver::OpenInto(const FrameView& frame, std::span<uint8_
   if (transport_ == Transport::kStream) {
     ++next_sequence_;
   } else {
-    window_.Commit(seq);
+    window_->Commit(seq);
     if (seq >= next_sequence_) next_sequence_ = seq + 1;
   }
   return n;

@@ -18,22 +18,37 @@ constexpr std::string_view kMacHandshakeLabel = "SCP/1 mac handshake";
 
 std::span<const uint8_t> Bytes(std::string_view s) { return {reinterpret_cast<const uint8_t*>(s.data()), s.size()}; }
 
+// Handshake MAC keys are hashes of public values (scp.md §4.1): they keep off-path garbage out and
+// are not secrets. They are used with the one-shot HMAC (a per-thread context, no allocation).
+using MacKey = std::array<uint8_t, 32>;
+
+MacKey ToMacKey(const crypto::Sha256Digest& d) {
+  MacKey k;
+  std::copy(d.span().begin(), d.span().end(), k.begin());
+  return k;
+}
+
 // scp.md §4.1: mac_init_key = SHA-256("SCP/1 mac init" || S_r_pub).
-crypto::HmacSha256Key MacInitKey(const crypto::X25519PublicKey& responder_static) {
+MacKey MacInitKey(const crypto::X25519PublicKey& responder_static) {
   crypto::Sha256Hasher h;
   h.Update(Bytes(kMacInitLabel));
   h.Update(responder_static.span());
-  return crypto::HmacSha256Key(h.Final().span());
+  return ToMacKey(h.Final());
 }
 
 // scp.md §4.1: mac_hs_key = SHA-256("SCP/1 mac handshake" || S_r_pub || E_i_pub).
-crypto::HmacSha256Key MacHandshakeKey(const crypto::X25519PublicKey& responder_static,
-                                      const crypto::X25519PublicKey& initiator_ephemeral) {
+MacKey MacHandshakeKey(const crypto::X25519PublicKey& responder_static,
+                       const crypto::X25519PublicKey& initiator_ephemeral) {
   crypto::Sha256Hasher h;
   h.Update(Bytes(kMacHandshakeLabel));
   h.Update(responder_static.span());
   h.Update(initiator_ephemeral.span());
-  return crypto::HmacSha256Key(h.Final().span());
+  return ToMacKey(h.Final());
+}
+
+// MacOk checks a handshake frame's HMAC in constant time.
+bool MacOk(const MacKey& key, const FrameView& f) {
+  return ConstantTimeEqual(crypto::HmacSha256(key, f.mac_input).span(), f.hmac);
 }
 
 bool IsRecordType(FrameType t) {
@@ -64,9 +79,13 @@ struct Session::Impl {
   std::optional<Error> error;
   NoiseSuite suite;
 
-  std::optional<NoiseXX> noise;
-  std::optional<crypto::HmacSha256Key> mac_init;  // responder: keyed from its own static key
-  std::optional<crypto::HmacSha256Key> mac_hs;
+  // Handshake-only state, freed when the records start (an idle session keeps none of it).
+  struct Handshake {
+    std::optional<NoiseXX> noise;
+    MacKey mac_init{};              // responder: from its own static key
+    std::optional<MacKey> mac_hs;   // once the initiator's ephemeral key is known
+  };
+  std::unique_ptr<Handshake> hs = std::make_unique<Handshake>();
   uint64_t handshake_send_sequence = 0;
 
   std::optional<RecordSender> sender;
@@ -87,14 +106,13 @@ struct Session::Impl {
 
   void EndFrame() { frame_ends.push_back(out.size()); }
 
-  void QueueHandshakeFrame(FrameType type, uint64_t seq, std::span<const uint8_t> payload,
-                           crypto::HmacSha256Key& mac) {
+  void QueueHandshakeFrame(FrameType type, uint64_t seq, std::span<const uint8_t> payload, const MacKey& mac) {
     const FrameHeader header{type, seq, static_cast<uint32_t>(payload.size())};
     const auto hb = header.Encode();
     const size_t start = out.size();
     out.insert(out.end(), hb.begin(), hb.end());
     out.insert(out.end(), payload.begin(), payload.end());
-    const auto tag = mac.Compute({out.data() + start, out.size() - start});
+    const auto tag = crypto::HmacSha256(mac, {out.data() + start, out.size() - start});
     out.insert(out.end(), tag.span().begin(), tag.span().end());
     EndFrame();
     last_send = clock->Now();
@@ -113,8 +131,8 @@ struct Session::Impl {
     const uint8_t code[2] = {static_cast<uint8_t>(e.code() >> 8), static_cast<uint8_t>(e.code())};
     if (sender) {
       (void)QueueRecord(FrameType::kError, code);
-    } else if (mac_hs) {
-      QueueHandshakeFrame(FrameType::kError, handshake_send_sequence++, code, *mac_hs);
+    } else if (hs && hs->mac_hs) {
+      QueueHandshakeFrame(FrameType::kError, handshake_send_sequence++, code, *hs->mac_hs);
     }
   }
 
@@ -122,83 +140,81 @@ struct Session::Impl {
     if (notify_peer) QueueError(e);
     state = SessionState::kFailed;
     error = e;
-    noise.reset();
+    hs.reset();
     return e;
   }
 
   // ---- handshake ----
 
-  void StartRecords(const NoiseXX& hs) {
-    auto [k1, k2] = hs.symmetric_state().SplitKeys();
-    handshake_hash = hs.handshake_hash();
+  void StartRecords(const NoiseXX& noise) {
+    auto [k1, k2] = noise.symmetric_state().SplitKeys();
+    handshake_hash = noise.handshake_hash();
     const bool initiator = config.role == Role::kInitiator;
     // scp.md §7: the initiator's first record is 2 (INIT 0, ACK 1), the responder's 1 (RESPONSE 0).
     sender.emplace(suite, initiator ? std::move(k1) : std::move(k2), handshake_hash, initiator ? 2 : 1);
     receiver.emplace(suite, initiator ? std::move(k2) : std::move(k1), handshake_hash, initiator ? 1 : 2,
                      config.transport);
-    noise.reset();
-    mac_hs.reset();
-    mac_init.reset();
+    hs.reset();
     state = SessionState::kEstablished;
     last_rekey = clock->Now();
   }
 
   Result<SessionEvent> OnInit(const FrameView& f) {
-    if (!mac_init->Verify(f.mac_input, f.hmac)) return Fail(Errc::kBadMac);
+    if (!MacOk(hs->mac_init, f)) return Fail(Errc::kBadMac);
     if (f.header.sequence != 0) return Fail(Errc::kReplay);
     if (f.payload.size() < 1 + kNoiseDhLen) return Fail(Errc::kHandshakeFailed);
     const auto ei = crypto::X25519PublicKey(f.payload.subspan(1).first<32>());
-    mac_hs.emplace(MacHandshakeKey(config.noise_static.public_key, ei));
+    hs->mac_hs = MacHandshakeKey(config.noise_static.public_key, ei);
     const uint8_t wanted = f.payload[0];
     auto it = std::find_if(config.suites.begin(), config.suites.end(),
                            [&](NoiseSuite s) { return static_cast<uint8_t>(s) == wanted; });
     if (it == config.suites.end()) return Fail(Errc::kUnsupportedSuite);
     suite = *it;
-    NoiseXX hs = NoiseXX::Responder(suite, Bytes(kPrologue), config.noise_static.Clone(), *rng);
-    auto hello_bytes = hs.ReadMessage(f.payload.subspan(1));
+    NoiseXX noise = NoiseXX::Responder(suite, Bytes(kPrologue), config.noise_static.Clone(), *rng);
+    auto hello_bytes = noise.ReadMessage(f.payload.subspan(1));
     if (!hello_bytes) return Fail(hello_bytes.error());
     auto hello = ClientHello::Decode(hello_bytes->Expose());
     if (!hello) return Fail(hello.error());
     if (hello->version != kProtocolVersion) return Fail(Errc::kUnsupportedVersion);
     ServerHello reply{kProtocolVersion, suite,
                       IdentityCredential::Sign(*config.identity, config.noise_static.public_key)};
-    auto msg2 = hs.WriteMessage(reply.Encode());
+    auto msg2 = noise.WriteMessage(reply.Encode());
     if (!msg2) return Fail(msg2.error());
-    QueueHandshakeFrame(FrameType::kHandshakeResponse, handshake_send_sequence++, *msg2, *mac_hs);
-    noise.emplace(std::move(hs));
+    QueueHandshakeFrame(FrameType::kHandshakeResponse, handshake_send_sequence++, *msg2, *hs->mac_hs);
+    hs->noise.emplace(std::move(noise));
     state = SessionState::kAwaitFinish;
     return SessionEvent{};
   }
 
   Result<SessionEvent> OnResponse(const FrameView& f) {
-    if (!mac_hs->Verify(f.mac_input, f.hmac)) return Fail(Errc::kBadMac);
+    if (!MacOk(*hs->mac_hs, f)) return Fail(Errc::kBadMac);
     if (f.header.sequence != 0) return Fail(Errc::kReplay);
-    NoiseXX hs = noise->Clone();  // clone, try, commit
-    auto hello_bytes = hs.ReadMessage(f.payload);
+    NoiseXX noise = hs->noise->Clone();  // clone, try, commit
+    auto hello_bytes = noise.ReadMessage(f.payload);
     if (!hello_bytes) return Fail(hello_bytes.error());
     auto hello = ServerHello::Decode(hello_bytes->Expose());
     if (!hello) return Fail(hello.error());
     if (hello->version != kProtocolVersion) return Fail(Errc::kUnsupportedVersion);
     if (hello->suite != suite) return Fail(Errc::kUnsupportedSuite);
     // scp.md §6: the static key and the identity must both be the pinned ones.
-    if (!(*hs.remote_static() == *config.responder_static)) return Fail(Errc::kUntrustedIdentity);
-    if (auto s = hello->credential.Verify(*hs.remote_static()); !s) return Fail(s.error());
+    if (!(*noise.remote_static() == *config.responder_static)) return Fail(Errc::kUntrustedIdentity);
+    if (auto s = hello->credential.Verify(*noise.remote_static()); !s) return Fail(s.error());
     if (!(hello->credential.identity_key == *config.responder_identity)) return Fail(Errc::kUntrustedIdentity);
     ClientFinish finish{IdentityCredential::Sign(*config.identity, config.noise_static.public_key)};
-    auto msg3 = hs.WriteMessage(finish.Encode());
+    auto msg3 = noise.WriteMessage(finish.Encode());
     if (!msg3) return Fail(msg3.error());
-    QueueHandshakeFrame(FrameType::kAck, handshake_send_sequence++, *msg3, *mac_hs);
+    QueueHandshakeFrame(FrameType::kAck, handshake_send_sequence++, *msg3, *hs->mac_hs);
     peer_identity = hello->credential.identity_key;
-    StartRecords(hs);
+    StartRecords(noise);
     last_receive = clock->Now();
     return SessionEvent{SessionEvent::kEstablished};
   }
 
   Result<SessionEvent> OnFinish(const FrameView& f) {
-    if (!mac_hs->Verify(f.mac_input, f.hmac)) return Fail(Errc::kBadMac);
+    if (!MacOk(*hs->mac_hs, f)) return Fail(Errc::kBadMac);
     if (f.header.sequence != 1) return Fail(Errc::kReplay);
-    NoiseXX hs = noise->Clone();
-    auto finish_bytes = hs.ReadMessage(f.payload);
+    NoiseXX noise = hs->noise->Clone();
+    auto finish_bytes = noise.ReadMessage(f.payload);
     if (!finish_bytes) return Fail(finish_bytes.error());
     auto finish = ClientFinish::Decode(finish_bytes->Expose());
     if (!finish) return Fail(finish.error());
@@ -208,8 +224,8 @@ struct Session::Impl {
     const bool admitted = config.allowed_initiators.empty() ||
                           std::find(config.allowed_initiators.begin(), config.allowed_initiators.end(), id) !=
                               config.allowed_initiators.end();
-    const auto verified = finish->credential.Verify(*hs.remote_static());
-    StartRecords(hs);
+    const auto verified = finish->credential.Verify(*noise.remote_static());
+    StartRecords(noise);
     if (!verified) return Fail(verified.error());
     if (!admitted) return Fail(Errc::kUntrustedIdentity);
     peer_identity = id;
@@ -218,14 +234,14 @@ struct Session::Impl {
 
   // OnHandshakeError: an ERROR before record keys exist, under mac_hs_key (scp.md §4.1).
   Result<SessionEvent> OnHandshakeError(const FrameView& f, uint64_t expected_sequence) {
-    if (!mac_hs->Verify(f.mac_input, f.hmac)) return Fail(Errc::kBadMac);
+    if (!MacOk(*hs->mac_hs, f)) return Fail(Errc::kBadMac);
     if (f.header.sequence != expected_sequence) return Fail(Errc::kReplay);
     ByteReader r(f.payload);
     auto code = r.ReadU16();
     if (!code || !r.Finish()) return Fail(Errc::kMalformedFrame);
     state = SessionState::kFailed;
     error = Errc::kPeerError;
-    noise.reset();
+    hs.reset();
     return SessionEvent{SessionEvent::kPeerError, *code};
   }
 
@@ -335,7 +351,7 @@ Result<Session> Session::Create(SessionConfig config, const Clock& clock, Random
   impl->clock = &clock;
   impl->rng = &rng;
   impl->suite = config.suites.front();
-  if (config.role == Role::kResponder) impl->mac_init.emplace(MacInitKey(config.noise_static.public_key));
+  if (config.role == Role::kResponder) impl->hs->mac_init = MacInitKey(config.noise_static.public_key);
   impl->config = std::move(config);
   impl->last_receive = impl->last_send = impl->last_rekey = clock.Now();
   return Session(std::move(impl));
@@ -344,19 +360,19 @@ Result<Session> Session::Create(SessionConfig config, const Clock& clock, Random
 Status Session::Start() {
   Impl& m = *impl_;
   if (m.config.role != Role::kInitiator || m.state != SessionState::kStart) return Fail(Errc::kUnexpectedMessage);
-  NoiseXX hs = NoiseXX::Initiator(m.suite, Bytes(kPrologue), m.config.noise_static.Clone(), *m.rng);
+  NoiseXX noise = NoiseXX::Initiator(m.suite, Bytes(kPrologue), m.config.noise_static.Clone(), *m.rng);
   ClientHello hello;
   for (NoiseSuite s : m.config.suites) hello.suites.push_back(static_cast<uint8_t>(s));
-  auto msg1 = hs.WriteMessage(hello.Encode());
+  auto msg1 = noise.WriteMessage(hello.Encode());
   if (!msg1) return Fail(msg1.error());
   std::vector<uint8_t> payload;
   payload.reserve(1 + msg1->size());
   payload.push_back(static_cast<uint8_t>(m.suite));
   payload.insert(payload.end(), msg1->begin(), msg1->end());
-  auto mac_init = MacInitKey(*m.config.responder_static);
-  m.QueueHandshakeFrame(FrameType::kHandshakeInit, m.handshake_send_sequence++, payload, mac_init);
-  m.mac_hs.emplace(MacHandshakeKey(*m.config.responder_static, *hs.local_ephemeral_public()));
-  m.noise.emplace(std::move(hs));
+  m.QueueHandshakeFrame(FrameType::kHandshakeInit, m.handshake_send_sequence++, payload,
+                        MacInitKey(*m.config.responder_static));
+  m.hs->mac_hs = MacHandshakeKey(*m.config.responder_static, *noise.local_ephemeral_public());
+  m.hs->noise.emplace(std::move(noise));
   m.state = SessionState::kAwaitResponse;
   return OkStatus();
 }

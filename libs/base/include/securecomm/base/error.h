@@ -25,6 +25,7 @@ enum class ErrorDomain : uint8_t {
   kCrypto = 2,
   kScp = 3,
   kNet = 4,
+  kAudit = 5,
 };
 
 // ErrorTraits<E> is specialised (through SC_DEFINE_ERROR_ENUM) for every layer's error enum.

@@ -2,7 +2,8 @@
 // and XChaCha20-Poly1305 (libsodium, IETF constructions, RFC 8439 and draft-irtf-cfrg-xchacha).
 //
 // An Aead is keyed once and reused: AES-GCM keeps one OpenSSL context per direction with the key
-// schedule expanded, so each Seal/Open costs what the raw EVP calls cost.
+// schedule expanded (each created on its direction's first call), so each Seal/Open costs what
+// the raw EVP calls cost.
 //
 //   Result<Aead> aead = Aead::Create(AeadAlgorithm::kAes256Gcm, key.Expose());
 //   std::vector<uint8_t> ct(pt.size() + kAeadTagSize);
@@ -56,7 +57,8 @@ class Aead {
   // Errors: kInvalidNonceSize (GCM: 1..128 bytes; ChaCha20: 12; XChaCha20: 24), kInputTooLarge
   // (over kMaxAeadInput), kBufferTooSmall (out.size() < plaintext.size() + kAeadTagSize),
   // kBackendFailure. On error `out` is zeroed. `out` may alias `plaintext` exactly (in place);
-  // partial overlap is not allowed.
+  // partial overlap is a caller bug refused with kInvalidArgument (then `out` is left untouched,
+  // since zeroing it would destroy the input).
   [[nodiscard]] Status Seal(std::span<const uint8_t> nonce, std::span<const uint8_t> aad,
                             std::span<const uint8_t> plaintext, std::span<uint8_t> out);
 

@@ -13,6 +13,7 @@
 
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <vector>
 
@@ -90,7 +91,7 @@ class RecordReceiver {
   RecordKeys keys_;
   Transport transport_;
   uint64_t next_sequence_;  // stream: the one expected; datagram: one past the newest seen
-  ReplayWindow<> window_;
+  std::unique_ptr<ReplayWindow<>> window_;  // datagrams only (1 KiB a stream session does not need)
   uint32_t generation_ = 0;
 };
 
