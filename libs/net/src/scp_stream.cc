@@ -32,8 +32,7 @@ asio::awaitable<Status> ScpStream::Flush() {
   if (writing_) co_return OkStatus();
   writing_ = true;
   while (session_.HasOutput()) {
-    out_.assign(session_.PendingOutput().begin(), session_.PendingOutput().end());
-    session_.ConsumeOutput();
+    session_.SwapOutput(out_);  // the session queues into the other buffer while this one is written
     auto [ec, n] = co_await asio::async_write(socket_, asio::buffer(out_), kNoThrow);
     if (ec) {
       writing_ = false;
@@ -45,42 +44,44 @@ asio::awaitable<Status> ScpStream::Flush() {
 }
 
 asio::awaitable<Result<std::span<const uint8_t>>> ScpStream::ReadFrame() {
-  // Drop the frame handed out last time; keep what followed it.
-  if (consumed_ > 0) {
-    in_.erase(in_.begin(), in_.begin() + static_cast<std::ptrdiff_t>(consumed_));
-    consumed_ = 0;
-  }
+  static_assert(kReadBufferSize >= scp::kMaxFrameSize + kReadChunk);
+  if (!in_) in_ = std::make_unique<uint8_t[]>(kReadBufferSize);
+  begin_ += consumed_;  // drop the frame handed out last time; keep what followed it
+  consumed_ = 0;
+  if (begin_ == end_) begin_ = end_ = 0;
   while (true) {
-    auto size = scp::PeekFrameSize(in_);
+    const std::span<const uint8_t> buffered(in_.get() + begin_, end_ - begin_);
+    auto size = scp::PeekFrameSize(buffered);
     if (!size) {
       // A bad header: let the session judge the header bytes, so it fails and queues ERROR.
-      (void)session_.HandleFrame(std::span<const uint8_t>(in_).first(scp::kHeaderSize));
+      (void)session_.HandleFrame(buffered.first(scp::kHeaderSize));
       (void)co_await Flush();
       co_return Fail(size.error());
     }
-    if (size->has_value() && in_.size() >= **size) {
+    if (size->has_value() && buffered.size() >= **size) {
       consumed_ = **size;
-      co_return std::span<const uint8_t>(in_.data(), **size);
+      co_return buffered.first(**size);
     }
-    // Read at most what completes this frame plus one chunk: the buffer stays bounded.
-    const size_t want = size->has_value() ? **size - in_.size() : scp::kHeaderSize - in_.size();
-    const size_t chunk = std::max(want, kReadChunk);
-    const size_t old = in_.size();
-    in_.resize(old + chunk);
+    // The frame in progress must fit after begin_; move it to the front when it would not.
+    const size_t frame_size = size->has_value() ? **size : scp::kHeaderSize;
+    if (kReadBufferSize - begin_ < frame_size + kReadChunk / 4) {
+      std::memmove(in_.get(), in_.get() + begin_, end_ - begin_);
+      end_ -= begin_;
+      begin_ = 0;
+    }
     asio::steady_timer timer(socket_.get_executor());
     const auto wait = session_.NextDeadline() - clock_->Now();
     timer.expires_after(std::max(wait, Clock::Duration::zero()));
-    auto result = co_await (socket_.async_read_some(asio::buffer(in_.data() + old, chunk), kNoThrow) ||
+    auto result = co_await (socket_.async_read_some(asio::buffer(in_.get() + end_, kReadBufferSize - end_), kNoThrow) ||
                             timer.async_wait(kNoThrow));
     if (result.index() == 1) {  // the deadline: keepalive, rekey or idle timeout
-      in_.resize(old);
       auto tick = session_.OnTick();
       (void)co_await Flush();
       if (!tick) co_return Fail(tick.error());
       continue;
     }
     auto [ec, n] = std::get<0>(result);
-    in_.resize(old + n);
+    end_ += n;
     if (ec == asio::error::eof) co_return Fail(Errc::kEndOfStream);
     if (ec) co_return Fail(Errc::kIoError);
   }
@@ -110,20 +111,25 @@ asio::awaitable<Status> ScpStream::Handshake() {
 }
 
 asio::awaitable<Result<std::vector<uint8_t>>> ScpStream::Receive() {
+  auto view = co_await ReceiveView();
+  if (!view) co_return Fail(view.error());
+  co_return std::vector<uint8_t>(view->begin(), view->end());
+}
+
+asio::awaitable<Result<std::span<const uint8_t>>> ScpStream::ReceiveView() {
   while (true) {
     auto event = co_await Step();
     if (!event) co_return Fail(event.error());
     switch (event->kind) {
-      case scp::SessionEvent::kData: {
-        const auto data = session_.received();
-        co_return std::vector<uint8_t>(data.begin(), data.end());
-      }
+      case scp::SessionEvent::kData: co_return session_.received();
       case scp::SessionEvent::kClosed: co_return Fail(scp::Errc::kClosed);
       case scp::SessionEvent::kPeerError: co_return Fail(scp::Errc::kPeerError);
       default: break;
     }
   }
 }
+
+Status ScpStream::Queue(std::span<const uint8_t> data) { return session_.Send(data); }
 
 asio::awaitable<Status> ScpStream::Send(std::span<const uint8_t> data) {
   if (auto s = session_.Send(data); !s) {

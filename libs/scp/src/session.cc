@@ -470,6 +470,12 @@ void Session::ConsumeOutput() noexcept {
   impl_->frame_ends.clear();
 }
 
+void Session::SwapOutput(std::vector<uint8_t>& buffer) noexcept {
+  buffer.clear();
+  impl_->out.swap(buffer);
+  impl_->frame_ends.clear();
+}
+
 bool Session::HasOutput() const noexcept { return !impl_->out.empty(); }
 std::span<const uint8_t> Session::received() const noexcept { return {impl_->rx.data(), impl_->rx_len}; }
 SessionState Session::state() const noexcept { return impl_->state; }

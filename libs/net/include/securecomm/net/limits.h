@@ -9,6 +9,9 @@ namespace sc::net {
 // One read asks the kernel for up to 64 KiB beyond the frame in progress: large enough for bulk
 // transfer at full speed, small enough that a connection's read buffer stays under 200 KiB.
 inline constexpr size_t kReadChunk = 64 * 1024;
+// A stream's read buffer: the largest SCP frame plus one read chunk (about 192 KiB), allocated on
+// a connection's first read.
+inline constexpr size_t kReadBufferSize = 65535 + 16 + 14 + 32 + kReadChunk;
 
 // A datagram is one frame; loopback and jumbo paths allow 64 KiB, the largest a UDP datagram holds.
 inline constexpr size_t kMaxDatagram = 65507;

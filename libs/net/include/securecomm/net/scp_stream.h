@@ -20,6 +20,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <vector>
 
@@ -43,9 +44,17 @@ class ScpStream {
   // Receive returns the next DATA payload. Errors: scp kClosed after an orderly close, scp
   // kPeerError, kTimeout, any frame error (the session then failed and ERROR was sent), kEndOfStream.
   [[nodiscard]] asio::awaitable<Result<std::vector<uint8_t>>> Receive();
+  // ReceiveView is Receive without the copy: the view is valid until the next call on this stream.
+  [[nodiscard]] asio::awaitable<Result<std::span<const uint8_t>>> ReceiveView();
 
   // Send writes one DATA record (at most scp::kMaxRecordPlaintext bytes) and returns once written.
   [[nodiscard]] asio::awaitable<Status> Send(std::span<const uint8_t> data);
+  // Queue seals one DATA record without writing it, for senders of many small messages: they
+  // Queue until pending() passes a batch size, then Flush, and pay one system call per batch.
+  [[nodiscard]] Status Queue(std::span<const uint8_t> data);
+  // Flush writes everything queued and returns once the kernel took it.
+  [[nodiscard]] asio::awaitable<Status> Flush();
+  size_t pending() const noexcept { return session_.PendingOutput().size(); }
 
   // Close sends CLOSE and waits (bounded by the idle timeout) for the peer's ACK, then shuts the
   // socket down.
@@ -55,7 +64,6 @@ class ScpStream {
   asio::ip::tcp::socket& socket() noexcept { return socket_; }
 
  private:
-  asio::awaitable<Status> Flush();
   // ReadFrame reads until one whole frame is buffered (or the deadline passes, which runs OnTick).
   asio::awaitable<Result<std::span<const uint8_t>>> ReadFrame();
   asio::awaitable<Result<scp::SessionEvent>> Step();
@@ -63,8 +71,11 @@ class ScpStream {
   asio::ip::tcp::socket socket_;
   scp::Session session_;
   const Clock* clock_;
-  std::vector<uint8_t> in_;   // bytes received and not yet consumed; at most one frame plus a read
-  size_t consumed_ = 0;       // bytes of in_ belonging to the last frame handed out
+  // Received bytes live in in_[begin_, end_); the buffer is allocated on the first read and never
+  // grows: kReadBufferSize holds the largest frame plus a read's worth more.
+  std::unique_ptr<uint8_t[]> in_;
+  size_t begin_ = 0, end_ = 0;
+  size_t consumed_ = 0;       // bytes at begin_ belonging to the last frame handed out
   std::vector<uint8_t> out_;  // the bytes of the write in progress
   bool writing_ = false;
 };

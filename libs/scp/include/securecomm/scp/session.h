@@ -119,6 +119,10 @@ class Session {
   // keeps the buffer's capacity (the zero-allocation path for stream adapters).
   std::span<const uint8_t> PendingOutput() const noexcept;
   void ConsumeOutput() noexcept;
+  // SwapOutput exchanges the queued bytes with `buffer` (whose contents are discarded first), so
+  // an adapter can write them while the session queues more into the other buffer: no copy, and
+  // both buffers keep their capacity.
+  void SwapOutput(std::vector<uint8_t>& buffer) noexcept;
   // TakeFrames moves the queued frames out one per element (datagrams: one per packet).
   std::vector<std::vector<uint8_t>> TakeFrames();
   bool HasOutput() const noexcept;
