@@ -131,5 +131,18 @@ TEST(Base64Test, RejectsMissingPaddingSpacesAndForeignCharacters) {
   }
 }
 
+// libsodium 1.0.18 reads any byte >= 0x80 as '/'; our decoder must refuse them all.
+TEST(Base64Test, RejectsBytesWithTheHighBitSet) {
+  for (int b = 0x80; b <= 0xff; ++b) {
+    std::string text = "AAA/";
+    text[3] = static_cast<char>(b);
+    auto decoded = Base64Decode(text);
+    ASSERT_FALSE(decoded.has_value()) << "accepted byte " << b;
+    EXPECT_EQ(decoded.error(), Errc::kInvalidEncoding);
+  }
+  EXPECT_FALSE(Base64Decode("AA\xC7\x9B").has_value());
+  EXPECT_TRUE(Base64Decode("AA//").has_value());
+}
+
 }  // namespace
 }  // namespace sc
