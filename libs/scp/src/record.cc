@@ -96,7 +96,19 @@ RecordReceiver::RecordReceiver(NoiseSuite suite, SecretArray<32> traffic_secret,
 
 Result<size_t> RecordReceiver::OpenInto(const FrameView& frame, std::span<uint8_t> out) {
   // Check 6 (scp.md §2): the HMAC first, the cheap gate before any AEAD work.
-  if (!keys_.mac.Verify(frame.mac_input, frame.hmac)) return Fail(Errc::kBadMac);
+  RecordKeys* keys = &keys_;
+  if (!keys_.mac.Verify(frame.mac_input, frame.hmac)) {
+    // Datagrams: the KEY_UPDATE that moved the sender on may have been lost, so a record of the
+    // next generation is tried too (scp.md §10). Its keys are derived once and kept.
+    if (transport_ != Transport::kDatagram) return Fail(Errc::kBadMac);
+    if (!next_) {
+      auto ts = NextTrafficSecret(ts_, h_);
+      auto derived = RecordKeys::Derive(suite_, ts, h_);
+      next_ = std::make_unique<Generation>(Generation{std::move(ts), std::move(derived)});
+    }
+    if (!next_->keys.mac.Verify(frame.mac_input, frame.hmac)) return Fail(Errc::kBadMac);
+    keys = &next_->keys;
+  }
   // Check 7: sequence.
   const uint64_t seq = frame.header.sequence;
   if (transport_ == Transport::kStream ? seq != next_sequence_ : !window_->Check(seq)) {
@@ -107,9 +119,10 @@ Result<size_t> RecordReceiver::OpenInto(const FrameView& frame, std::span<uint8_
   const size_t n = frame.payload.size() - kTagSize;
   if (out.size() < n) return Fail(sc::Errc::kBufferTooSmall);
   const auto nonce = RecordNonce(seq);
-  if (!keys_.aead.Open(nonce, frame.header_bytes, frame.payload, out.first(n))) {
+  if (!keys->aead.Open(nonce, frame.header_bytes, frame.payload, out.first(n))) {
     return Fail(Errc::kDecryptFailed);
   }
+  if (keys != &keys_) Update();  // the next generation authenticated: move to it
   if (transport_ == Transport::kStream) {
     ++next_sequence_;
   } else {
@@ -120,8 +133,14 @@ Result<size_t> RecordReceiver::OpenInto(const FrameView& frame, std::span<uint8_
 }
 
 void RecordReceiver::Update() {
-  ts_ = NextTrafficSecret(ts_, h_);
-  keys_ = RecordKeys::Derive(suite_, ts_, h_);
+  if (next_) {
+    ts_ = std::move(next_->ts);
+    keys_ = std::move(next_->keys);
+    next_.reset();
+  } else {
+    ts_ = NextTrafficSecret(ts_, h_);
+    keys_ = RecordKeys::Derive(suite_, ts_, h_);
+  }
   ++generation_;
 }
 

@@ -229,6 +229,43 @@ TEST_P(SessionTest, RekeysUnderTrafficByVolume) {
   EXPECT_EQ(s.send_generation(), 0u);  // each direction rekeys on its own
 }
 
+TEST_P(SessionTest, DatagramsSurviveALostKeyUpdate) {
+  SessionConfig ccfg = ids_.Client(Transport::kDatagram);
+  ccfg.rekey_bytes = 100;
+  Session c = MakeClient(std::move(ccfg));
+  Session s = MakeServer(ids_.Server(Transport::kDatagram));
+  ASSERT_TRUE(Handshake(c, s));
+  int delivered = 0, lost_updates = 0;
+  for (int i = 0; i < 20; ++i) {
+    ASSERT_TRUE(c.Send(Bytes(60, static_cast<uint8_t>(i))));
+    for (auto& f : c.TakeFrames()) {
+      if (f[1] == static_cast<uint8_t>(FrameType::kKeyUpdate)) {
+        ++lost_updates;  // every KEY_UPDATE is lost
+        continue;
+      }
+      auto ev = s.HandleFrame(f);
+      ASSERT_TRUE(ev.has_value()) << i << " " << ev.error().name();
+      if (ev->kind == SessionEvent::kData) ++delivered;
+    }
+  }
+  EXPECT_EQ(delivered, 20);
+  EXPECT_GE(lost_updates, 9);
+  EXPECT_EQ(s.receive_generation(), c.send_generation());
+}
+
+TEST_P(SessionTest, StreamsDoNotSkipAGeneration) {
+  SessionConfig ccfg = ids_.Client();
+  ccfg.rekey_bytes = 100;
+  Session c = MakeClient(std::move(ccfg));
+  Session s = MakeServer(ids_.Server());
+  ASSERT_TRUE(Handshake(c, s));
+  ASSERT_TRUE(c.Send(Bytes(60, 1)) && c.Send(Bytes(60, 2)));  // DATA, KEY_UPDATE, DATA
+  auto frames = c.TakeFrames();
+  ASSERT_EQ(frames.size(), 3u);
+  ASSERT_TRUE(s.HandleFrame(frames[0]).has_value());
+  EXPECT_EQ(s.HandleFrame(frames[2]).error(), Errc::kBadMac);  // a stream never guesses
+}
+
 TEST_P(SessionTest, RekeysByTimeAndKeepsTalking) {
   auto [c, s] = Established();
   // An hour of keepalives: ticks every 10 s keep the session alive until the rekey is due.

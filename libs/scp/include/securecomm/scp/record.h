@@ -74,6 +74,8 @@ class RecordReceiver {
 
   // OpenInto authenticates `frame` and writes its plaintext to `out`, returning the plaintext
   // length. Checks, in order: HMAC (kBadMac), sequence (kReplay), AEAD (kDecryptFailed);
+  // datagram receivers also accept a record of the next key generation (its KEY_UPDATE may have
+  // been lost) and then move to that generation;
   // kBufferTooSmall (base::Errc) if `out` is shorter than the plaintext. Sequence state changes
   // only on success; on error `out` holds no plaintext.
   [[nodiscard]] Result<size_t> OpenInto(const FrameView& frame, std::span<uint8_t> out);
@@ -92,6 +94,11 @@ class RecordReceiver {
   Transport transport_;
   uint64_t next_sequence_;  // stream: the one expected; datagram: one past the newest seen
   std::unique_ptr<ReplayWindow<>> window_;  // datagrams only (1 KiB a stream session does not need)
+  struct Generation {
+    SecretArray<32> ts;
+    RecordKeys keys;
+  };
+  std::unique_ptr<Generation> next_;  // datagrams: the next generation, once a record needed it
   uint32_t generation_ = 0;
 };
 
