@@ -58,7 +58,7 @@ const EVP_CIPHER* GcmCipher(AeadAlgorithm alg) {
 }
 
 // Exact aliasing (in place) is allowed; partial overlap is a caller bug we refuse loudly.
-bool PartiallyOverlaps(std::span<const uint8_t> a, std::span<const uint8_t> b) {
+[[gnu::always_inline]] inline bool PartiallyOverlaps(std::span<const uint8_t> a, std::span<const uint8_t> b) {
   if (a.empty() || b.empty() || a.data() == b.data()) return false;
   return a.data() < b.data() + b.size() && b.data() < a.data() + a.size();
 }
@@ -85,8 +85,12 @@ struct Aead::State {
   // Context returns the keyed GCM context of one direction, creating it on first use; nullptr if
   // OpenSSL fails.
   EVP_CIPHER_CTX* Context(bool encrypt) {
+    EVP_CIPHER_CTX* ctx = encrypt ? enc : dec;
+    return ctx != nullptr ? ctx : CreateContext(encrypt);  // the per-call path is one branch
+  }
+
+  [[gnu::noinline]] EVP_CIPHER_CTX* CreateContext(bool encrypt) {
     EVP_CIPHER_CTX*& ctx = encrypt ? enc : dec;
-    if (ctx != nullptr) return ctx;
     const EVP_CIPHER* cipher = GcmCipher(alg);
     EVP_CIPHER_CTX* fresh = EVP_CIPHER_CTX_new();
     const int ok = fresh == nullptr || cipher == nullptr ? 0
@@ -123,8 +127,8 @@ Result<Aead> Aead::Create(AeadAlgorithm alg, std::span<const uint8_t> key) {
 
 namespace {
 
-Status CheckSizes(AeadAlgorithm alg, std::span<const uint8_t> nonce, std::span<const uint8_t> aad,
-                  size_t in_size) {
+[[gnu::always_inline]] inline Status CheckSizes(AeadAlgorithm alg, std::span<const uint8_t> nonce,
+                                               std::span<const uint8_t> aad, size_t in_size) {
   if (IsGcm(alg)) {
     if (nonce.size() < kMinGcmNonce || nonce.size() > kMaxGcmNonce) return Fail(Errc::kInvalidNonceSize);
   } else if (nonce.size() != AeadNonceSize(alg)) {
@@ -135,7 +139,8 @@ Status CheckSizes(AeadAlgorithm alg, std::span<const uint8_t> nonce, std::span<c
 }
 
 // SetGcmIv changes the IV length only when it differs from the last call's (rare), then sets the IV.
-bool SetGcmIv(EVP_CIPHER_CTX* ctx, size_t* current_len, std::span<const uint8_t> nonce, bool encrypt) {
+[[gnu::always_inline]] inline bool SetGcmIv(EVP_CIPHER_CTX* ctx, size_t* current_len, std::span<const uint8_t> nonce,
+                                            bool encrypt) {
   if (nonce.size() != *current_len) {
     if (EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_IVLEN, static_cast<int>(nonce.size()), nullptr) != 1) {
       return false;
