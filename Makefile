@@ -48,6 +48,7 @@ bench: build
 	@./build/release/bench/crypto_bench
 	@./build/release/bench/scp_bench
 	@./build/release/bench/scp_tcp_bench
+	@./build/release/bench/audit_bench
 
 format:
 	@git ls-files '*.cc' '*.h' | xargs clang-format -i

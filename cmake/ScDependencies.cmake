@@ -5,13 +5,15 @@ find_package(PkgConfig REQUIRED)
 pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium>=1.0.18)
 find_package(fmt REQUIRED)
 find_package(spdlog REQUIRED)
+find_package(SQLite3 3.40 REQUIRED)  # SQLite::SQLite3: libs/store, and tests that tamper with its files
 find_path(TL_EXPECTED_INCLUDE_DIR tl/expected.hpp REQUIRED)
 add_library(sc_tl_expected INTERFACE)
 target_include_directories(sc_tl_expected SYSTEM INTERFACE ${TL_EXPECTED_INCLUDE_DIR})
 
+# nlohmann-json: the test vectors, and securecomm-audit's JSON entries and output.
+find_package(nlohmann_json 3.10 REQUIRED)
 if(SC_BUILD_TESTS)
   find_package(GTest REQUIRED)
-  find_package(nlohmann_json 3.10 REQUIRED)
 endif()
 if(SC_BUILD_BENCH)
   find_package(benchmark REQUIRED)

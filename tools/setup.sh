@@ -8,7 +8,7 @@ PACKAGES=(
   g++ cmake ninja-build ccache pkg-config make git
   clang-14 libclang-rt-14-dev            # the `fuzz` preset: libFuzzer + sanitizer runtimes
   # libraries (DESIGN.md §8)
-  libssl-dev libsodium-dev libexpected-dev libfmt-dev libspdlog-dev libasio-dev
+  libssl-dev libsodium-dev libexpected-dev libfmt-dev libspdlog-dev libasio-dev libsqlite3-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev nlohmann-json3-dev
 )

@@ -19,6 +19,12 @@ std::string_view ErrcName(Errc e) noexcept {
     case Errc::kMalformedProof: return "kMalformedProof";
     case Errc::kOriginMismatch: return "kOriginMismatch";
     case Errc::kBadTimestamp: return "kBadTimestamp";
+    case Errc::kTamperedEntry: return "kTamperedEntry";
+    case Errc::kTamperedHash: return "kTamperedHash";
+    case Errc::kTamperedCheckpoint: return "kTamperedCheckpoint";
+    case Errc::kCorruptStore: return "kCorruptStore";
+    case Errc::kStorageFailed: return "kStorageFailed";
+    case Errc::kLimitExceeded: return "kLimitExceeded";
   }
   // clang-format on
   return "kUnknown";

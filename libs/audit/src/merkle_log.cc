@@ -31,6 +31,13 @@ uint64_t MerkleLog::Append(const Hash& leaf_hash) {
   return levels_[0].size() - 1;
 }
 
+void MerkleLog::Truncate(uint64_t new_size) {
+  SC_CHECK(new_size <= size());
+  // Level k holds exactly size() >> k complete subtrees (Append keeps that invariant), so the
+  // log of new_size leaves is every level cut to new_size >> k.
+  for (size_t k = 0; k < levels_.size(); ++k) levels_[k].resize(static_cast<size_t>(new_size >> k));
+}
+
 Result<Hash> MerkleLog::LeafHashAt(uint64_t index) const noexcept {
   if (index >= size()) return Fail(Errc::kIndexOutOfRange);
   return levels_[0][index];

@@ -27,6 +27,13 @@ enum class Errc : uint16_t {
   kMalformedProof = 12,       // a binary proof does not decode (docs/protocol/audit.md §6)
   kOriginMismatch = 13,       // a checkpoint comes from another log than the one expected
   kBadTimestamp = 14,         // a cosignature timestamp is negative or above 2^63 - 1
+  // Stored logs (log_store.h, stored_log.h; docs/protocol/audit.md §9):
+  kTamperedEntry = 15,       // stored entries were modified, removed or added outside the log
+  kTamperedHash = 16,        // a stored tree hash differs from the one the stored entries give
+  kTamperedCheckpoint = 17,  // a stored checkpoint does not verify or commits to another tree
+  kCorruptStore = 18,        // stored rows are not shaped like a log (bad metadata, hash sizes)
+  kStorageFailed = 19,       // the storage refused a read or write (adapters say why: their codes)
+  kLimitExceeded = 20,       // an input exceeds a bound of limits.h (batch size, log size)
 };
 
 std::string_view ErrcName(Errc e) noexcept;

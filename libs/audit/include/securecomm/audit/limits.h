@@ -44,4 +44,13 @@ inline constexpr size_t kMaxEntryDetailsSize = 4096;
 inline constexpr size_t kMaxEntrySize =
     1 + 8 + 2 + 1 + kMaxEntryActorSize + 1 + kMaxEntrySubjectSize + 2 + kMaxEntryDetailsSize;
 
+// Stored logs (stored_log.h). One append batch is one storage transaction: its leaves, the tree
+// head and the checkpoint are committed with one fsync. 10,000 entries keep a batch's memory under
+// 50 MB even at kMaxEntrySize (about 2 MB for typical 200-byte entries), while the fsync is
+// already amortised below 1 % of the batch's cost well before that size.
+inline constexpr size_t kMaxAppendBatch = 10'000;
+// Leaf indices are stored as SQLite INTEGERs (signed 64-bit) and printed as JSON numbers; a log
+// never holds more leaves than that (at 10^6 appends a second it would take 290,000 years).
+inline constexpr uint64_t kMaxLogSize = (uint64_t{1} << 63) - 1;
+
 }  // namespace sc::audit

@@ -33,6 +33,12 @@ class MerkleLog {
   // Never fails; costs one node hash per completed subtree (amortised: one).
   uint64_t Append(const Hash& leaf_hash);
 
+  // Truncate drops every leaf at index `new_size` and beyond, with the subtrees they belong to,
+  // so the log is exactly as it was when it had `new_size` leaves. For a caller that appended
+  // tentatively and then failed to make the leaves durable (StoredLog). Never fails; costs
+  // O(log n). REQUIRES: new_size <= size().
+  void Truncate(uint64_t new_size);
+
   // size returns the number of leaves.
   uint64_t size() const noexcept { return levels_.empty() ? 0 : levels_[0].size(); }
 

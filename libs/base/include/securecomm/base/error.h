@@ -26,6 +26,7 @@ enum class ErrorDomain : uint8_t {
   kScp = 3,
   kNet = 4,
   kAudit = 5,
+  kStore = 6,
 };
 
 // ErrorTraits<E> is specialised (through SC_DEFINE_ERROR_ENUM) for every layer's error enum.

@@ -1,0 +1,23 @@
+// limits.h: every bound and fixed value of the storage adapters, each with its reason
+// (DESIGN.md §7.6).
+#pragma once
+
+#include <cstdint>
+
+namespace sc::store {
+
+// How long a writer waits for another connection's lock before failing with kBusy. Appends hold
+// the write lock for one transaction (a few milliseconds even at kMaxAppendBatch entries plus
+// one fsync), and a WAL checkpoint for well under a second, so 5 s only runs out when another
+// process is stuck or holds a transaction open.
+inline constexpr int kBusyTimeoutMs = 5000;
+
+// The SQLite application id of an audit log file ("SCAL" in ASCII, stored in the header at
+// offset 68), so a log is told from any other database before anything is written to it.
+inline constexpr int32_t kAuditLogApplicationId = 0x5343414C;
+
+// The schema version of an audit log file (PRAGMA user_version). A file of another version is
+// refused (kNotAnAuditLog) rather than guessed at; docs/protocol/audit.md §9.3.
+inline constexpr int32_t kAuditLogSchemaVersion = 1;
+
+}  // namespace sc::store
