@@ -5,12 +5,19 @@
 #include <cstddef>
 
 #include "securecomm/audit/limits.h"
+#include "securecomm/crypto/argon2.h"
 
 namespace sc::audit_cli {
 
 // A signer key file holds one line of about 100 bytes ("PRIVATE+KEY+<name>+<id>+<base64>"); a
 // name is at most 255 bytes.
 inline constexpr size_t kMaxKeyFileSize = 1024;
+
+// The signer key file's passphrase KDF: libsodium's "interactive" Argon2id cost (2 passes,
+// 64 MiB), so each command that signs pays about 0.1-0.2 s, which an operator never notices.
+inline constexpr crypto::Argon2Params kKeyFileArgon2{2, size_t{64} << 20};
+// A passphrase longer than this is refused rather than truncated.
+inline constexpr size_t kMaxPassphrase = 1024;
 
 // A vkey given as a file: one line, the same size class as a key file.
 inline constexpr size_t kMaxVkeyFileSize = 1024;

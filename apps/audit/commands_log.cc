@@ -11,6 +11,7 @@
 #include "command_util.h"
 #include "inputs.h"
 #include "io.h"
+#include "key_file.h"
 #include "securecomm/audit/entry.h"
 #include "securecomm/audit/errors.h"
 #include "securecomm/audit/proof_codec.h"
@@ -125,6 +126,7 @@ int RunInit(const Words& words) {
     return out.Fail(kExitUsage, "usage", "--origin must be a key name: no spaces, no '+', at most 255 bytes");
   }
   std::optional<audit::NoteSigner> signer;
+  SecretBytes passphrase;
   if (args.Has("key")) {
     auto loaded = LoadSigner(args.Get("key"));
     if (!loaded) return Fail(out, loaded.error());
@@ -133,6 +135,9 @@ int RunInit(const Words& words) {
     }
     signer.emplace(std::move(*loaded));
   } else {
+    auto pass = ReadPassphrase();  // the new key file is sealed under it (audit.md §10.3)
+    if (!pass) return out.Fail(kExitUsage, "usage", pass.error());
+    passphrase = std::move(*pass);
     auto created = audit::NoteSigner::Create(origin, crypto::Ed25519KeyPair::Generate(crypto::SystemCsprng()));
     if (!created) return out.Fail(kExitUsage, "usage", "--origin is not a valid key name");
     signer.emplace(std::move(*created));
@@ -147,9 +152,9 @@ int RunInit(const Words& words) {
   if (!note) return StoreFailure(out, note.error(), "cannot publish the first checkpoint");
   if (args.Has("key-out")) {
     SecretBytes key_line = signer->ToString();
-    static const uint8_t kNewline = '\n';
-    key_line.Append(std::span<const uint8_t>(&kNewline, 1));
-    if (auto w = WriteNewSecretFile(args.Get("key-out"), key_line.Expose()); !w) {
+    auto sealed = SealKeyFile(key_line.Expose(), passphrase.Expose(), crypto::SystemCsprng());
+    if (!sealed) return out.Fail(kExitIo, "io", "cannot seal the signer key: " + std::string(sealed.error().name()));
+    if (auto w = WriteNewSecretFile(args.Get("key-out"), sealed->Expose()); !w) {
       std::error_code ignored;
       for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix, ignored);
       return out.Fail(kExitIo, "io", w.error() + " (so the log was not created either)");
@@ -162,7 +167,9 @@ int RunInit(const Words& words) {
   out.Field("checkpoint", *note);
   out.Line(vkey);
   std::string note_line = "created the log " + path + " (origin " + origin + ")";
-  if (args.Has("key-out")) note_line += "; signer key written to " + args.Get("key-out") + " (mode 0600: keep it secret)";
+  if (args.Has("key-out")) {
+    note_line += "; signer key sealed under your passphrase in " + args.Get("key-out") + " (mode 0600)";
+  }
   std::fprintf(stderr, "securecomm-audit: %s\n", note_line.c_str());
   return out.Ok();
 }

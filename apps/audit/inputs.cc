@@ -9,8 +9,10 @@
 #include "cli.h"
 #include "cli_limits.h"
 #include "io.h"
+#include "key_file.h"
 #include "securecomm/audit/entry.h"
 #include "securecomm/audit/errors.h"
+#include "securecomm/crypto/errors.h"
 #include "securecomm/base/encoding.h"
 #include "securecomm/store/errors.h"
 #include "securecomm/store/sqlite_log_store.h"
@@ -139,8 +141,18 @@ InputResult<audit::NoteVerifier> LoadVerifier(const std::string& arg) {
 }
 
 InputResult<audit::NoteSigner> LoadSigner(const std::string& path) {
-  auto bytes = ReadSecretFile(path, kMaxKeyFileSize);
-  if (!bytes) return tl::unexpected(Io(bytes.error()));
+  auto sealed = ReadSecretFile(path, kMaxKeyFileSize);
+  if (!sealed) return tl::unexpected(Io(sealed.error()));
+  auto passphrase = ReadPassphrase();
+  if (!passphrase) return tl::unexpected(Usage(passphrase.error()));
+  auto bytes = OpenKeyFile(sealed->Expose(), passphrase->Expose());
+  if (!bytes) {
+    if (bytes.error() == crypto::Errc::kAuthFailed) {
+      return tl::unexpected(InputError{kExitVerifyFailed, "kAuthFailed",
+                                       "wrong passphrase for " + path + ", or the key file was modified"});
+    }
+    return tl::unexpected(Usage("the file " + path + " is not a sealed signer key (SCAUDITKEY1 ...)"));
+  }
   const std::span<const uint8_t> b = bytes->Expose();
   const std::string_view text = Trim(std::string_view(reinterpret_cast<const char*>(b.data()), b.size()));
   auto signer = audit::NoteSigner::Parse(text);  // wipes its own temporaries

@@ -38,6 +38,9 @@ struct RunResult {
 class AuditCliTest : public ::testing::Test {
  protected:
   void SetUp() override {
+    // Signer key files are sealed under this passphrase; the tool reads it from the environment
+    // that Process::Spawn passes on.
+    setenv("SC_AUDIT_PASSPHRASE", "correct horse battery staple", 1);
     std::string tmpl = (std::filesystem::temp_directory_path() / "sc_audit_cli.XXXXXX").string();
     ASSERT_NE(mkdtemp(tmpl.data()), nullptr);
     dir_ = tmpl;
@@ -140,6 +143,26 @@ TEST_F(AuditCliTest, InitAppendCheckpointAndVerifyCheckpoint) {
   EXPECT_EQ(Run({"append", "--log", P("log.db"), "--key", P("other.key"), P("e1.bin")}).exit_code, 2);
 }
 
+TEST_F(AuditCliTest, SignerKeyIsSealedUnderThePassphrase) {
+  Init("log.db", "log.key");
+  const std::string file = Read("log.key");
+  EXPECT_EQ(file.rfind("SCAUDITKEY1 ", 0), 0u);
+  EXPECT_EQ(file.find("PRIVATE+KEY"), std::string::npos) << "the key must not be stored in the clear";
+  Write("e.json", JsonEntry(0));
+  setenv("SC_AUDIT_PASSPHRASE", "wrong passphrase", 1);
+  RunResult wrong = Run({"append", "--log", P("log.db"), "--key", P("log.key"), P("e.json"), "--json"});
+  EXPECT_EQ(wrong.exit_code, 1) << wrong.out;
+  unsetenv("SC_AUDIT_PASSPHRASE");
+  EXPECT_EQ(Run({"append", "--log", P("log.db"), "--key", P("log.key"), P("e.json")}).exit_code, 2)
+      << "no passphrase and no terminal: a usage error, never an unsealed key";
+  setenv("SC_AUDIT_PASSPHRASE", "correct horse battery staple", 1);
+  std::string tampered = file;
+  tampered[tampered.size() - 5] = tampered[tampered.size() - 5] == 'A' ? 'B' : 'A';
+  Write("tampered.key", tampered);
+  EXPECT_EQ(Run({"append", "--log", P("log.db"), "--key", P("tampered.key"), P("e.json")}).exit_code, 1);
+  EXPECT_EQ(Run({"append", "--log", P("log.db"), "--key", P("log.key"), P("e.json")}).exit_code, 0);
+}
+
 TEST_F(AuditCliTest, InclusionProofsVerifyAndTamperedOnesFail) {
   const std::string vkey = Init("log.db", "log.key");
   Append("log.db", "log.key", 0, 7, "cp.txt");
@@ -222,7 +245,7 @@ TEST_F(AuditCliTest, MonitorFollowsAppends) {
 
   // One long-running monitor reading the SQLite log itself while the log grows under it.
   auto p = Process::Spawn({SC_AUDIT_BIN, "monitor", "--vkey", vkey, "--checkpoint-source", P("log.db"), "--state",
-                           P("state2"), "--interval", "0.3", "--iterations", "6", "--json"});
+                           P("state2"), "--interval", "0.5", "--iterations", "20", "--json"});
   ASSERT_TRUE(p.has_value());
   auto line = p->ReadLine(30s);
   ASSERT_TRUE(line.has_value());
@@ -234,7 +257,7 @@ TEST_F(AuditCliTest, MonitorFollowsAppends) {
     EXPECT_EQ(j["ok"], true) << *next;
   }
   EXPECT_EQ(p->Wait(), 0);
-  EXPECT_EQ(lines, 6);
+  EXPECT_EQ(lines, 20);  // 10 s of iterations: the three appends (each unseals the key) end well before
   EXPECT_EQ(Read("state2"), Read("published.txt")) << "the monitor ends trusting the latest checkpoint";
 }
 
