@@ -46,5 +46,8 @@ int main(int argc, char** argv) {
   std::printf("  %-30s %6d %6d %6d %6d\n", "total", total, passed, policy, total - passed - policy);
   std::printf("\n%s\n", exit_code == 0 ? "All verdicts match (policy refusals: tests/vectors/SOURCES.md)."
                                        : "MISMATCHES FOUND");
+  std::printf("\nThe relay is not built yet. To try the SCP transport (README, \"Try the transport\"):\n"
+              "  ./build/release/apps/scp-echo/securecomm-scp-echo server      # prints its connection string\n"
+              "  ./build/release/apps/scp-echo/securecomm-scp-echo client 'scp://...'\n");
   return exit_code;
 }
