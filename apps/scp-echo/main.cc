@@ -79,7 +79,10 @@ struct Keys {
 };
 
 asio::awaitable<void> ServeOne(tcp::socket socket, scp::Session session, const Clock& clock) {
-  const auto peer = socket.remote_endpoint().address().to_string();
+  asio::error_code ec;  // the peer may already be gone: then there is nobody to serve
+  const auto endpoint = socket.remote_endpoint(ec);
+  if (ec) co_return;
+  const auto peer = endpoint.address().to_string();
   net::ScpStream stream(std::move(socket), std::move(session), clock);
   if (auto hs = co_await stream.Handshake(); !hs) {
     SC_LOG_WARN("session from {} refused: {}", peer, hs.error().name());

@@ -130,7 +130,10 @@ ScpDatagramServer::ScpDatagramServer(asio::io_context& io, const Endpoint& bind,
 
 ScpDatagramServer::~ScpDatagramServer() = default;
 
-ScpDatagramServer::Endpoint ScpDatagramServer::local_endpoint() const { return socket_.local_endpoint(); }
+ScpDatagramServer::Endpoint ScpDatagramServer::local_endpoint() const {
+  asio::error_code ec;  // a closed socket has no endpoint: report the empty one, never throw
+  return socket_.local_endpoint(ec);
+}
 size_t ScpDatagramServer::session_count() const noexcept { return peers_.size(); }
 
 void ScpDatagramServer::Stop() {

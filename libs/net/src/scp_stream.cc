@@ -24,7 +24,8 @@ constexpr auto kNoThrow = asio::experimental::as_tuple(asio::use_awaitable);
 
 ScpStream::ScpStream(asio::ip::tcp::socket socket, scp::Session session, const Clock& clock)
     : socket_(std::move(socket)), session_(std::move(session)), clock_(&clock) {
-  socket_.set_option(asio::ip::tcp::no_delay(true));
+  asio::error_code ignored;  // a peer that already vanished fails later, with an error, not a throw
+  socket_.set_option(asio::ip::tcp::no_delay(true), ignored);
 }
 
 asio::awaitable<Status> ScpStream::Flush() {
