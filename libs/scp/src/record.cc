@@ -38,15 +38,22 @@ SecretArray<32> NextTrafficSecret(const SecretArray<32>& ts, std::span<const uin
   return next;
 }
 
+// ---- KeySchedule ----
+
+KeySchedule::KeySchedule(NoiseSuite suite, SecretArray<32> traffic_secret, const std::array<uint8_t, 32>& h)
+    : suite_(suite), h_(h), ts_(std::move(traffic_secret)), keys_(RecordKeys::Derive(suite, ts_, h_)) {}
+
+KeySchedule KeySchedule::Next() const {
+  KeySchedule next(suite_, NextTrafficSecret(ts_, h_), h_);
+  next.generation_ = generation_ + 1;
+  return next;
+}
+
 // ---- RecordSender ----
 
 RecordSender::RecordSender(NoiseSuite suite, SecretArray<32> traffic_secret, const std::array<uint8_t, 32>& h,
                            uint64_t next_sequence)
-    : suite_(suite),
-      h_(h),
-      ts_(std::move(traffic_secret)),
-      keys_(RecordKeys::Derive(suite, ts_, h_)),
-      next_sequence_(next_sequence) {}
+    : schedule_(suite, std::move(traffic_secret), h), next_sequence_(next_sequence) {}
 
 Status RecordSender::SealInto(FrameType type, std::span<const uint8_t> plaintext, std::vector<uint8_t>& out) {
   if (plaintext.size() > kMaxRecordPlaintext) return Fail(Errc::kFrameTooLarge);
@@ -59,11 +66,12 @@ Status RecordSender::SealInto(FrameType type, std::span<const uint8_t> plaintext
   std::memcpy(frame, header_bytes.data(), kHeaderSize);
   const auto nonce = RecordNonce(next_sequence_);
   // scp.md §5.2: AEAD with the header as additional data, then HMAC over header || ciphertext.
-  if (!keys_.aead.Seal(nonce, header_bytes, plaintext, {frame + kHeaderSize, header.length})) {
+  RecordKeys& keys = schedule_.keys();
+  if (!keys.aead.Seal(nonce, header_bytes, plaintext, {frame + kHeaderSize, header.length})) {
     out.resize(start);
     return Fail(Errc::kFrameTooLarge);
   }
-  const auto tag = keys_.mac.Compute({frame, kHeaderSize + header.length});
+  const auto tag = keys.mac.Compute({frame, kHeaderSize + header.length});
   std::memcpy(frame + kHeaderSize + header.length, tag.data(), kMacSize);
   ++next_sequence_;
   bytes_since_update_ += plaintext.size();
@@ -71,20 +79,15 @@ Status RecordSender::SealInto(FrameType type, std::span<const uint8_t> plaintext
 }
 
 void RecordSender::Update() {
-  ts_ = NextTrafficSecret(ts_, h_);  // the move-assignment wipes the old secret
-  keys_ = RecordKeys::Derive(suite_, ts_, h_);
+  schedule_ = schedule_.Next();  // the move-assignment wipes the old secret and keys
   bytes_since_update_ = 0;
-  ++generation_;
 }
 
 // ---- RecordReceiver ----
 
 RecordReceiver::RecordReceiver(NoiseSuite suite, SecretArray<32> traffic_secret, const std::array<uint8_t, 32>& h,
                                uint64_t next_sequence, Transport transport)
-    : suite_(suite),
-      h_(h),
-      ts_(std::move(traffic_secret)),
-      keys_(RecordKeys::Derive(suite, ts_, h_)),
+    : schedule_(suite, std::move(traffic_secret), h),
       transport_(transport),
       next_sequence_(next_sequence) {
   if (transport == Transport::kDatagram) {
@@ -96,18 +99,14 @@ RecordReceiver::RecordReceiver(NoiseSuite suite, SecretArray<32> traffic_secret,
 
 Result<size_t> RecordReceiver::OpenInto(const FrameView& frame, std::span<uint8_t> out) {
   // Check 6 (scp.md §2): the HMAC first, the cheap gate before any AEAD work.
-  RecordKeys* keys = &keys_;
-  if (!keys_.mac.Verify(frame.mac_input, frame.hmac)) {
+  RecordKeys* keys = &schedule_.keys();
+  if (!keys->mac.Verify(frame.mac_input, frame.hmac)) {
     // Datagrams: the KEY_UPDATE that moved the sender on may have been lost, so a record of the
     // next generation is tried too (scp.md §10). Its keys are derived once and kept.
     if (transport_ != Transport::kDatagram) return Fail(Errc::kBadMac);
-    if (!next_) {
-      auto ts = NextTrafficSecret(ts_, h_);
-      auto derived = RecordKeys::Derive(suite_, ts, h_);
-      next_ = std::make_unique<Generation>(Generation{std::move(ts), std::move(derived)});
-    }
-    if (!next_->keys.mac.Verify(frame.mac_input, frame.hmac)) return Fail(Errc::kBadMac);
-    keys = &next_->keys;
+    if (!next_) next_ = std::make_unique<KeySchedule>(schedule_.Next());
+    if (!next_->keys().mac.Verify(frame.mac_input, frame.hmac)) return Fail(Errc::kBadMac);
+    keys = &next_->keys();
   }
   // Check 7: sequence.
   const uint64_t seq = frame.header.sequence;
@@ -122,7 +121,7 @@ Result<size_t> RecordReceiver::OpenInto(const FrameView& frame, std::span<uint8_
   if (!keys->aead.Open(nonce, frame.header_bytes, frame.payload, out.first(n))) {
     return Fail(Errc::kDecryptFailed);
   }
-  if (keys != &keys_) Update();  // the next generation authenticated: move to it
+  if (keys != &schedule_.keys()) Update();  // the next generation authenticated: move to it
   if (transport_ == Transport::kStream) {
     ++next_sequence_;
   } else {
@@ -133,15 +132,8 @@ Result<size_t> RecordReceiver::OpenInto(const FrameView& frame, std::span<uint8_
 }
 
 void RecordReceiver::Update() {
-  if (next_) {
-    ts_ = std::move(next_->ts);
-    keys_ = std::move(next_->keys);
-    next_.reset();
-  } else {
-    ts_ = NextTrafficSecret(ts_, h_);
-    keys_ = RecordKeys::Derive(suite_, ts_, h_);
-  }
-  ++generation_;
+  schedule_ = next_ ? std::move(*next_) : schedule_.Next();
+  next_.reset();
 }
 
 }  // namespace sc::scp

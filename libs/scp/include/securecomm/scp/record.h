@@ -40,6 +40,25 @@ struct RecordKeys {
 // NextTrafficSecret returns ts_(n+1) from ts_n (scp.md §5.1).
 [[nodiscard]] SecretArray<32> NextTrafficSecret(const SecretArray<32>& ts, std::span<const uint8_t, 32> h);
 
+// KeySchedule: one direction's traffic secret and record keys, generation by generation
+// (scp.md §5.1). Replacing a schedule (move-assignment) wipes the old secret and keys.
+class KeySchedule {
+ public:
+  KeySchedule(NoiseSuite suite, SecretArray<32> traffic_secret, const std::array<uint8_t, 32>& h);
+
+  RecordKeys& keys() noexcept { return keys_; }
+  uint32_t generation() const noexcept { return generation_; }
+  // Next returns the schedule of the following generation; this one is left as it is.
+  [[nodiscard]] KeySchedule Next() const;
+
+ private:
+  NoiseSuite suite_;
+  std::array<uint8_t, 32> h_;
+  SecretArray<32> ts_;
+  RecordKeys keys_;
+  uint32_t generation_ = 0;
+};
+
 class RecordSender {
  public:
   RecordSender(NoiseSuite suite, SecretArray<32> traffic_secret, const std::array<uint8_t, 32>& h,
@@ -55,16 +74,12 @@ class RecordSender {
 
   uint64_t next_sequence() const noexcept { return next_sequence_; }
   uint64_t bytes_since_update() const noexcept { return bytes_since_update_; }
-  uint32_t generation() const noexcept { return generation_; }
+  uint32_t generation() const noexcept { return schedule_.generation(); }
 
  private:
-  NoiseSuite suite_;
-  std::array<uint8_t, 32> h_;
-  SecretArray<32> ts_;
-  RecordKeys keys_;
+  KeySchedule schedule_;
   uint64_t next_sequence_;
   uint64_t bytes_since_update_ = 0;
-  uint32_t generation_ = 0;
 };
 
 class RecordReceiver {
@@ -84,22 +99,14 @@ class RecordReceiver {
   void Update();
 
   uint64_t next_sequence() const noexcept { return next_sequence_; }
-  uint32_t generation() const noexcept { return generation_; }
+  uint32_t generation() const noexcept { return schedule_.generation(); }
 
  private:
-  NoiseSuite suite_;
-  std::array<uint8_t, 32> h_;
-  SecretArray<32> ts_;
-  RecordKeys keys_;
+  KeySchedule schedule_;
   Transport transport_;
   uint64_t next_sequence_;  // stream: the one expected; datagram: one past the newest seen
   std::unique_ptr<ReplayWindow<>> window_;  // datagrams only (1 KiB a stream session does not need)
-  struct Generation {
-    SecretArray<32> ts;
-    RecordKeys keys;
-  };
-  std::unique_ptr<Generation> next_;  // datagrams: the next generation, once a record needed it
-  uint32_t generation_ = 0;
+  std::unique_ptr<KeySchedule> next_;       // datagrams: the next generation, once a record needed it
 };
 
 // RecordNonce returns the 12-byte AEAD nonce for `sequence`: four zero bytes, then the sequence
