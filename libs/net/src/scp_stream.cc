@@ -23,7 +23,7 @@ constexpr auto kNoThrow = asio::experimental::as_tuple(asio::use_awaitable);
 }  // namespace
 
 ScpStream::ScpStream(asio::ip::tcp::socket socket, scp::Session session, const Clock& clock)
-    : socket_(std::move(socket)), session_(std::move(session)), clock_(&clock) {
+    : socket_(std::move(socket)), timer_(socket_.get_executor()), session_(std::move(session)), clock_(&clock) {
   asio::error_code ignored;  // a peer that already vanished fails later, with an error, not a throw
   socket_.set_option(asio::ip::tcp::no_delay(true), ignored);
 }
@@ -70,11 +70,10 @@ asio::awaitable<Result<std::span<const uint8_t>>> ScpStream::ReadFrame() {
       end_ -= begin_;
       begin_ = 0;
     }
-    asio::steady_timer timer(socket_.get_executor());
     const auto wait = session_.NextDeadline() - clock_->Now();
-    timer.expires_after(std::max(wait, Clock::Duration::zero()));
+    timer_.expires_after(std::max(wait, Clock::Duration::zero()));
     auto result = co_await (socket_.async_read_some(asio::buffer(in_.get() + end_, kReadBufferSize - end_), kNoThrow) ||
-                            timer.async_wait(kNoThrow));
+                            timer_.async_wait(kNoThrow));
     if (result.index() == 1) {  // the deadline: keepalive, rekey or idle timeout
       auto tick = session_.OnTick();
       (void)co_await Flush();

@@ -26,6 +26,7 @@
 
 #include <asio/awaitable.hpp>
 #include <asio/ip/tcp.hpp>
+#include <asio/steady_timer.hpp>
 
 #include "securecomm/base/clock.h"
 #include "securecomm/base/error.h"
@@ -69,6 +70,7 @@ class ScpStream {
   asio::awaitable<Result<scp::SessionEvent>> Step();
 
   asio::ip::tcp::socket socket_;
+  asio::steady_timer timer_;  // the session's next deadline while a read waits; reused per read
   scp::Session session_;
   const Clock* clock_;
   // Received bytes live in in_[begin_, end_); the buffer is allocated on the first read and never
