@@ -18,3 +18,6 @@ endif()
 if(SC_BUILD_BENCH)
   find_package(benchmark REQUIRED)
 endif()
+
+# Protocol Buffers 3.21 (Debian's libprotobuf-dev + protobuf-compiler): the client-relay protocol.
+find_package(Protobuf 3.21 REQUIRED)

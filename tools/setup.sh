@@ -9,8 +9,11 @@ PACKAGES=(
   clang-14 libclang-rt-14-dev            # the `fuzz` preset: libFuzzer + sanitizer runtimes
   # libraries (DESIGN.md §8)
   libssl-dev libsodium-dev libexpected-dev libfmt-dev libspdlog-dev libasio-dev libsqlite3-dev
+  libprotobuf-dev protobuf-compiler    # the client-relay protocol (docs/protocol/relay.md)
+  libtomlplusplus-dev libcli11-dev libmicrohttpd-dev   # relay config, flags, health and metrics
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev nlohmann-json3-dev
+  mosquitto                             # bench/: the MQTT anchor of the relay benchmarks
 )
 
 missing=()

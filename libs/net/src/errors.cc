@@ -9,6 +9,7 @@ std::string_view ErrcName(Errc e) noexcept {
     case Errc::kTimeout: return "kTimeout";
     case Errc::kBadAddress: return "kBadAddress";
     case Errc::kTooManySessions: return "kTooManySessions";
+    case Errc::kHttpStartFailed: return "kHttpStartFailed";
   }
   return "kUnknown";
 }

@@ -44,9 +44,17 @@ asio::awaitable<Status> ScpStream::Flush() {
   co_return OkStatus();
 }
 
+void ScpStream::ResizeBuffer(size_t capacity) {
+  auto bigger = std::make_unique<uint8_t[]>(capacity);
+  if (end_ > begin_) std::memcpy(bigger.get(), in_.get() + begin_, end_ - begin_);
+  end_ -= begin_;
+  begin_ = 0;
+  in_ = std::move(bigger);
+  capacity_ = capacity;
+}
+
 asio::awaitable<Result<std::span<const uint8_t>>> ScpStream::ReadFrame() {
   static_assert(kReadBufferSize >= scp::kMaxFrameSize + kReadChunk);
-  if (!in_) in_ = std::make_unique<uint8_t[]>(kReadBufferSize);
   begin_ += consumed_;  // drop the frame handed out last time; keep what followed it
   consumed_ = 0;
   if (begin_ == end_) begin_ = end_ = 0;
@@ -63,16 +71,44 @@ asio::awaitable<Result<std::span<const uint8_t>>> ScpStream::ReadFrame() {
       consumed_ = **size;
       co_return buffered.first(**size);
     }
-    // The frame in progress must fit after begin_; move it to the front when it would not.
+    // The frame in progress, plus room to read, must fit after begin_: move it to the front, or
+    // grow the buffer (up to kReadBufferSize) for a frame larger than the buffer.
     const size_t frame_size = size->has_value() ? **size : scp::kHeaderSize;
-    if (kReadBufferSize - begin_ < frame_size + kReadChunk / 4) {
-      std::memmove(in_.get(), in_.get() + begin_, end_ - begin_);
-      end_ -= begin_;
-      begin_ = 0;
+    if (in_ && capacity_ - begin_ < frame_size + kMinReadRoom) {
+      if (capacity_ >= frame_size + kMinReadRoom) {
+        std::memmove(in_.get(), in_.get() + begin_, end_ - begin_);
+        end_ -= begin_;
+        begin_ = 0;
+      } else {
+        ResizeBuffer(std::min(kReadBufferSize, frame_size + kReadChunk));
+      }
     }
     const auto wait = session_.NextDeadline() - clock_->Now();
     timer_.expires_after(std::max(wait, Clock::Duration::zero()));
-    auto result = co_await (socket_.async_read_some(asio::buffer(in_.get() + end_, kReadBufferSize - end_), kNoThrow) ||
+    if (begin_ == end_) {
+      // Nothing buffered. If nothing is waiting in the kernel either, give the buffer back and
+      // wait for readability without one: an idle connection then holds no read memory. (On a
+      // single-threaded io_context no readiness edge can be consumed between the check and the
+      // wait; see the class comment.)
+      asio::error_code aec;
+      const size_t waiting = socket_.available(aec);
+      if (aec) co_return Fail(Errc::kIoError);
+      if (waiting == 0) {
+        in_.reset();
+        capacity_ = 0;
+        begin_ = end_ = 0;
+        auto ready = co_await (socket_.async_wait(asio::socket_base::wait_read, kNoThrow) || timer_.async_wait(kNoThrow));
+        if (ready.index() == 1) {  // the deadline: keepalive, rekey or idle timeout
+          auto tick = session_.OnTick();
+          (void)co_await Flush();
+          if (!tick) co_return Fail(tick.error());
+          continue;
+        }
+        if (auto [ec] = std::get<0>(ready); ec) co_return Fail(Errc::kIoError);
+      }
+      if (!in_) ResizeBuffer(kInitialReadBuffer);
+    }
+    auto result = co_await (socket_.async_read_some(asio::buffer(in_.get() + end_, capacity_ - end_), kNoThrow) ||
                             timer_.async_wait(kNoThrow));
     if (result.index() == 1) {  // the deadline: keepalive, rekey or idle timeout
       auto tick = session_.OnTick();

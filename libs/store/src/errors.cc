@@ -15,6 +15,9 @@ std::string_view ErrcName(Errc e) noexcept {
     case Errc::kNotAnAuditLog: return "kNotAnAuditLog";
     case Errc::kAlreadyExists: return "kAlreadyExists";
     case Errc::kSqliteError: return "kSqliteError";
+    case Errc::kNotFound: return "kNotFound";
+    case Errc::kDuplicate: return "kDuplicate";
+    case Errc::kNotARelayStore: return "kNotARelayStore";
   }
   // clang-format on
   return "kUnknown";
@@ -33,6 +36,9 @@ std::string_view Describe(Errc e) noexcept {
     case Errc::kNotAnAuditLog: return "the database is not an audit log (or of an unknown schema version)";
     case Errc::kAlreadyExists: return "the file already exists";
     case Errc::kSqliteError: return "an internal SQLite error";
+    case Errc::kNotFound: return "no such account, device or record";
+    case Errc::kDuplicate: return "the record already exists";
+    case Errc::kNotARelayStore: return "the database is not a relay store (or of an unknown schema version)";
   }
   // clang-format on
   return "unknown storage error";

@@ -14,6 +14,7 @@ enum class Errc : uint16_t {
   kTimeout = 3,         // no handshake progress in time
   kBadAddress = 4,      // a host or connection string that does not resolve or parse
   kTooManySessions = 5, // a datagram server at its session limit
+  kHttpStartFailed = 6,  // an HTTP endpoint could not start (port in use, bad options, no memory)
 };
 
 std::string_view ErrcName(Errc e) noexcept;

@@ -9,9 +9,13 @@ namespace sc::net {
 // One read asks the kernel for up to 64 KiB beyond the frame in progress: large enough for bulk
 // transfer at full speed, small enough that a connection's read buffer stays under 200 KiB.
 inline constexpr size_t kReadChunk = 64 * 1024;
-// A stream's read buffer: the largest SCP frame plus one read chunk (about 192 KiB), allocated on
-// a connection's first read.
+// A stream's read buffer at most: the largest SCP frame plus one read chunk (about 192 KiB).
 inline constexpr size_t kReadBufferSize = 65535 + 16 + 14 + 32 + kReadChunk;
+// A stream's read buffer when data arrives on an idle connection: messaging records are a few
+// hundred bytes, so 16 KiB takes many per system call and stays below malloc's mmap threshold.
+inline constexpr size_t kInitialReadBuffer = 16 * 1024;
+// The least free room a read is given (a buffer with less is compacted or grown first).
+inline constexpr size_t kMinReadRoom = 4 * 1024;
 
 // A datagram is one frame; loopback and jumbo paths allow 64 KiB, the largest a UDP datagram holds.
 inline constexpr size_t kMaxDatagram = 65507;
@@ -23,5 +27,26 @@ inline constexpr size_t kMaxDatagramSessions = 4096;
 // Handshake flights over UDP are resent after this long without an answer, up to kMaxResends.
 inline constexpr std::chrono::milliseconds kHandshakeResend{500};
 inline constexpr int kMaxResends = 5;
+
+// HTTP health and metrics endpoint (http_endpoint.h). It serves a few scrapers and probes on a
+// private address, never clients, so every bound is small.
+
+// Default concurrent connections: a Prometheus server, a load balancer's health check and an
+// operator's curl, with room to spare; past it, new connections wait until one closes.
+inline constexpr size_t kHttpDefaultMaxConnections = 16;
+// The most an operator may configure: each connection holds kHttpConnectionMemory, so 1024 of them
+// stay under 32 MiB.
+inline constexpr size_t kHttpMaxConnectionsCeiling = 1024;
+// Default idle timeout: a scrape completes in milliseconds; 10 s frees a slot held by a stalled or
+// slow-loris client soon, yet tolerates a loaded scraper.
+inline constexpr std::chrono::seconds kHttpDefaultConnectionTimeout{10};
+// The longest configurable idle timeout: beyond an hour a stuck client would pin a slot for no use.
+inline constexpr std::chrono::seconds kHttpMaxConnectionTimeout{3600};
+// Per-connection memory for the request line and headers (MHD's pool): 32 KiB holds any header set a
+// real scraper sends; a larger request is answered by MHD with 431 or 414.
+inline constexpr size_t kHttpConnectionMemory = 32 * 1024;
+// Our paths are short ("/metrics", "/healthz"): anything past 1 KiB is garbage or a probe, and gets
+// 414 without reaching the handler.
+inline constexpr size_t kHttpMaxPathLength = 1024;
 
 }  // namespace sc::net

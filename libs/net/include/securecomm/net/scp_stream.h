@@ -11,12 +11,15 @@
 //     }
 //   }
 //
-// Bounded buffers: the read buffer never holds more than one frame (at most kMaxFrameSize), and
-// the peer's announced length is checked before the payload is read. Backpressure: Send completes
+// Bounded buffers: the read buffer holds at most one frame (at most kMaxFrameSize) plus one read,
+// and the peer's announced length is checked before the payload is read. It starts small
+// (kInitialReadBuffer), grows only for a large frame, and is released whenever nothing is
+// buffered and nothing waits in the kernel, so an idle connection holds no read buffer. Backpressure: Send completes
 // only when the kernel accepted the bytes, so a slow peer slows its sender instead of growing a
 // queue. Timers: while a Receive waits, the session's deadline (keepalive, idle timeout, rekey) is
 // armed; an owner that stops calling Receive stops the keepalives. One coroutine at a time may
-// Receive and one may Send (run them on one strand/io_context thread).
+// Receive and one may Send. Run a stream on a single-threaded io_context: the idle wait for
+// readability relies on no other thread running the reactor between its check and its wait.
 #pragma once
 
 #include <cstdint>
@@ -68,14 +71,16 @@ class ScpStream {
   // ReadFrame reads until one whole frame is buffered (or the deadline passes, which runs OnTick).
   asio::awaitable<Result<std::span<const uint8_t>>> ReadFrame();
   asio::awaitable<Result<scp::SessionEvent>> Step();
+  // ResizeBuffer moves the buffered bytes to a new buffer of `capacity` bytes, at its front.
+  void ResizeBuffer(size_t capacity);
 
   asio::ip::tcp::socket socket_;
   asio::steady_timer timer_;  // the session's next deadline while a read waits; reused per read
   scp::Session session_;
   const Clock* clock_;
-  // Received bytes live in in_[begin_, end_); the buffer is allocated on the first read and never
-  // grows: kReadBufferSize holds the largest frame plus a read's worth more.
+  // Received bytes live in in_[begin_, end_); capacity_ is the buffer's size (0: none held).
   std::unique_ptr<uint8_t[]> in_;
+  size_t capacity_ = 0;
   size_t begin_ = 0, end_ = 0;
   size_t consumed_ = 0;       // bytes at begin_ belonging to the last frame handed out
   std::vector<uint8_t> out_;  // the bytes of the write in progress

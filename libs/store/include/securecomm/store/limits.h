@@ -20,4 +20,17 @@ inline constexpr int32_t kAuditLogApplicationId = 0x5343414C;
 // refused (kNotAnAuditLog) rather than guessed at; docs/protocol/audit.md §9.3.
 inline constexpr int32_t kAuditLogSchemaVersion = 1;
 
+// The SQLite application id of a relay store file ("SCRS" in ASCII), so a relay store is told
+// from an audit log or any other database before anything is written to it.
+inline constexpr int32_t kRelayStoreApplicationId = 0x53435253;
+
+// The schema version of a relay store file (PRAGMA user_version). A file of another version is
+// refused (kNotARelayStore) rather than guessed at; docs/protocol/relay-store.md §3.
+inline constexpr int32_t kRelayStoreSchemaVersion = 1;
+
+// The most messages one RelayStore::Fetch returns, whatever limit it is given: it bounds the
+// memory of one call to this many payloads (the service bounds each payload). A device with more
+// queued fetches again after the last id it got, so the bound costs a round trip, never a message.
+inline constexpr uint32_t kMaxFetchMessages = 1000;
+
 }  // namespace sc::store

@@ -1,0 +1,184 @@
+#include "config.h"
+
+#include <cstdlib>
+#include <iostream>
+#include <limits>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <toml++/toml.h>
+
+#include "relay_limits.h"
+
+namespace sc::relay_app {
+namespace {
+
+// Each setting once: its TOML key (also the flag --key with '_' as '-' and the variable
+// SC_RELAY_KEY), and where it lives in RelayConfig.
+template <typename F>
+void ForEachSetting(RelayConfig& c, F&& f) {
+  f("data_dir", c.data_dir);
+  f("listen", c.listen);
+  f("port", c.port);
+  f("public_host", c.public_host);
+  f("http_listen", c.http_listen);
+  f("http_port", c.http_port);
+  f("log_format", c.log_format);
+  f("log_level", c.log_level);
+  f("max_connections", c.max_connections);
+  f("handshakes_per_address_per_second", c.handshakes_per_address_per_second);
+  f("handshake_burst_per_address", c.handshake_burst_per_address);
+  f("handshakes_per_second", c.handshakes_per_second);
+  f("message_ttl_days", c.message_ttl_days);
+  f("max_queued_per_device", c.max_queued_per_device);
+  f("drain_timeout_seconds", c.drain_timeout_seconds);
+}
+
+template <typename T>
+bool ParseValue(const std::string& text, T& out) {
+  if constexpr (std::is_same_v<T, std::string>) {
+    out = text;
+    return true;
+  } else if constexpr (std::is_floating_point_v<T>) {
+    char* end = nullptr;
+    const double v = std::strtod(text.c_str(), &end);
+    if (text.empty() || *end != '\0') return false;
+    out = v;
+    return true;
+  } else {
+    char* end = nullptr;
+    const long long v = std::strtoll(text.c_str(), &end, 10);
+    if (text.empty() || *end != '\0' || v < static_cast<long long>(std::numeric_limits<T>::min()) ||
+        v > static_cast<long long>(std::numeric_limits<T>::max())) {
+      return false;
+    }
+    out = static_cast<T>(v);
+    return true;
+  }
+}
+
+std::string ApplyToml(const std::string& path, RelayConfig& c) {
+  toml::table table;
+  try {  // toml++ here is built with exceptions: a parse error is thrown, and caught at once
+    table = toml::parse_file(path);
+  } catch (const toml::parse_error& e) {
+    return fmt::format("config file {}: line {}: {}", path, e.source().begin.line, e.description());
+  }
+  std::string error;
+  for (const auto& [key, node] : table) {
+    bool known = false;
+    ForEachSetting(c, [&](std::string_view name, auto& field) {
+      if (name != key.str() || !error.empty()) return;
+      known = true;
+      using T = std::decay_t<decltype(field)>;
+      if constexpr (std::is_same_v<T, std::string>) {
+        if (auto v = node.value<std::string>()) field = *v; else error = fmt::format("{}: {} must be a string", path, name);
+      } else if constexpr (std::is_floating_point_v<T>) {
+        if (auto v = node.value<double>()) field = *v; else error = fmt::format("{}: {} must be a number", path, name);
+      } else {
+        auto v = node.value<int64_t>();
+        if (!v || *v < static_cast<int64_t>(std::numeric_limits<T>::min()) ||
+            *v > static_cast<int64_t>(std::numeric_limits<T>::max())) {
+          error = fmt::format("{}: {} must be an integer in range", path, name);
+        } else {
+          field = static_cast<T>(*v);
+        }
+      }
+    });
+    if (!error.empty()) return error;
+    if (!known) return fmt::format("config file {}: unknown setting '{}'", path, key.str());
+  }
+  return "";
+}
+
+std::string ApplyEnvironment(RelayConfig& c) {
+  std::string error;
+  ForEachSetting(c, [&](std::string_view name, auto& field) {
+    std::string var = "SC_RELAY_";
+    for (char ch : name) var += static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    const char* value = std::getenv(var.c_str());
+    if (value == nullptr || !error.empty()) return;
+    if (!ParseValue(value, field)) error = fmt::format("environment {}: not a valid value for {}", var, name);
+  });
+  return error;
+}
+
+std::string Validate(const RelayConfig& c) {
+  if (c.data_dir.empty()) return "data_dir: must not be empty";
+  if (c.log_format != "text" && c.log_format != "json") return "log_format: must be text or json";
+  if (c.log_level != "debug" && c.log_level != "info" && c.log_level != "warn" && c.log_level != "error") {
+    return "log_level: must be debug, info, warn or error";
+  }
+  if (c.http_port < -1 || c.http_port > 65535) return "http_port: must be -1 (off), 0 (any) or a port";
+  if (c.max_connections == 0 || c.max_connections > kMaxConnectionsCeiling) {
+    return fmt::format("max_connections: must be 1..{} (the descriptor limit, less the relay's own files)",
+                       kMaxConnectionsCeiling);
+  }
+  if (c.handshakes_per_address_per_second <= 0 || c.handshake_burst_per_address < 1 || c.handshakes_per_second <= 0) {
+    return "handshake rates: must be positive (burst at least 1)";
+  }
+  if (c.message_ttl_days == 0 || c.message_ttl_days > kMaxTtlDays) {
+    return fmt::format("message_ttl_days: must be 1..{}", kMaxTtlDays);
+  }
+  if (c.max_queued_per_device == 0 || c.max_queued_per_device > kMaxQueueCeiling) {
+    return fmt::format("max_queued_per_device: must be 1..{}", kMaxQueueCeiling);
+  }
+  if (c.drain_timeout_seconds > kMaxDrainSeconds) return fmt::format("drain_timeout_seconds: at most {}", kMaxDrainSeconds);
+  return "";
+}
+
+}  // namespace
+
+std::string LoadConfig(int argc, char** argv, RelayConfig& config, bool& exit_now) {
+  exit_now = false;
+  // Flags are parsed into a separate copy first so that they can override file and environment.
+  CLI::App app{"securecomm-relay: the SecureComm relay (docs/relay.md)"};
+  app.set_version_flag("--version", "securecomm-relay 0.1.0");
+  std::string config_file;
+  app.add_option("-c,--config", config_file, "TOML configuration file");
+  app.add_flag("--check-config", config.check_config, "validate the configuration, print it, and exit");
+  std::map<std::string, std::string> flag_values;
+  ForEachSetting(config, [&](std::string_view name, auto&) {
+    std::string flag = "--";
+    for (char ch : name) flag += ch == '_' ? '-' : ch;
+    app.add_option(flag, flag_values[std::string(name)], fmt::format("overrides {} (SC_RELAY_*)", name));
+  });
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    std::cout << app.help();
+    exit_now = true;
+    return "";
+  } catch (const CLI::CallForVersion& e) {
+    std::cout << "securecomm-relay 0.1.0\n";
+    exit_now = true;
+    return "";
+  } catch (const CLI::ParseError& e) {
+    return e.what();
+  }
+  if (config_file.empty()) {
+    if (const char* env = std::getenv("SC_RELAY_CONFIG")) config_file = env;
+  }
+  if (!config_file.empty()) {
+    config.config_file = config_file;
+    if (auto e = ApplyToml(config_file, config); !e.empty()) return e;
+  }
+  if (auto e = ApplyEnvironment(config); !e.empty()) return e;
+  std::string error;
+  ForEachSetting(config, [&](std::string_view name, auto& field) {
+    const auto& text = flag_values[std::string(name)];
+    if (text.empty() || !error.empty()) return;
+    if (!ParseValue(text, field)) error = fmt::format("--{}: not a valid value", name);
+  });
+  if (!error.empty()) return error;
+  return Validate(config);
+}
+
+std::string Describe(const RelayConfig& config) {
+  std::string out;
+  RelayConfig copy = config;
+  ForEachSetting(copy, [&](std::string_view name, auto& field) { out += fmt::format("{} = {}\n", name, field); });
+  return out;
+}
+
+}  // namespace sc::relay_app

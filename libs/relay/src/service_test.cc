@@ -1,0 +1,354 @@
+// relay::Service over the in-memory store, with a manual clock: every request's rules and
+// refusals, without a network.
+#include "securecomm/relay/service.h"
+
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "securecomm/crypto/ed25519.h"
+#include "securecomm/crypto/x25519.h"
+#include "securecomm/store/errors.h"
+#include "securecomm/store/memory_relay_store.h"
+
+namespace sc::relay {
+namespace {
+
+std::span<const uint8_t> B(const std::string& s) { return {reinterpret_cast<const uint8_t*>(s.data()), s.size()}; }
+
+class ServiceTest : public ::testing::Test {
+ protected:
+  ServiceTest() : service_(store_, clock_, rng_, Options()) {}
+
+  static ServiceOptions Options() {
+    ServiceOptions o;
+    o.decoy_key = SecretArray<32>::FromSpan(std::span<const uint8_t, 32>(std::array<uint8_t, 32>{7}));
+    o.max_queued_per_device = 3;
+    return o;
+  }
+
+  // Run handles one frame inside a transaction, as the store worker does.
+  Outcome Run(SessionContext& s, pb::ClientFrame f) {
+    f.set_version(kProtocolVersion);
+    EXPECT_TRUE(store_.Begin());
+    EXPECT_TRUE(store_.Savepoint());
+    Outcome out = service_.Handle(s, f);
+    if (out.ok() || out.keep_writes) {
+      EXPECT_TRUE(store_.ReleaseSavepoint());
+    } else {
+      store_.RollbackToSavepoint();
+    }
+    EXPECT_TRUE(store_.Commit());
+    Service::ApplyCommitted(s, out);
+    return out;
+  }
+
+  SessionContext NewSession(const crypto::Ed25519KeyPair& key, std::string address = "192.0.2.1") {
+    SessionContext s;
+    s.peer_address = std::move(address);
+    std::copy(key.public_key().span().begin(), key.public_key().span().end(), s.peer_identity.begin());
+    return s;
+  }
+
+  pb::ErrorCode Register(SessionContext& s, const std::string& user, const std::string& password,
+                         crypto::SrpGroup group = crypto::SrpGroup::k3072) {
+    std::vector<uint8_t> salt(16, 0x5a);
+    auto v = crypto::SrpMakeVerifier(user, B(password), salt, group);
+    EXPECT_TRUE(v);
+    pb::ClientFrame f;
+    f.mutable_register_()->set_username(user);
+    f.mutable_register_()->set_srp_group(static_cast<uint32_t>(group));
+    f.mutable_register_()->set_srp_salt(std::string(salt.begin(), salt.end()));
+    f.mutable_register_()->set_srp_verifier(std::string(v->verifier.begin(), v->verifier.end()));
+    return Run(s, f).response.error();
+  }
+
+  // Login runs both SRP steps; returns the final response.
+  pb::Response Login(SessionContext& s, const std::string& user, const std::string& password) {
+    auto client = crypto::SrpClient::Start(crypto::SrpGroup::k3072, rng_);
+    pb::ClientFrame start;
+    start.mutable_login_start()->set_username(user);
+    start.mutable_login_start()->set_srp_a(std::string(client->A().begin(), client->A().end()));
+    auto challenge = Run(s, start);
+    if (!challenge.ok()) return challenge.response;
+    auto m1 = client->Respond(user, B(password), B(challenge.response.login_start().srp_salt()),
+                              B(challenge.response.login_start().srp_b()));
+    EXPECT_TRUE(m1);
+    pb::ClientFrame finish;
+    finish.mutable_login_finish()->set_srp_m1(std::string(m1->begin(), m1->end()));
+    auto done = Run(s, finish);
+    if (done.ok()) {
+      EXPECT_TRUE(client->VerifyServer(B(done.response.login_finish().srp_m2())));
+    }
+    return done.response;
+  }
+
+  crypto::Ed25519KeyPair NewKey() { return crypto::Ed25519KeyPair::Generate(rng_); }
+
+  store::MemoryRelayStore store_;
+  ManualClock clock_;
+  DeterministicRandom rng_{42};
+  Service service_;
+};
+
+TEST_F(ServiceTest, UsernamesAreNormalisedAndChecked) {
+  EXPECT_EQ(Service::NormalizeUsername("Alice.B-2_x"), "alice.b-2_x");
+  EXPECT_FALSE(Service::NormalizeUsername("al"));
+  EXPECT_FALSE(Service::NormalizeUsername(std::string(33, 'a')));
+  EXPECT_FALSE(Service::NormalizeUsername(".alice"));
+  EXPECT_FALSE(Service::NormalizeUsername("al ice"));
+  EXPECT_FALSE(Service::NormalizeUsername("\xc3\xa4lice"));
+}
+
+TEST_F(ServiceTest, RegisterThenLoginBindsTheSessionToItsDevice) {
+  auto key = NewKey();
+  auto s = NewSession(key);
+  EXPECT_EQ(Register(s, "alice", "pw"), pb::OK);
+  EXPECT_EQ(Register(s, "ALICE", "pw"), pb::USERNAME_TAKEN);
+  EXPECT_EQ(Register(s, "weak", "pw", crypto::SrpGroup::k1024), pb::WEAK_SRP_GROUP);
+  auto r = Login(s, "alice", "pw");
+  ASSERT_EQ(r.error(), pb::OK);
+  EXPECT_TRUE(r.login_finish().new_device());
+  ASSERT_TRUE(s.device);
+  EXPECT_EQ(s.device->device, r.login_finish().device_id());
+  auto devices = store_.ListDevices(s.device->account);
+  ASSERT_TRUE(devices);
+  ASSERT_EQ(devices->size(), 1u);
+  EXPECT_EQ((*devices)[0].identity_key, s.peer_identity);
+}
+
+TEST_F(ServiceTest, UnknownUsernamesGetAStableDecoyAndTheSameRefusal) {
+  auto key = NewKey();
+  auto s = NewSession(key);
+  pb::ClientFrame start;
+  start.mutable_login_start()->set_username("ghost");
+  start.mutable_login_start()->set_srp_a(std::string(384, '\x02'));
+  auto first = Run(s, start);
+  auto second = Run(s, start);
+  ASSERT_EQ(first.response.error(), pb::OK);
+  EXPECT_EQ(first.response.login_start().srp_salt(), second.response.login_start().srp_salt());
+  EXPECT_EQ(first.response.login_start().srp_b().size(), 384u);
+  EXPECT_EQ(Login(s, "ghost", "anything").error(), pb::BAD_CREDENTIALS);
+  EXPECT_EQ(store_.FindAccount("ghost").error(), store::Errc::kNotFound);
+}
+
+TEST_F(ServiceTest, AccountLocksAfterRepeatedFailuresAndUnlocksLater) {
+  auto key = NewKey();
+  auto s = NewSession(key);
+  ASSERT_EQ(Register(s, "bob", "right"), pb::OK);
+  int failures = 0;
+  pb::ErrorCode last = pb::OK;
+  for (int i = 0; i < 40 && last != pb::ACCOUNT_LOCKED; ++i) {
+    auto r = Login(s, "bob", "wrong");
+    last = r.error();
+    if (last == pb::BAD_CREDENTIALS) ++failures;
+    if (last == pb::ACCOUNT_THROTTLED) clock_.Advance(std::chrono::milliseconds(r.retry_after_ms()));
+  }
+  EXPECT_EQ(last, pb::ACCOUNT_LOCKED);
+  EXPECT_EQ(failures, static_cast<int>(kAccountLockoutFailures));
+  EXPECT_EQ(Login(s, "bob", "right").error(), pb::ACCOUNT_LOCKED) << "the right password waits too";
+  clock_.Advance(kAccountLockout);
+  EXPECT_EQ(Login(s, "bob", "right").error(), pb::OK);
+  EXPECT_EQ(store_.FindAccount("bob")->failed_logins, 0u) << "a success clears the record";
+}
+
+TEST_F(ServiceTest, OneAddressGuessingManyAccountsIsThrottled) {
+  auto key = NewKey();
+  auto s = NewSession(key, "198.51.100.7");
+  for (int i = 0; i < 30; ++i) ASSERT_EQ(Register(s, "user" + std::to_string(i), "pw"), pb::OK);
+  pb::ErrorCode last = pb::OK;
+  for (int i = 0; i < 30 && last != pb::ADDRESS_THROTTLED; ++i) last = Login(s, "user" + std::to_string(i), "x").error();
+  EXPECT_EQ(last, pb::ADDRESS_THROTTLED);
+  auto other = NewSession(key, "198.51.100.8");
+  EXPECT_EQ(Login(other, "user29", "pw").error(), pb::OK) << "other addresses are not affected";
+}
+
+TEST_F(ServiceTest, DeviceLimitAndRemoval) {
+  auto first = NewKey();
+  auto s = NewSession(first);
+  ASSERT_EQ(Register(s, "carol", "pw"), pb::OK);
+  ASSERT_EQ(Login(s, "carol", "pw").error(), pb::OK);
+  for (uint32_t i = 1; i < kMaxDevicesPerAccount; ++i) {
+    auto k = NewKey();
+    auto d = NewSession(k);
+    ASSERT_EQ(Login(d, "carol", "pw").error(), pb::OK) << i;
+  }
+  auto extra_key = NewKey();
+  auto extra = NewSession(extra_key);
+  EXPECT_EQ(Login(extra, "carol", "pw").error(), pb::TOO_MANY_DEVICES);
+  EXPECT_FALSE(extra.device);
+
+  pb::ClientFrame remove;
+  remove.mutable_remove_device()->set_device_id(2);
+  auto removed = Run(s, remove);
+  ASSERT_EQ(removed.response.error(), pb::OK);
+  ASSERT_EQ(removed.effects.removed_devices.size(), 1u);
+  EXPECT_EQ(Run(s, remove).response.error(), pb::UNKNOWN_DEVICE);
+  EXPECT_EQ(Login(extra, "carol", "pw").error(), pb::OK) << "room again";
+}
+
+TEST_F(ServiceTest, EveryRequestButAccountsNeedsALogin) {
+  auto key = NewKey();
+  auto s = NewSession(key);
+  pb::ClientFrame f;
+  f.mutable_send();
+  EXPECT_EQ(Run(s, f).response.error(), pb::NOT_AUTHENTICATED);
+  f.mutable_ack();
+  EXPECT_EQ(Run(s, f).response.error(), pb::NOT_AUTHENTICATED);
+  f.mutable_fetch_prekey_bundle();
+  EXPECT_EQ(Run(s, f).response.error(), pb::NOT_AUTHENTICATED);
+  pb::ClientFrame empty;
+  EXPECT_EQ(Run(s, empty).response.error(), pb::UNKNOWN_REQUEST);
+  pb::ClientFrame v9;
+  v9.mutable_list_devices();
+  v9.set_request_id(77);
+  v9.set_version(9);
+  auto out = service_.Handle(s, v9);
+  EXPECT_EQ(out.response.error(), pb::UNSUPPORTED_VERSION);
+  EXPECT_EQ(out.response.request_id(), 77u);
+}
+
+class LoggedInServiceTest : public ServiceTest {
+ protected:
+  void SetUp() override {
+    alice_ = NewSession(alice_key_);
+    bob_ = NewSession(bob_key_);
+    ASSERT_EQ(Register(alice_, "alice", "pw"), pb::OK);
+    ASSERT_EQ(Register(bob_, "bob", "pw"), pb::OK);
+    ASSERT_EQ(Login(alice_, "alice", "pw").error(), pb::OK);
+    ASSERT_EQ(Login(bob_, "bob", "pw").error(), pb::OK);
+  }
+  pb::ClientFrame SendToBob(const std::string& payload, uint64_t ttl = 0) {
+    pb::ClientFrame f;
+    auto* e = f.mutable_send()->add_envelopes();
+    e->set_recipient_account(bob_.device->account);
+    e->set_recipient_device(bob_.device->device);
+    e->set_payload(payload);
+    f.mutable_send()->set_ttl_ms(ttl);
+    return f;
+  }
+  crypto::Ed25519KeyPair alice_key_ = NewKey(), bob_key_ = NewKey();
+  SessionContext alice_, bob_;
+};
+
+TEST_F(LoggedInServiceTest, SendQueuesStoresOnlyRoutingAndTheOpaquePayload) {
+  clock_.Advance(std::chrono::seconds(5));
+  auto out = Run(alice_, SendToBob("ciphertext"));
+  ASSERT_EQ(out.response.error(), pb::OK);
+  ASSERT_EQ(out.effects.new_messages.size(), 1u);
+  const auto& m = out.effects.new_messages[0];
+  EXPECT_EQ(m.recipient, *bob_.device);
+  EXPECT_EQ(m.sender, *alice_.device);
+  EXPECT_EQ(m.server_time_ms, clock_.UnixMillis());
+  EXPECT_EQ(m.expires_ms, clock_.UnixMillis() + kDefaultMessageTtl.count());
+  auto queued = service_.Fetch(*bob_.device, 0, 10);
+  ASSERT_TRUE(queued);
+  ASSERT_EQ(queued->size(), 1u);
+  EXPECT_EQ(std::string(queued->at(0).payload.begin(), queued->at(0).payload.end()), "ciphertext");
+
+  pb::ClientFrame ack;
+  ack.mutable_ack()->add_message_ids(m.id);
+  ack.mutable_ack()->add_message_ids(m.id + 1000);  // unknown ids are ignored
+  auto acked = Run(bob_, ack);
+  EXPECT_EQ(acked.response.ack().removed(), 1u);
+  EXPECT_EQ(service_.QueueDepth(*bob_.device).value_or(9), 0u);
+}
+
+TEST_F(LoggedInServiceTest, SendRefusalsNameTheEnvelope) {
+  EXPECT_EQ(Run(alice_, SendToBob(std::string(kMaxEnvelopeBytes + 1, 'x'))).response.error(), pb::ENVELOPE_TOO_LARGE);
+  EXPECT_EQ(Run(alice_, SendToBob("x", static_cast<uint64_t>(kMaxMessageTtl.count()) + 1)).response.error(),
+            pb::INVALID_TTL);
+  auto f = SendToBob("ok");
+  auto* bad = f.mutable_send()->add_envelopes();
+  bad->set_recipient_account(bob_.device->account);
+  bad->set_recipient_device(42);
+  bad->set_payload("x");
+  auto out = Run(alice_, f);
+  EXPECT_EQ(out.response.error(), pb::UNKNOWN_RECIPIENT);
+  EXPECT_EQ(out.response.error_index(), 1u);
+  EXPECT_EQ(service_.QueueDepth(*bob_.device).value_or(9), 0u) << "all or nothing";
+  // The queue limit is 3 here; a send of 4 to one device is refused at its 4th envelope.
+  pb::ClientFrame four;
+  for (int i = 0; i < 4; ++i) *four.mutable_send()->add_envelopes() = SendToBob("q").send().envelopes(0);
+  auto full = Run(alice_, four);
+  EXPECT_EQ(full.response.error(), pb::QUEUE_FULL);
+  EXPECT_EQ(full.response.error_index(), 3u);
+}
+
+TEST_F(LoggedInServiceTest, ExpiredMessagesAreSkippedAndPurged) {
+  ASSERT_TRUE(Run(alice_, SendToBob("brief", 1000)).ok());
+  ASSERT_TRUE(Run(alice_, SendToBob("lasting")).ok());
+  clock_.Advance(std::chrono::seconds(2));
+  auto queued = service_.Fetch(*bob_.device, 0, 10);
+  ASSERT_EQ(queued->size(), 1u);
+  ASSERT_TRUE(store_.Begin());
+  EXPECT_EQ(service_.PurgeExpired().value_or(0), 1u);
+  ASSERT_TRUE(store_.Commit());
+  EXPECT_EQ(service_.QueueDepth(*bob_.device).value_or(9), 1u);
+}
+
+pb::ClientFrame Upload(const crypto::Ed25519KeyPair& id, uint32_t spk_id, uint32_t first, uint32_t n, Random& rng) {
+  pb::ClientFrame f;
+  auto spk = crypto::X25519KeyPair::Generate(rng);
+  auto sig = id.Sign(Service::SignedPrekeyMessage(spk_id, spk.public_key.span()));
+  auto* sp = f.mutable_upload_prekeys()->mutable_signed_prekey();
+  sp->set_id(spk_id);
+  sp->set_public_key(reinterpret_cast<const char*>(spk.public_key.data()), 32);
+  sp->set_signature(reinterpret_cast<const char*>(sig.data()), 64);
+  for (uint32_t i = 0; i < n; ++i) {
+    auto k = crypto::X25519KeyPair::Generate(rng);
+    auto* ot = f.mutable_upload_prekeys()->add_one_time_prekeys();
+    ot->set_id(first + i);
+    ot->set_public_key(reinterpret_cast<const char*>(k.public_key.data()), 32);
+  }
+  return f;
+}
+
+TEST_F(LoggedInServiceTest, PrekeysAreSignedByTheDeviceAndConsumedOnce) {
+  // Signed by the wrong key: refused.
+  EXPECT_EQ(Run(bob_, Upload(alice_key_, 1, 1, 3, rng_)).response.error(), pb::INVALID_PREKEY_SIGNATURE);
+  auto up = Run(bob_, Upload(bob_key_, 1, 1, kPrekeysLowThreshold + 1, rng_));
+  ASSERT_EQ(up.response.error(), pb::OK);
+  auto dup = Upload(bob_key_, 2, 5, 1, rng_);
+  EXPECT_EQ(Run(bob_, dup).response.error(), pb::DUPLICATE_PREKEY_ID);
+  auto too_many = Upload(bob_key_, 2, 1000, kMaxPrekeysPerUpload + 1, rng_);
+  EXPECT_EQ(Run(bob_, too_many).response.error(), pb::TOO_MANY_PREKEYS);
+
+  pb::ClientFrame fetch;
+  fetch.mutable_fetch_prekey_bundle()->set_account_id(bob_.device->account);
+  fetch.mutable_fetch_prekey_bundle()->set_device_id(bob_.device->device);
+  std::set<uint32_t> seen;
+  for (uint32_t i = 0; i <= kPrekeysLowThreshold + 1; ++i) {
+    auto out = Run(alice_, fetch);
+    ASSERT_EQ(out.response.error(), pb::OK);
+    const auto& b = out.response.fetch_prekey_bundle();
+    EXPECT_EQ(b.identity_key(), std::string(reinterpret_cast<const char*>(bob_key_.public_key().data()), 32));
+    if (i <= kPrekeysLowThreshold) {
+      ASSERT_TRUE(b.has_one_time_prekey());
+      EXPECT_TRUE(seen.insert(b.one_time_prekey().id()).second);
+    } else {
+      EXPECT_FALSE(b.has_one_time_prekey()) << "none left: X3DH without one";
+    }
+    const bool low = !out.effects.prekeys_low.empty();
+    EXPECT_EQ(low, i >= 1) << i;
+  }
+  fetch.mutable_fetch_prekey_bundle()->set_device_id(99);
+  EXPECT_EQ(Run(alice_, fetch).response.error(), pb::UNKNOWN_DEVICE);
+  fetch.mutable_fetch_prekey_bundle()->set_account_id(alice_.device->account);
+  fetch.mutable_fetch_prekey_bundle()->set_device_id(alice_.device->device);
+  EXPECT_EQ(Run(bob_, fetch).response.error(), pb::NO_PREKEYS);
+}
+
+TEST_F(LoggedInServiceTest, LookupFindsAccountsAndTheirDevices) {
+  pb::ClientFrame f;
+  f.mutable_lookup_account()->set_username("BOB");
+  auto out = Run(alice_, f);
+  ASSERT_EQ(out.response.error(), pb::OK);
+  EXPECT_EQ(out.response.lookup_account().account_id(), bob_.device->account);
+  ASSERT_EQ(out.response.lookup_account().devices_size(), 1);
+  f.mutable_lookup_account()->set_username("nobody");
+  EXPECT_EQ(Run(alice_, f).response.error(), pb::UNKNOWN_ACCOUNT);
+}
+
+}  // namespace
+}  // namespace sc::relay

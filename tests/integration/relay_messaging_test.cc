@@ -1,0 +1,175 @@
+// The real relay: store-and-forward. Online push, offline queues in order, acknowledgement,
+// redelivery of what was not acknowledged, multi-recipient sends, and every limit's refusal.
+#include "relay_test_util.h"
+#include "securecomm/relay/limits.h"
+
+namespace sc::testing {
+namespace {
+
+using namespace std::chrono_literals;
+
+class RelayMessagingTest : public RelayFixture {
+ protected:
+  void SetUp() override { StartRelay({"--max-queued-per-device", "400"}); }
+
+  // Drain reads deliveries until `n` arrived (or 10 s passed), acknowledging them if asked.
+  std::vector<pb::Delivery> Receive(RelayClient& c, size_t n, bool ack = true) {
+    std::vector<pb::Delivery> out;
+    while (out.size() < n) {
+      auto push = NextPush(c, 10s);
+      if (!push) break;
+      if (!push->has_delivery()) continue;
+      out.push_back(push->delivery());
+      if (ack) {
+        EXPECT_EQ(Call(c, AckOf({push->delivery().message_id()})).error(), pb::OK);
+      }
+    }
+    return out;
+  }
+};
+
+TEST_F(RelayMessagingTest, OnlineRecipientGetsAPushAtOnce) {
+  auto alice = NewUser("alice");
+  auto bob = NewUser("bob");
+  auto drained = NextPush(*bob.client);  // an empty queue is drained at once
+  ASSERT_TRUE(drained && drained->has_queue_drained());
+  auto sent = Call(*alice.client, SendTo(bob.info, "hello bob"));
+  ASSERT_EQ(sent.error(), pb::OK);
+  ASSERT_EQ(sent.send().message_ids_size(), 1);
+  EXPECT_GT(sent.send().server_time_ms(), 0);
+  auto got = Receive(*bob.client, 1);
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0].payload(), "hello bob");
+  EXPECT_EQ(got[0].message_id(), sent.send().message_ids(0));
+  EXPECT_EQ(got[0].sender_account(), alice.info.account_id);
+  EXPECT_EQ(got[0].sender_device(), alice.info.device_id);
+}
+
+TEST_F(RelayMessagingTest, OfflineQueueArrivesInOrderAndLeavesOnlyWhenAcknowledged) {
+  auto alice = NewUser("alice");
+  auto bob = NewUser("bob", "pw-bob");
+  RunSync(io_, bob.client->Close());
+  // More than one delivery window, so delivery has to continue as acks come in.
+  const size_t n = relay::kDeliveryWindow + 44;
+  std::vector<uint64_t> ids;
+  for (size_t i = 0; i < n; ++i) {
+    auto r = Call(*alice.client, SendTo(bob.info, "m" + std::to_string(i)));
+    ASSERT_EQ(r.error(), pb::OK);
+    ids.push_back(r.send().message_ids(0));
+  }
+  // Reconnect without acknowledging: everything comes, in order.
+  auto first = Connect(bob.key);
+  auto info = Login(*first, "bob", "pw-bob");
+  EXPECT_EQ(info.queued_messages, n);
+  auto unacked = Receive(*first, relay::kDeliveryWindow, /*ack=*/false);
+  ASSERT_EQ(unacked.size(), relay::kDeliveryWindow);
+  for (size_t i = 0; i < unacked.size(); ++i) EXPECT_EQ(unacked[i].payload(), "m" + std::to_string(i));
+  // The window is full: nothing more until acks come.
+  auto more = NextPush(*first, 500ms);
+  EXPECT_FALSE(more.has_value() && more->has_delivery());
+  first->Abort();
+
+  // A new session gets the whole queue again (at least once), and acks empty it.
+  auto second = Connect(bob.key);
+  Login(*second, "bob", "pw-bob");
+  auto all = Receive(*second, n, /*ack=*/true);
+  ASSERT_EQ(all.size(), n);
+  for (size_t i = 0; i < n; ++i) {
+    EXPECT_EQ(all[i].payload(), "m" + std::to_string(i));
+    EXPECT_EQ(all[i].message_id(), ids[i]);
+  }
+  RunSync(io_, second->Close());
+  auto third = Connect(bob.key);
+  EXPECT_EQ(Login(*third, "bob", "pw-bob").queued_messages, 0u);
+}
+
+TEST_F(RelayMessagingTest, OneSendReachesSeveralDevicesAtomically) {
+  auto alice = NewUser("alice");
+  auto bob = NewUser("bob", "pw-bob");
+  auto bob2 = Connect();
+  auto bob2_info = Login(*bob2, "bob", "pw-bob");
+  pb::ClientFrame f = SendTo(bob.info, "to both");
+  auto* e = f.mutable_send()->add_envelopes();
+  e->set_recipient_account(bob2_info.account_id);
+  e->set_recipient_device(bob2_info.device_id);
+  e->set_payload("to both");
+  auto r = Call(*alice.client, f);
+  ASSERT_EQ(r.error(), pb::OK);
+  EXPECT_EQ(r.send().message_ids_size(), 2);
+  EXPECT_EQ(Receive(*bob.client, 1).size(), 1u);
+  EXPECT_EQ(Receive(*bob2, 1).size(), 1u);
+
+  // One bad envelope refuses the whole send: nothing is queued for the good one.
+  auto* bad = f.mutable_send()->add_envelopes();
+  bad->set_recipient_account(bob2_info.account_id);
+  bad->set_recipient_device(999);
+  bad->set_payload("x");
+  auto refused = Call(*alice.client, f);
+  EXPECT_EQ(refused.error(), pb::UNKNOWN_RECIPIENT);
+  EXPECT_EQ(refused.error_index(), 2u);
+  auto none = NextPush(*bob.client, 500ms);
+  EXPECT_FALSE(none.has_value() && none->has_delivery());
+}
+
+TEST_F(RelayMessagingTest, EveryLimitHasItsOwnRefusal) {
+  auto alice = NewUser("alice");
+  auto bob = NewUser("bob", "pw-bob");
+  RunSync(io_, bob.client->Close());
+
+  auto big = Call(*alice.client, SendTo(bob.info, std::string(relay::kMaxEnvelopeBytes + 1, 'x')));
+  EXPECT_EQ(big.error(), pb::ENVELOPE_TOO_LARGE);
+  EXPECT_EQ(big.error_index(), 0u);
+  EXPECT_EQ(Call(*alice.client, SendTo(bob.info, std::string(relay::kMaxEnvelopeBytes, 'x'))).error(), pb::OK);
+
+  pb::ClientFrame many;
+  for (size_t i = 0; i <= relay::kMaxEnvelopesPerSend; ++i) {
+    auto* e = many.mutable_send()->add_envelopes();
+    e->set_recipient_account(bob.info.account_id);
+    e->set_recipient_device(bob.info.device_id);
+    e->set_payload("x");
+  }
+  EXPECT_EQ(Call(*alice.client, many).error(), pb::TOO_MANY_ENVELOPES);
+  EXPECT_EQ(Call(*alice.client, SendTo(bob.info, "x", uint64_t{91} * 24 * 3600 * 1000)).error(), pb::INVALID_TTL);
+  client::LoginInfo nobody{bob.info.account_id + 100, 1, false, 0};
+  EXPECT_EQ(Call(*alice.client, SendTo(nobody, "x")).error(), pb::UNKNOWN_RECIPIENT);
+  EXPECT_EQ(Call(*alice.client, SendTo(bob.info, "")).error(), pb::INVALID_REQUEST);
+  pb::ClientFrame empty_send;
+  empty_send.mutable_send();
+  EXPECT_EQ(Call(*alice.client, empty_send).error(), pb::INVALID_REQUEST);
+
+  // Queue limit (400 in this relay): one is queued already.
+  for (int i = 1; i < 400; ++i) ASSERT_EQ(Call(*alice.client, SendTo(bob.info, "q")).error(), pb::OK) << i;
+  auto full = Call(*alice.client, SendTo(bob.info, "one too many"));
+  EXPECT_EQ(full.error(), pb::QUEUE_FULL);
+  EXPECT_EQ(full.error_index(), 0u);
+}
+
+TEST_F(RelayMessagingTest, ExpiredMessagesAreNotDelivered) {
+  auto alice = NewUser("alice");
+  auto bob = NewUser("bob", "pw-bob");
+  RunSync(io_, bob.client->Close());
+  ASSERT_EQ(Call(*alice.client, SendTo(bob.info, "short-lived", 1)).error(), pb::OK);
+  ASSERT_EQ(Call(*alice.client, SendTo(bob.info, "long-lived")).error(), pb::OK);
+  std::this_thread::sleep_for(20ms);
+  auto again = Connect(bob.key);
+  Login(*again, "bob", "pw-bob");
+  auto got = Receive(*again, 1);
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0].payload(), "long-lived");
+}
+
+TEST_F(RelayMessagingTest, SendOnlySessionsGetNoDeliveries) {
+  auto alice = NewUser("alice");
+  auto bob_listener = NewUser("bob", "pw-bob");
+  auto sender = Connect(bob_listener.key);
+  client::Refusal refusal;
+  Login(*sender, "bob", "pw-bob", &refusal, /*send_only=*/true);
+  ASSERT_EQ(refusal.code, pb::OK);
+  ASSERT_EQ(Call(*alice.client, SendTo(bob_listener.info, "for the listener")).error(), pb::OK);
+  EXPECT_EQ(Receive(*bob_listener.client, 1).size(), 1u);
+  auto none = NextPush(*sender, 500ms);
+  EXPECT_FALSE(none.has_value() && none->has_delivery());
+}
+
+}  // namespace
+}  // namespace sc::testing
