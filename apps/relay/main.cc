@@ -131,6 +131,13 @@ int Run(const relay_app::RelayConfig& cfg) {
     http = std::move(*started);
   }
 
+  // Signals are handled before the connection string is printed: whoever reads it may stop us.
+  asio::signal_set signals(io, SIGINT, SIGTERM);
+  signals.async_wait([&](const asio::error_code& e, int signal) {
+    if (e) return;
+    SC_LOG_INFO("signal {}: draining", signal);
+    server.Drain([&] { io.stop(); });
+  });
   const scp::ConnectionString cs{cfg.public_host.empty() ? cfg.listen : cfg.public_host, server.port(),
                                  keys.noise.public_key, keys.identity->public_key()};
   const std::string connection = scp::FormatConnectionString(cs);
@@ -145,12 +152,6 @@ int Run(const relay_app::RelayConfig& cfg) {
   std::fflush(stdout);
   SC_LOG_INFO("relay started: port {}, data in {}", server.port(), cfg.data_dir);
 
-  asio::signal_set signals(io, SIGINT, SIGTERM);
-  signals.async_wait([&](const asio::error_code& e, int signal) {
-    if (e) return;
-    SC_LOG_INFO("signal {}: draining", signal);
-    server.Drain([&] { io.stop(); });
-  });
   io.run();
   http.reset();
   worker.Stop();  // every queued job runs and commits before the store closes

@@ -26,7 +26,8 @@ RelayProcess::~RelayProcess() {
 bool RelayProcess::Start() {
   std::vector<std::string> argv = {binary_, "--data-dir", data_dir_.string(), "--port", "0", "--http-port", "0",
                                    "--handshakes-per-address-per-second", "10000", "--handshake-burst-per-address",
-                                   "10000", "--handshakes-per-second", "100000", "--log-level", "warn"};
+                                   "10000", "--handshakes-per-second", "100000", "--log-level",
+                                   std::getenv("SC_TEST_RELAY_DEBUG") ? "debug" : "warn"};
   argv.insert(argv.end(), extra_.begin(), extra_.end());
   auto p = Process::Spawn(argv);
   if (!p) return false;

@@ -57,7 +57,7 @@ template <typename T>
 T RunSync(asio::io_context& io, asio::awaitable<T> awaitable) {
   auto future = asio::co_spawn(io, std::move(awaitable), asio::use_future);
   io.restart();
-  while (future.wait_for(std::chrono::seconds(0)) != std::future_status::ready) io.run_one();
+  while (future.wait_for(std::chrono::seconds(0)) != std::future_status::ready) io.run_one_for(std::chrono::milliseconds(20));
   return future.get();
 }
 

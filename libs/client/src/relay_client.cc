@@ -24,6 +24,16 @@ constexpr auto kNoThrow = asio::experimental::as_tuple(asio::use_awaitable);
 
 std::span<const uint8_t> Bytes(const std::string& s) { return {reinterpret_cast<const uint8_t*>(s.data()), s.size()}; }
 
+// SrpIdentity: the SRP identity I of relay.md §5.1, the username with ASCII letters lowercased
+// (the relay checks the rest of the username rules).
+std::string SrpIdentity(std::string_view username) {
+  std::string out(username);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
 }  // namespace
 
 RelayClient::RelayClient(asio::io_context& io, net::ScpStream stream) : io_(&io), stream_(std::move(stream)) {}
@@ -180,8 +190,9 @@ asio::awaitable<Status> RelayClient::SendRaw(std::span<const uint8_t> bytes) {
   co_return co_await stream_.Send(bytes);
 }
 
-asio::awaitable<Result<Refusal>> RelayClient::Register(const std::string& username, std::span<const uint8_t> password,
-                                                       crypto::SrpGroup group) {
+asio::awaitable<Result<Refusal>> RelayClient::Register(const std::string& given_username,
+                                                       std::span<const uint8_t> password, crypto::SrpGroup group) {
+  const std::string username = SrpIdentity(given_username);
   std::vector<uint8_t> salt(crypto::kSrpSaltSize);
   crypto::SystemCsprng().Fill(salt);
   auto verifier = crypto::SrpMakeVerifier(username, password, salt, group);
@@ -197,8 +208,10 @@ asio::awaitable<Result<Refusal>> RelayClient::Register(const std::string& userna
   co_return Refusal{answer->error(), answer->retry_after_ms()};
 }
 
-asio::awaitable<Result<LoginInfo>> RelayClient::Login(const std::string& username, std::span<const uint8_t> password,
-                                                      Refusal* refusal, bool send_only) {
+asio::awaitable<Result<LoginInfo>> RelayClient::Login(const std::string& given_username,
+                                                      std::span<const uint8_t> password, Refusal* refusal,
+                                                      bool send_only) {
+  const std::string username = SrpIdentity(given_username);
   auto refuse = [&](const pb::Response& r) {
     if (refusal) *refusal = Refusal{r.error(), r.retry_after_ms()};
     return LoginInfo{};

@@ -3,6 +3,7 @@
 #include <asio/co_spawn.hpp>
 #include <asio/detached.hpp>
 #include <asio/experimental/as_tuple.hpp>
+#include <asio/experimental/awaitable_operators.hpp>
 #include <asio/post.hpp>
 #include <asio/use_awaitable.hpp>
 
@@ -14,6 +15,7 @@ namespace {
 
 namespace pb = relay::pb;
 constexpr auto kNoThrow = asio::experimental::as_tuple(asio::use_awaitable);
+using asio::experimental::awaitable_operators::operator||;
 
 void Count(const ServerMetrics& metrics, pb::ErrorCode code) {
   metrics.rejected.Inc(pb::ErrorCode_Name(code));
@@ -58,15 +60,19 @@ asio::awaitable<void> RelayServer::Connection::Run() {
       continue;
     }
     server_->metrics_.requests.Inc();
+    SC_LOG_DEBUG("session {}: request {} (kind {})", peer_address_, frame.request_id(),
+                 static_cast<int>(frame.body_case()));
     Submit(std::move(frame));
     while (inflight_requests_ >= kMaxInflightRequests && !closed_) {
       wake_.expires_after(std::chrono::seconds(5));
       (void)co_await wake_.async_wait(kNoThrow);
     }
   }
-  closed_ = true;
-  asio::error_code ignored;
-  stream_.socket().close(ignored);
+  if (!ending_) {  // an End in progress closes the socket once its notice is written
+    closed_ = true;
+    asio::error_code ignored;
+    stream_.socket().close(ignored);
+  }
   server_->Unregister(this);
 }
 
@@ -104,6 +110,8 @@ void RelayServer::Connection::OnAnswered(const std::shared_ptr<Request>& request
     outcome.effects = {};
   }
   if (outcome.response.error() != pb::OK) Count(server_->metrics_, outcome.response.error());
+  SC_LOG_DEBUG("session {}: answered {} with {}", peer_address_, outcome.response.request_id(),
+               pb::ErrorCode_Name(outcome.response.error()));
   if (!closed_) {
     pb::ServerFrame frame;
     *frame.mutable_response() = std::move(outcome.response);
@@ -185,8 +193,9 @@ void RelayServer::Connection::ScheduleFlush() {
 }
 
 void RelayServer::Connection::End(pb::ErrorCode reason) {
-  if (closed_) return;
+  if (closed_ || ending_) return;
   if (reason != pb::OK) {
+    ending_ = true;
     pb::Push push;
     push.mutable_session_ended()->set_reason(reason);
     SendPush(push);
@@ -194,7 +203,9 @@ void RelayServer::Connection::End(pb::ErrorCode reason) {
     asio::co_spawn(
         stream_.socket().get_executor(),
         [self = shared_from_this()]() -> asio::awaitable<void> {
-          (void)co_await self->stream_.Flush();
+          // A peer that does not read gets kEndNoticeTimeout to take the notice, then is cut off.
+          asio::steady_timer limit(self->stream_.socket().get_executor(), kEndNoticeTimeout);
+          (void)co_await (self->stream_.Flush() || limit.async_wait(kNoThrow));
           self->closed_ = true;
           asio::error_code ignored;
           self->stream_.socket().close(ignored);

@@ -46,6 +46,7 @@ class RelayServer::Connection : public std::enable_shared_from_this<RelayServer:
   std::string peer_address_;
   asio::steady_timer wake_;  // the receive loop waits here while kMaxInflightRequests are out
   bool closed_ = false;
+  bool ending_ = false;  // End(reason) is writing its notice; it closes the socket after
   bool flush_scheduled_ = false;
   uint32_t inflight_requests_ = 0;
   uint32_t bad_frames_ = 0;

@@ -143,6 +143,11 @@ asio::awaitable<void> RelayServer::DrainLoop(std::function<void()> drained) {
     }
     return false;
   };
+  if (busy()) {
+    for (auto& [raw, weak] : connections_) {
+      if (auto c = weak.lock()) SC_LOG_DEBUG("drain: session idle={} flushing={}", c->idle(), c->flushing());
+    }
+  }
   while (busy() && clock_->Now() < deadline) {
     timer.expires_after(std::chrono::milliseconds(10));
     (void)co_await timer.async_wait(kNoThrow);

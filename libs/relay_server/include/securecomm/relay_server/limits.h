@@ -23,6 +23,10 @@ inline constexpr uint32_t kMaxBadFrames = 8;
 // instead of spinning.
 inline constexpr std::chrono::milliseconds kAcceptBackoff{50};
 
+// A session ended with a reason (SessionEnded) gets this long to take the notice before its
+// socket is closed regardless: a peer that stopped reading cannot hold the connection open.
+inline constexpr std::chrono::seconds kEndNoticeTimeout{2};
+
 // SIGTERM: how long in-flight requests get to finish and their answers to be written.
 inline constexpr std::chrono::seconds kDefaultDrainTimeout{10};
 
