@@ -1,12 +1,12 @@
 # SecureComm: the two commands of the README's quick start, plus what CI and developers use.
-#   make run    install what is missing, build, start the program (today: the self-check)
+#   make run    install what is missing, build, check the crypto vectors, start the relay
 #   make test   install what is missing, build, run every test
 # Other targets: build, test-asan, test-tsan, fuzz-smoke, bench, format, clean.
 
 JOBS ?= $(shell nproc)
 FUZZ_SECONDS ?= 20
 
-.PHONY: all setup build run test test-asan test-tsan fuzz-build fuzz-smoke bench format clean
+.PHONY: all setup build run test test-asan test-tsan fuzz-build fuzz-smoke bench bench-relay durability format clean
 
 all: build
 
@@ -19,8 +19,13 @@ build/release/build.ninja: CMakeLists.txt CMakePresets.json | setup
 build: setup build/release/build.ninja
 	@cmake --build --preset release -j $(JOBS)
 
+# The relay keeps its keys and messages in $(RUN_DIR)/relay (created on first start).
+RUN_DIR ?= run
 run: build
 	@./build/release/apps/selfcheck/securecomm-selfcheck
+	@echo
+	@echo "Starting securecomm-relay with its data in $(RUN_DIR)/relay (Ctrl-C stops it cleanly)."
+	@./build/release/apps/relay/securecomm-relay --data-dir $(RUN_DIR)/relay
 
 test: build
 	@ctest --preset release -j $(JOBS)
@@ -49,6 +54,15 @@ bench: build
 	@./build/release/bench/scp_bench
 	@./build/release/bench/scp_tcp_bench
 	@./build/release/bench/audit_bench
+
+# The relay's benchmarks (idle connections, message rate and latency, with their anchors):
+# bench/relay/README.md. Several minutes; needs loopback and up to 20,000 descriptors.
+bench-relay: build
+	@bench/relay/run_relay_bench.sh build/release
+
+# The long durability run: senders, SIGKILL at random moments, restart, check (tools/).
+durability: build
+	@tools/relay-durability.sh build/release
 
 format:
 	@git ls-files '*.cc' '*.h' | xargs clang-format -i
