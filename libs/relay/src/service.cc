@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <set>
 
-#include "securecomm/base/byte_writer.h"
+#include "securecomm/base/encoding.h"
 #include "securecomm/base/log.h"
 #include "securecomm/crypto/ed25519.h"
 #include "securecomm/crypto/hash.h"
@@ -167,7 +167,9 @@ Result<crypto::SrpVerifier> Service::DecoyVerifier(const std::string& username) 
   const auto salt_tag = crypto::HmacSha256(options_.decoy_key.Expose(), input);
   input[0] = 'p';
   const auto password_tag = crypto::HmacSha256(options_.decoy_key.Expose(), input);
-  return crypto::SrpMakeVerifier(username, password_tag.span(), salt_tag.span().first(crypto::kSrpSaltSize),
+  // Hex, because SRP passwords are C strings (no NUL bytes), which raw HMAC output may contain.
+  const std::string password = HexEncode(password_tag.span());
+  return crypto::SrpMakeVerifier(username, Bytes(password), salt_tag.span().first(crypto::kSrpSaltSize),
                                  options_.minimum_group);
 }
 
@@ -193,7 +195,7 @@ Outcome Service::LoginStart(SessionContext& s, const pb::LoginStartRequest& r) {
     verifier.verifier = std::move(account->srp_verifier);
   } else if (account.error() == store::Errc::kNotFound) {
     auto decoy = DecoyVerifier(*username);
-    if (!decoy) return Refuse(pb::INVALID_USERNAME);
+    if (!decoy) return StoreFailure(decoy.error());  // cannot happen for a valid username
     verifier = std::move(*decoy);
   } else {
     return StoreFailure(account.error());

@@ -132,6 +132,18 @@ TEST_F(ServiceTest, UnknownUsernamesGetAStableDecoyAndTheSameRefusal) {
   EXPECT_EQ(store_.FindAccount("ghost").error(), store::Errc::kNotFound);
 }
 
+TEST_F(ServiceTest, EveryUnknownUsernameGetsADecoy) {
+  // Regression: a decoy password with a NUL byte made SRP refuse it, and the answer differed.
+  auto key = NewKey();
+  auto s = NewSession(key);
+  pb::ClientFrame start;
+  start.mutable_login_start()->set_srp_a(std::string(384, '\x02'));
+  for (int i = 0; i < 64; ++i) {
+    start.mutable_login_start()->set_username("unknown" + std::to_string(i));
+    EXPECT_EQ(Run(s, start).response.error(), pb::OK) << i;
+  }
+}
+
 TEST_F(ServiceTest, AccountLocksAfterRepeatedFailuresAndUnlocksLater) {
   auto key = NewKey();
   auto s = NewSession(key);
