@@ -1,5 +1,7 @@
 // The real relay: store-and-forward. Online push, offline queues in order, acknowledgement,
 // redelivery of what was not acknowledged, multi-recipient sends, and every limit's refusal.
+#include <thread>
+
 #include "relay_test_util.h"
 #include "securecomm/relay/limits.h"
 
@@ -169,6 +171,41 @@ TEST_F(RelayMessagingTest, SendOnlySessionsGetNoDeliveries) {
   EXPECT_EQ(Receive(*bob_listener.client, 1).size(), 1u);
   auto none = NextPush(*sender, 500ms);
   EXPECT_FALSE(none.has_value() && none->has_delivery());
+}
+
+TEST_F(RelayMessagingTest, ASlowReaderIsCutOffAndLosesNothing) {
+  auto alice = NewUser("alice");
+  auto bob = NewUser("bob", "pw-bob");
+  RunSync(io_, bob.client->Close());
+  // Bob's next session lives on an io_context nobody runs while Alice sends: it never reads.
+  asio::io_context stalled;
+  auto connected = RunSync(stalled, RelayClient::Connect(stalled, relay_->connection(), bob.key, clock_));
+  ASSERT_TRUE(connected.has_value());
+  auto slow = *connected;
+  // A small receive buffer, so the kernel's buffers (autotuned up to 32 MiB here) do not hide it.
+  asio::error_code ec;
+  slow->socket_for_testing().set_option(asio::socket_base::receive_buffer_size(8192), ec);
+  ASSERT_FALSE(ec);
+  auto login = RunSync(stalled, slow->Login("bob", Pw("pw-bob")));
+  ASSERT_TRUE(login.has_value());
+  // 200 envelopes of 55 KB: far past the relay's 4 MiB outbound bound plus the socket buffers.
+  const size_t n = 200;
+  for (size_t i = 0; i < n; ++i) {
+    ASSERT_EQ(Call(*alice.client, SendTo(bob.info, std::string(55000, static_cast<char>('a' + i % 26)))).error(), pb::OK);
+  }
+  bool cut = false;
+  for (int i = 0; i < 100 && !cut; ++i) {
+    cut = HttpGet(relay_->http_port(), "/metrics").find("securecomm_relay_slow_readers_total 1") != std::string::npos;
+    if (!cut) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_TRUE(cut) << "the relay must not buffer without bound for a reader that stopped";
+  slow->Abort();
+  // Nothing was lost: a reading session gets all of it, in order.
+  auto again = Connect(bob.key);
+  EXPECT_EQ(Login(*again, "bob", "pw-bob").queued_messages, n);
+  auto all = Receive(*again, n);
+  ASSERT_EQ(all.size(), n);
+  for (size_t i = 0; i < n; ++i) EXPECT_EQ(all[i].payload()[0], static_cast<char>('a' + i % 26)) << i;
 }
 
 }  // namespace
