@@ -2,7 +2,10 @@
 
 #pragma GCC diagnostic ignored "-Wmismatched-new-delete"  // see relay_sessions.cc
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <fstream>
 
 #include <fmt/format.h>
 
@@ -10,6 +13,20 @@
 #include "latency_histogram.h"
 
 namespace sc::bench {
+namespace {
+
+// MachineCpu reads the "cpu" line of /proc/stat (proc(5)): busy and steal seconds of all cores.
+void MachineCpu(double& busy, double& steal) {
+  std::ifstream in("/proc/stat");
+  std::string cpu;
+  uint64_t user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, st = 0;
+  in >> cpu >> user >> nice >> system >> idle >> iowait >> irq >> softirq >> st;
+  const double ticks = static_cast<double>(::sysconf(_SC_CLK_TCK));
+  busy = static_cast<double>(user + nice + system + irq + softirq) / ticks;
+  steal = static_cast<double>(st) / ticks;
+}
+
+}  // namespace
 
 asio::awaitable<ProbeSnapshot> ServerProbe::Snapshot() {
   ProbeSnapshot s;
@@ -23,6 +40,7 @@ asio::awaitable<ProbeSnapshot> ServerProbe::Snapshot() {
     s.server_rss = ResidentBytes(pid_);
   }
   s.bench_cpu = ProcessCpuSeconds();
+  MachineCpu(s.machine_busy, s.machine_steal);
   co_return s;
 }
 
@@ -84,6 +102,12 @@ nlohmann::json ServerProbe::Delta(const ProbeSnapshot& a, const ProbeSnapshot& b
   }
   if (b.server_rss) j["server_resident_bytes"] = *b.server_rss;
   j["bench_cpu_percent"] = 100 * (b.bench_cpu - a.bench_cpu) / dt;
+  const double machine = 100 * (b.machine_busy - a.machine_busy) / dt;
+  j["machine_cpu_percent"] = machine;  // of one core; the machine has nproc * 100
+  j["machine_steal_percent"] = 100 * (b.machine_steal - a.machine_steal) / dt;
+  // Everything else on the machine: other users' builds and tests make a run meaningless.
+  j["other_cpu_percent"] = std::max(0.0, machine - j["bench_cpu_percent"].get<double>() -
+                                             j.value("server_cpu_percent", 0.0));
   return j;
 }
 
@@ -115,7 +139,12 @@ std::string ServerProbe::Describe(const nlohmann::json& d) {
   if (d.contains("server_resident_bytes")) {
     out += fmt::format("  server resident memory: {:.1f} MiB\n", d["server_resident_bytes"].get<double>() / 1048576.0);
   }
-  out += fmt::format("  load generator CPU: {:.0f} %", d["bench_cpu_percent"].get<double>());
+  out += fmt::format("  load generator CPU: {:.0f} %; whole machine {:.0f} % of {}00 %, of which other processes "
+                     "{:.0f} %, hypervisor steal {:.0f} %",
+                     d["bench_cpu_percent"].get<double>(), d["machine_cpu_percent"].get<double>(),
+                     ::sysconf(_SC_NPROCESSORS_ONLN), d["other_cpu_percent"].get<double>(),
+                     d["machine_steal_percent"].get<double>());
+  if (d["other_cpu_percent"].get<double>() > 15) out += "\n  WARNING: other processes used the CPU during the window";
   return out;
 }
 

@@ -41,6 +41,9 @@ struct ProbeSnapshot {
   std::map<int, ThreadTime> threads;   // the server's threads
   std::optional<uint64_t> server_rss;
   double bench_cpu = 0;
+  // Machine-wide CPU seconds from /proc/stat: busy (user, nice, system, irq, softirq) and steal
+  // (time the hypervisor ran someone else), to tell a quiet machine from a shared one.
+  double machine_busy = 0, machine_steal = 0;
 };
 
 class ServerProbe {

@@ -20,7 +20,10 @@
 # IDLE_PROCESSES (4), SOURCES (127.0.0.2..127.0.0.9), PAIRS (1000), RATE (10000), MSG_SECONDS (20),
 # WARMUP (3), WINDOW (4, sends outstanding per sender in the closed loop), ANCHOR_ROWS (300000),
 # IDLE_HOLD (15 s held after all are up, longer than SCP's 10 s keepalive), KEEP=1 keeps the
-# work directory, SKIP_IDLE=1 / SKIP_MESSAGES=1 skip a part.
+# work directory, SKIP_IDLE=1 / SKIP_MESSAGES=1 skip a part, QUIET_BUSY (30) / QUIET_WAIT (600):
+# before each timed phase, wait up to QUIET_WAIT seconds for the machine to be at most QUIET_BUSY
+# % busy (of one core) with other work: on a shared 2-core machine someone else's build halves
+# every figure. Each messages run also reports the CPU that other processes used in its window.
 set -euo pipefail
 
 BUILD=${1:-build/release}
@@ -38,6 +41,8 @@ WARMUP=${WARMUP:-3}
 WINDOW=${WINDOW:-4}
 ANCHOR_ROWS=${ANCHOR_ROWS:-300000}
 IDLE_HOLD=${IDLE_HOLD:-15}
+QUIET_BUSY=${QUIET_BUSY:-30}
+QUIET_WAIT=${QUIET_WAIT:-600}
 
 # Phase timeouts (seconds): generous multiples of what each takes on a 2-core machine.
 T_START=20          # a relay or mosquitto prints its address / accepts connections
@@ -199,6 +204,30 @@ stop_pid_after_eof() {  # they exit by themselves at end of stdin; SIGTERM only 
   stop_pid "$pid"
 }
 
+# machine_busy SECONDS: percent of one core the whole machine was busy (proc(5), /proc/stat).
+machine_busy() {
+  local a b
+  a=$(head -1 /proc/stat)
+  sleep "$1"
+  b=$(head -1 /proc/stat)
+  printf '%s\n%s\n' "$a" "$b" | awk -v s="$1" 'NR == 1 {u = $2 + $3 + $4 + $7 + $8} NR == 2 {printf "%.0f", ($2 + $3 + $4 + $7 + $8 - u) / s}'
+}
+NOISY=()
+wait_quiet() {  # wait_quiet PHASE
+  local start busy
+  start=$(date +%s)
+  while true; do
+    busy=$(machine_busy 3)
+    if ((busy <= QUIET_BUSY)); then log "$1: machine quiet (${busy}% busy)"; return 0; fi
+    if (($(date +%s) - start >= QUIET_WAIT)); then
+      log "warning: $1: the machine is ${busy}% busy with other work after waiting ${QUIET_WAIT}s; its figures are low and noisy"
+      NOISY+=("$1")
+      return 0
+    fi
+    sleep 5
+  done
+}
+
 per_conn() { awk -v a="$1" -v b="$2" -v n="$3" 'BEGIN { if (n > 0) printf "%.0f", (b - a) / n; else print "n/a" }'; }
 
 log "build: $BUILD; work directory: $WORK (relay data and the SQLite anchor on this filesystem: $(df -T "$WORK" | awk 'NR==2 {print $2}'))"
@@ -215,8 +244,9 @@ if [[ "${SKIP_IDLE:-0}" != 1 ]]; then
   log "idle: registering $ACCOUNTS_NEEDED accounts (16 devices each)"
   timeout -k 5 "$T_REGISTER" "$BENCH" register --relay "$CONN" --accounts-prefix idle --count "$ACCOUNTS_NEEDED" \
     --out "$WORK/accounts.txt" --sources "$SOURCES" >"$WORK/register.out" 2>&1
-  REGISTER_SECONDS=$(json_of "$WORK/register.out" | jq .seconds)
+  REGISTER_SECONDS=$(json_of "$WORK/register.out" | jq '.seconds * 10 | floor / 10')
   sleep 2
+  wait_quiet "idle (relay)"
   RELAY_RSS_BEFORE=$(rss_of "$RELAY_PID")
   log "idle: relay VmRSS before: $RELAY_RSS_BEFORE B; opening $IDLE_CONNECTIONS sessions in $IDLE_PROCESSES processes"
   T0=$(date +%s.%N)
@@ -230,7 +260,15 @@ if [[ "${SKIP_IDLE:-0}" != 1 ]]; then
   sleep "$IDLE_HOLD"
   RELAY_RSS_HELD=$(rss_of "$RELAY_PID")
   RELAY_SESSIONS_HELD=$(metric securecomm_relay_sessions_authenticated)
+  T0=$(date +%s.%N)
   end_idle
+  # How long the relay takes to notice and clean up every session once the clients are gone.
+  for ((i = 0; i < T_STOP * 10; i++)); do
+    [[ "$(metric securecomm_relay_connections_open)" == 0 ]] && break
+    sleep 0.1
+  done
+  RELAY_TEARDOWN=$(awk -v a="$T0" -v b="$(date +%s.%N)" 'BEGIN {printf "%.1f", b - a}')
+  log "idle: clients stopped and the relay back to $(metric securecomm_relay_connections_open) connections in ${RELAY_TEARDOWN}s"
   RELAY_IDLE_UP=$IDLE_UP RELAY_IDLE_STILL=$IDLE_STILL RELAY_IDLE_SETUP=$IDLE_SETUP
   RELAY_PER_CONN=$(per_conn "$RELAY_RSS_BEFORE" "$RELAY_RSS_HELD" "$RELAY_SESSIONS_HELD")
   log "idle: relay VmRSS after hold $RELAY_RSS_HELD B with $RELAY_SESSIONS_HELD sessions: $RELAY_PER_CONN B per connection"
@@ -239,6 +277,7 @@ if [[ "${SKIP_IDLE:-0}" != 1 ]]; then
   log "idle: starting mosquitto"
   start_mosquitto idle-mosquitto
   sleep 1
+  wait_quiet "idle (mosquitto)"
   MQ_RSS_BEFORE=$(rss_of "$MQ_PID")
   run_idle mqtt-idle mqtt-idle --broker "127.0.0.1:$MQ_PORT" --username "$MQ_USER" --password "$MQ_PASS"
   sleep 3
@@ -263,6 +302,7 @@ if [[ "${SKIP_MESSAGES:-0}" != 1 ]]; then
   start_relay msg-relay
   for run in sustained paced; do
     if [[ $run == sustained ]]; then r=0; else r=$RATE; fi
+    wait_quiet "messages ($run)"
     log "messages ($run): $PAIRS pairs, --rate $r, ${MSG_SECONDS}s window"
     timeout -k 5 "$T_MESSAGES" "$BENCH" messages --relay "$CONN" --pairs "$PAIRS" --rate "$r" --window "$WINDOW" \
       --seconds "$MSG_SECONDS" --warmup "$WARMUP" --size 256 --sources "$SOURCES" --metrics "$METRICS" \
@@ -274,6 +314,7 @@ if [[ "${SKIP_MESSAGES:-0}" != 1 ]]; then
 
   BATCH_SEEN=$(json_of "$WORK/messages-sustained.out" | jq '.server.store_jobs_per_batch // 50 | floor')
   for b in 50 "$BATCH_SEEN"; do
+    wait_quiet "sqlite anchor (batch $b)"
     log "sqlite anchor: $ANCHOR_ROWS rows, batch $b, in $WORK"
     timeout -k 5 "$T_ANCHOR" "$BENCH" sqlite-anchor --rows "$ANCHOR_ROWS" --batch "$b" --dir "$WORK" >"$WORK/anchor-$b.out" 2>&1 ||
       log "warning: the anchor exited with status $?"
@@ -284,6 +325,7 @@ if [[ "${SKIP_MESSAGES:-0}" != 1 ]]; then
   start_mosquitto msg-mosquitto
   for run in sustained paced; do
     if [[ $run == sustained ]]; then r=0; else r=$RATE; fi
+    wait_quiet "mosquitto ($run)"
     log "mosquitto ($run): $PAIRS pairs, QoS 1, --rate $r, ${MSG_SECONDS}s window"
     timeout -k 5 "$T_MESSAGES" "$BENCH" mqtt-messages --broker "127.0.0.1:$MQ_PORT" --username "$MQ_USER" \
       --password "$MQ_PASS" --pairs "$PAIRS" --rate "$r" --window "$WINDOW" --seconds "$MSG_SECONDS" --warmup "$WARMUP" \
@@ -312,6 +354,7 @@ if [[ "${SKIP_IDLE:-0}" != 1 ]]; then
   row "idle: memory growth per connection (B)" "$RELAY_PER_CONN" "$MQ_PER_CONN (mqtt)" \
     "$(ratio "$RELAY_PER_CONN" "$MQ_PER_CONN")" "<= 8192 B: $(verdict "$RELAY_PER_CONN" '<=' 8192)"
   row "idle: setup (register; all logged in) (s)" "$REGISTER_SECONDS; $RELAY_UP_SECONDS" "$MQ_IDLE_SETUP (mqtt)" "" ""
+  row "idle: teardown, clients stop -> relay at 0 (s)" "$RELAY_TEARDOWN" "" "" ""
 fi
 if [[ "${SKIP_MESSAGES:-0}" != 1 ]]; then
   S=$(json_of "$WORK/messages-sustained.out")
@@ -343,7 +386,13 @@ if [[ "${SKIP_MESSAGES:-0}" != 1 ]]; then
   row "sustained: CPU relay / load generator (%)" \
     "$(jq -r '"\(.server.server_cpu_percent | floor)/\(.server.bench_cpu_percent | floor)"' <<<"$S")" \
     "$(jq -r '"\(.server.server_cpu_percent | floor)/\(.server.bench_cpu_percent | floor)"' <<<"$MS") (mqtt)" "" ""
+  row "other processes' CPU in the windows (%)" \
+    "$(jq '.server.other_cpu_percent | floor' <<<"$S")/$(jq '.server.other_cpu_percent | floor' <<<"$P")" \
+    "$(jq '.server.other_cpu_percent | floor' <<<"$MS")/$(jq '.server.other_cpu_percent | floor' <<<"$MP") (mqtt)" "" "(sustained/paced; should be ~0)"
   row "messages setup: 2,000 accounts; logins (s)" "$(jq -r '"\(.setup.register_seconds * 10 | floor / 10); \(.setup.login_seconds * 10 | floor / 10)"' <<<"$S")" "" "" ""
+fi
+if ((${#NOISY[@]} > 0)); then
+  echo "WARNING: the machine was busy with other work during: ${NOISY[*]}"
 fi
 echo
 SUMMARY=$(jq -n \

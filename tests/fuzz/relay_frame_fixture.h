@@ -70,7 +70,9 @@ inline crypto::Ed25519KeyPair Identity(uint8_t fill) {
 
 // ClockFlags returns the flag bits that advance the clock by 2^(exponent-1) ms (0: none).
 // REQUIRES: exponent < 32.
-inline constexpr uint8_t ClockFlags(uint8_t exponent) { return static_cast<uint8_t>(exponent << kClockShift); }
+inline constexpr uint8_t ClockFlags(uint8_t exponent) {
+  return static_cast<uint8_t>(exponent << kClockShift);
+}
 
 // AppendRecord appends one record carrying `frame` to `out`.
 inline void AppendRecord(std::string& out, uint8_t flags, const pb::ClientFrame& frame) {

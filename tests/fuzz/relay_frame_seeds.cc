@@ -10,19 +10,24 @@
 #include <string>
 #include <vector>
 
-#include "relay_frame_fixture.h"
 #include "securecomm/base/random.h"
 #include "securecomm/crypto/srp.h"
 #include "securecomm/crypto/x25519.h"
 #include "securecomm/relay/service.h"
+
+#include "relay_frame_fixture.h"
 
 namespace {
 
 using namespace sc;
 using namespace sc::relay_frame_fuzz;
 
-std::string String(std::span<const uint8_t> b) { return {b.begin(), b.end()}; }
-std::span<const uint8_t> Bytes(std::string_view s) { return {reinterpret_cast<const uint8_t*>(s.data()), s.size()}; }
+std::string String(std::span<const uint8_t> b) {
+  return {b.begin(), b.end()};
+}
+std::span<const uint8_t> Bytes(std::string_view s) {
+  return {reinterpret_cast<const uint8_t*>(s.data()), s.size()};
+}
 
 // Seed builds one input: the setup byte, then records.
 class Seed {
@@ -69,6 +74,14 @@ pb::ClientFrame LoginStart(const std::string& name) {
   return f;
 }
 
+// LoginStartShort: a login start with a one-byte A (the relay checks A mod N only at the finish).
+pb::ClientFrame LoginStartShort(const std::string& name, char a) {
+  pb::ClientFrame f;
+  f.mutable_login_start()->set_username(name);
+  f.mutable_login_start()->set_srp_a(std::string(1, a));
+  return f;
+}
+
 pb::ClientFrame LoginFinish(bool send_only) {
   pb::ClientFrame f;
   f.mutable_login_finish()->set_srp_m1(std::string(32, '\x42'));
@@ -93,9 +106,10 @@ pb::ClientFrame Upload(uint8_t signer, uint32_t signed_id, const std::vector<uin
   pb::ClientFrame f;
   auto* u = f.mutable_upload_prekeys();
   if (signer != 0) {
-    const auto spk =
-        crypto::X25519KeyPair::FromPrivate(crypto::X25519PrivateKey::FromSpan(std::vector<uint8_t>(32, 0xe1)).value());
-    const auto sig = Identity(signer).Sign(relay::Service::SignedPrekeyMessage(signed_id, spk.public_key.span()));
+    const auto spk = crypto::X25519KeyPair::FromPrivate(
+        crypto::X25519PrivateKey::FromSpan(std::vector<uint8_t>(32, 0xe1)).value());
+    const auto sig =
+        Identity(signer).Sign(relay::Service::SignedPrekeyMessage(signed_id, spk.public_key.span()));
     u->mutable_signed_prekey()->set_id(signed_id);
     u->mutable_signed_prekey()->set_public_key(String(spk.public_key.span()));
     u->mutable_signed_prekey()->set_signature(String(sig.span()));
@@ -127,7 +141,8 @@ pb::ClientFrame Lookup(const std::string& name) {
   return f;
 }
 
-pb::ClientFrame Send(const std::vector<std::pair<store::DeviceAddress, std::string>>& to, uint64_t ttl_ms = 0) {
+pb::ClientFrame Send(const std::vector<std::pair<store::DeviceAddress, std::string>>& to,
+                     uint64_t ttl_ms = 0) {
   pb::ClientFrame f;
   for (const auto& [d, payload] : to) {
     auto* e = f.mutable_send()->add_envelopes();
@@ -171,11 +186,30 @@ int main(int argc, char** argv) {
                                   .Add(kS1, LoginStart("mallory"))
                                   .Add(kS1, LoginFinish(false)));
   {
+    // Account failures ~4 minutes apart (each past the backoff) up to the lockout, then unknown
+    // usernames from the same address up to its throttle. ~8.7 KB: run_smoke.sh's -max_len
+    // keeps the lockout half.
     Seed throttle(Setup::kAlice2LoggedOut);
-    for (int i = 0; i < 7; ++i) {
-      throttle.Add(kS1 | ClockFlags(10), LoginStart("alice")).Add(kS1, LoginFinish(false));
+    for (int i = 0; i < 10; ++i) {
+      throttle.Add(kS1 | ClockFlags(19), LoginStart("alice")).Add(kS1, LoginFinish(false));
     }
+    throttle.Add(kS1, LoginStart("alice"));
+    for (int i = 0; i < 10; ++i) throttle.Add(kS1, LoginStart("mallory")).Add(kS1, LoginFinish(false));
+    throttle.Add(kS1, LoginStart("mallory"));
     seeds.emplace_back("login_throttle", throttle);
+  }
+  {
+    pb::ClientFrame short_verifier = Register("erin", crypto::SrpGroup::k3072);
+    short_verifier.mutable_register_()->mutable_srp_verifier()->resize(10);
+    pb::ClientFrame bad_group = Register("erin", crypto::SrpGroup::k3072);
+    bad_group.mutable_register_()->set_srp_group(9);
+    seeds.emplace_back("srp_parameters", Seed(Setup::kStranger)
+                                             .Add(kS1, short_verifier)
+                                             .Add(kS1, bad_group)
+                                             .Add(kS1, LoginStartShort("alice", '\x00'))
+                                             .Add(kS1, LoginFinish(false))
+                                             .Add(kS1, LoginStartShort("bob", '\x02'))
+                                             .Add(kS1, LoginStartShort("x", '\x02')));
   }
   seeds.emplace_back("devices", Seed(Setup::kStranger)
                                     .Add(kS0, ListDevices())
@@ -209,15 +243,20 @@ int main(int argc, char** argv) {
                                      .Add(kS0, Ack({3}))
                                      .Add(kS1, Send({{kAlice1, "reply"}}))
                                      .Add(kS0, Ack({4, 4, 9})));
-  seeds.emplace_back("send_refused", Seed(Setup::kStranger)
-                                         .Add(kS0, Send({{{2, 9}, "x"}}))
-                                         .Add(kS0, Send({{kBob1, "x"}, {kBob1, ""}}))
-                                         .Add(kS0, Send({{kBob1, "x"}}, uint64_t{1} << 40))
-                                         .Add(kS0, Send(std::vector<std::pair<store::DeviceAddress, std::string>>(
-                                                       9, {kBob1, "full"})))
-                                         .Add(kS0, Send(std::vector<std::pair<store::DeviceAddress, std::string>>(
-                                                       8, {kBob1, "fits"})))
-                                         .Add(kS0, Send({{kBob1, "over"}})));
+  seeds.emplace_back(
+      "send_refused",
+      Seed(Setup::kStranger)
+          .Add(kS0, Send({{{2, 9}, "x"}}))
+          .Add(kS0, Send({{kBob1, "x"}, {kBob1, ""}}))
+          .Add(kS0, Send({{kBob1, "x"}}, uint64_t{1} << 40))
+          .Add(kS0, Send(std::vector<std::pair<store::DeviceAddress, std::string>>(9, {kBob1, "full"})))
+          .Add(kS0, Send(std::vector<std::pair<store::DeviceAddress, std::string>>(8, {kBob1, "fits"})))
+          .Add(kS0, Send({{kBob1, "over"}})));
+  seeds.emplace_back(
+      "send_too_many",
+      Seed(Setup::kStranger)
+          .Add(kS0, Send(std::vector<std::pair<store::DeviceAddress, std::string>>(65, {kBob1, "m"})))
+          .Add(kS0, Send({{kBob1, "m"}, {kAlice1, "m"}, {kAlice2, "m"}})));
   seeds.emplace_back("expiry", Seed(Setup::kBob)
                                    .Add(kS0, Send({{kBob1, "short"}}, 1000))
                                    .Add(kS0 | ClockFlags(12) | kPurgeAfter, PrekeyCount())

@@ -100,9 +100,23 @@ TEST_F(RelayAccountsTest, DevicesAreAddedListedAndRemoved) {
   EXPECT_FALSE(info2.new_device);
   EXPECT_EQ(info2.device_id, info.device_id);
 
+  // A send-only session of the same device (a one-shot command beside a listener).
+  auto oneshot = Connect(laptop_key);
+  client::Refusal refusal;
+  Login(*oneshot, "dave", "pw-dave", &refusal, /*send_only=*/true);
+  ASSERT_EQ(refusal.code, pb::OK);
+
   pb::ClientFrame remove;
   remove.mutable_remove_device()->set_device_id(info.device_id);
   EXPECT_EQ(Call(*phone.client, remove).error(), pb::OK);
+  // Revoked at once on every session, send-only included.
+  auto refused = RunSync(io_, oneshot->Call(list));
+  EXPECT_TRUE(!refused || refused->error() == pb::DEVICE_REMOVED);
+  bool oneshot_told = false;
+  while (auto push = NextPush(*oneshot, 2s)) {
+    if (push->has_session_ended()) oneshot_told = push->session_ended().reason() == pb::DEVICE_REMOVED;
+  }
+  EXPECT_TRUE(oneshot_told);
   // The removed device's sessions are told and closed.
   bool told = false;
   for (int i = 0; i < 5 && !told; ++i) {

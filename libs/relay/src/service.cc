@@ -107,6 +107,10 @@ Outcome Service::Handle(SessionContext& s, const pb::ClientFrame& frame) {
                              frame.body_case() != B::kLoginFinish && frame.body_case() != B::BODY_NOT_SET;
     if (needs_login && !s.device) {
       out = Refuse(pb::NOT_AUTHENTICATED);
+    } else if (needs_login && !DeviceStillExists(s)) {
+      // Removed by another session (perhaps earlier in this very batch): revoked at once.
+      s.device.reset();
+      out = Refuse(pb::DEVICE_REMOVED);
     } else {
       switch (frame.body_case()) {
         case B::kRegister: out = Register(s, frame.register_()); break;
@@ -158,6 +162,12 @@ Outcome Service::Register(const SessionContext& s, const pb::RegisterRequest& r)
   Outcome out;
   out.response.mutable_register_()->set_account_id(*id);
   return out;
+}
+
+bool Service::DeviceStillExists(const SessionContext& s) {
+  auto d = store_->GetDevice(*s.device);
+  // A store failure is not a revocation: the request then fails on its own store access.
+  return d.has_value() || d.error() != store::Errc::kNotFound;
 }
 
 Result<crypto::SrpVerifier> Service::DecoyVerifier(const std::string& username) {

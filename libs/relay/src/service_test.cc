@@ -199,6 +199,23 @@ TEST_F(ServiceTest, DeviceLimitAndRemoval) {
   EXPECT_EQ(Login(extra, "carol", "pw").error(), pb::OK) << "room again";
 }
 
+TEST_F(ServiceTest, ARemovedDeviceIsRevokedAtItsNextRequest) {
+  auto phone_key = NewKey(), laptop_key = NewKey();
+  auto phone = NewSession(phone_key), laptop = NewSession(laptop_key);
+  ASSERT_EQ(Register(phone, "erin", "pw"), pb::OK);
+  ASSERT_EQ(Login(phone, "erin", "pw").error(), pb::OK);
+  ASSERT_EQ(Login(laptop, "erin", "pw").error(), pb::OK);
+  pb::ClientFrame remove;
+  remove.mutable_remove_device()->set_device_id(laptop.device->device);
+  ASSERT_EQ(Run(phone, remove).response.error(), pb::OK);
+  ASSERT_TRUE(laptop.device) << "the laptop's session does not know yet";
+  pb::ClientFrame list;
+  list.mutable_list_devices();
+  EXPECT_EQ(Run(laptop, list).response.error(), pb::DEVICE_REMOVED);
+  EXPECT_FALSE(laptop.device) << "and is logged out";
+  EXPECT_EQ(Run(laptop, list).response.error(), pb::NOT_AUTHENTICATED);
+}
+
 TEST_F(ServiceTest, EveryRequestButAccountsNeedsALogin) {
   auto key = NewKey();
   auto s = NewSession(key);

@@ -59,6 +59,7 @@ asio::awaitable<void> RelayServer::Connection::Run() {
       }
       continue;
     }
+    if (ending_) continue;  // the session is being closed: nothing more is served
     server_->metrics_.requests.Inc();
     SC_LOG_DEBUG("session {}: request {} (kind {})", peer_address_, frame.request_id(),
                  static_cast<int>(frame.body_case()));
@@ -135,14 +136,20 @@ void RelayServer::Connection::OnAnswered(const std::shared_ptr<Request>& request
   }
   if (effects.logged_in && !closed_) {
     device_ = effects.logged_in;
-    if (!request->frame.login_finish().send_only()) {
-      stats.sessions_authenticated.Add(1);
-      server_->Register(shared_from_this(), *device_);
-      StartDelivery();
-    }
+    // Every logged-in session is registered, so that removing its device ends it; only those
+    // that asked for deliveries get them.
+    stats.sessions_authenticated.Add(1);
+    server_->Register(shared_from_this(), *device_);
+    if (!request->frame.login_finish().send_only()) StartDelivery();
   }
+  if (outcome.response.error() == pb::DEVICE_REMOVED) End(pb::DEVICE_REMOVED);
   if (committed && outcome.ok() && request->frame.body_case() == pb::ClientFrame::kAck) {
-    for (auto id : request->frame.ack().message_ids()) unacked_.erase(id);
+    for (auto id : request->frame.ack().message_ids()) {
+      if (auto it = unacked_.find(id); it != unacked_.end()) {
+        unacked_bytes_ -= it->second;
+        unacked_.erase(it);
+      }
+    }
     stats.acks.Inc(static_cast<uint64_t>(request->frame.ack().message_ids_size()));
     if (delivering_ && !live_) FetchMore();
   }
@@ -231,7 +238,10 @@ void RelayServer::Connection::StartDelivery() {
 void RelayServer::Connection::FetchMore() {
   if (fetching_ || closed_ || !device_) return;
   const uint32_t room = relay::kDeliveryWindow - static_cast<uint32_t>(unacked_.size());
-  if (room < relay::kDeliveryWindow / 2 && !unacked_.empty()) return;  // wait for more acks
+  // Wait for acks to free half the window (in count and in bytes) before reading more.
+  if (!unacked_.empty() && (room < relay::kDeliveryWindow / 2 || unacked_bytes_ > relay::kDeliveryWindowBytes / 2)) {
+    return;
+  }
   fetching_ = true;
   auto self = shared_from_this();
   auto result = std::make_shared<Result<std::vector<store::StoredMessage>>>(Fail(store::Errc::kIoError));
@@ -251,7 +261,10 @@ void RelayServer::Connection::FetchMore() {
             SC_LOG_WARN("delivery fetch failed: {}", result->error().name());
             return;
           }
-          for (const auto& m : **result) self->Deliver(m);
+          for (const auto& m : **result) {
+            if (self->WindowFull()) return;  // the rest is read again once acks make room
+            self->Deliver(m);
+          }
           if ((*result)->size() < room) {
             self->live_ = true;
             if (!self->drained_told_) {
@@ -270,11 +283,15 @@ void RelayServer::Connection::FetchMore() {
 
 void RelayServer::Connection::OfferLive(const store::StoredMessage& message) {
   if (!delivering_ || !live_ || closed_ || message.id <= last_pushed_) return;
-  if (unacked_.size() >= relay::kDeliveryWindow) {
+  if (WindowFull()) {
     live_ = false;  // back to reading the queue once acks make room; the message waits there
     return;
   }
   Deliver(message);
+}
+
+bool RelayServer::Connection::WindowFull() const noexcept {
+  return unacked_.size() >= relay::kDeliveryWindow || unacked_bytes_ >= relay::kDeliveryWindowBytes;
 }
 
 void RelayServer::Connection::Deliver(const store::StoredMessage& m) {
@@ -287,7 +304,8 @@ void RelayServer::Connection::Deliver(const store::StoredMessage& m) {
   d->set_server_time_ms(m.server_time_ms);
   d->set_payload(m.payload.data(), m.payload.size());
   last_pushed_ = m.id;
-  unacked_.insert(m.id);
+  unacked_.emplace(m.id, m.payload.size());
+  unacked_bytes_ += m.payload.size();
   server_->metrics_.messages_out.Inc();
   SendPush(push);
 }

@@ -3,7 +3,7 @@
 #pragma once
 
 #include <memory>
-#include <set>
+#include <map>
 #include <string>
 
 #include <asio/awaitable.hpp>
@@ -61,7 +61,9 @@ class RelayServer::Connection : public std::enable_shared_from_this<RelayServer:
   bool fetching_ = false;
   bool drained_told_ = false;
   store::MessageId last_pushed_ = 0;
-  std::set<store::MessageId> unacked_;
+  std::map<store::MessageId, size_t> unacked_;  // pushed, not yet acknowledged: id -> payload bytes
+  size_t unacked_bytes_ = 0;
+  bool WindowFull() const noexcept;
 };
 
 }  // namespace sc::relay_server

@@ -25,7 +25,7 @@ ServerMetrics::ServerMetrics(Metrics& m)
       connections_refused(m.AddCounter("securecomm_relay_connections_refused_total",
                                        "Connections refused: over max_connections or the handshake rate")),
       handshakes_failed(m.AddCounter("securecomm_relay_handshakes_failed_total", "SCP handshakes that failed")),
-      sessions_authenticated(m.AddGauge("securecomm_relay_sessions_authenticated", "Logged-in delivery sessions now")),
+      sessions_authenticated(m.AddGauge("securecomm_relay_sessions_authenticated", "Logged-in sessions now")),
       requests(m.AddCounter("securecomm_relay_requests_total", "Requests decoded")),
       messages_in(m.AddCounter("securecomm_relay_messages_in_total", "Envelopes accepted and committed")),
       messages_out(m.AddCounter("securecomm_relay_messages_out_total", "Deliveries pushed to devices")),

@@ -27,6 +27,7 @@ enum class ErrorDomain : uint8_t {
   kNet = 4,
   kAudit = 5,
   kStore = 6,
+  kE2e = 8,
 };
 
 // ErrorTraits<E> is specialised (through SC_DEFINE_ERROR_ENUM) for every layer's error enum.

@@ -45,6 +45,9 @@ inline constexpr std::chrono::milliseconds kMaxMessageTtl = std::chrono::hours(2
 // Pushes in flight (sent, not yet acknowledged) per session: keeps a slow reader's outbound
 // buffer bounded while letting a fast one stream (256 x ~300 B typical = 77 KB).
 inline constexpr uint32_t kDeliveryWindow = 256;
+// The same window in payload bytes: 256 full-size envelopes would be 15 MB per session; 1 MiB
+// keeps a session's unsent deliveries well under kMaxSessionOutboundBytes whatever their size.
+inline constexpr size_t kDeliveryWindowBytes = 1024 * 1024;
 // A session whose unsent output passes this many bytes is a reader too slow to keep up: it is
 // disconnected, and its queue stays for its next connection (nothing is lost).
 inline constexpr size_t kMaxSessionOutboundBytes = 4 * 1024 * 1024;

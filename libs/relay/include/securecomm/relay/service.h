@@ -82,7 +82,9 @@ class Service {
   Service(store::RelayStore& store, const Clock& clock, Random& rng, ServiceOptions options);
 
   // Handle answers one parsed frame. On a store error the response is STORAGE_FAILURE with
-  // keep_writes false. Version, request_id and body presence are checked here too.
+  // keep_writes false. Version, request_id and body presence are checked here too. A request
+  // of a session whose device has been removed is refused with DEVICE_REMOVED, and the session
+  // is logged out.
   Outcome Handle(SessionContext& session, const pb::ClientFrame& frame);
 
   // ApplyCommitted updates the session after the request's transaction committed.
@@ -114,6 +116,8 @@ class Service {
   Outcome Ack(const SessionContext& s, const pb::AckRequest& r);
 
   Result<crypto::SrpVerifier> DecoyVerifier(const std::string& username);
+  // DeviceStillExists: false once the session's device was removed (by any session).
+  bool DeviceStillExists(const SessionContext& s);
 
   store::RelayStore* store_;
   const Clock* clock_;

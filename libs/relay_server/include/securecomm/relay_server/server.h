@@ -93,7 +93,7 @@ class RelayServer {
   asio::awaitable<void> DrainLoop(std::function<void()> drained);
   void Register(const std::shared_ptr<Connection>& c, store::DeviceAddress device);
   void Unregister(Connection* c);
-  // ForEachSession calls `f` for each delivery session of `device` (f may end sessions).
+  // ForEachSession calls `f` for each logged-in session of `device` (f may end sessions).
   void ForEachSession(store::DeviceAddress device, const std::function<void(Connection&)>& f);
 
   asio::io_context* io_;
@@ -107,7 +107,7 @@ class RelayServer {
   ServerMetrics metrics_;
   bool draining_ = false;
   std::map<Connection*, std::weak_ptr<Connection>> connections_;
-  std::multimap<store::DeviceAddress, std::weak_ptr<Connection>> sessions_;  // delivery sessions by device
+  std::multimap<store::DeviceAddress, std::weak_ptr<Connection>> sessions_;  // logged-in sessions by device
 };
 
 }  // namespace sc::relay_server
