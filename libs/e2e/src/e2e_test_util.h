@@ -17,8 +17,12 @@ namespace sc::e2e::testing {
 
 using Bytes = std::vector<uint8_t>;
 
-inline Bytes ToBytes(std::string_view s) { return Bytes(s.begin(), s.end()); }
-inline std::string ToString(const SecretBytes& s) { return std::string(s.Expose().begin(), s.Expose().end()); }
+inline Bytes ToBytes(std::string_view s) {
+  return Bytes(s.begin(), s.end());
+}
+inline std::string ToString(const SecretBytes& s) {
+  return std::string(s.Expose().begin(), s.Expose().end());
+}
 
 // Device: an identity with one signed prekey and, optionally, one one-time prekey.
 struct Device {
@@ -26,7 +30,8 @@ struct Device {
   SignedPrekeyPair signed_prekey;
   std::optional<OneTimePrekeyPair> one_time_prekey;
 
-  static Device Make(Random& rng, bool with_one_time_prekey = true, uint32_t spk_id = 7, uint32_t opk_id = 100) {
+  static Device Make(Random& rng, bool with_one_time_prekey = true, uint32_t spk_id = 7,
+                     uint32_t opk_id = 100) {
     crypto::Ed25519KeyPair id = crypto::Ed25519KeyPair::Generate(rng);
     SignedPrekeyPair spk = SignedPrekeyPair::Generate(id, spk_id, rng);
     std::optional<OneTimePrekeyPair> opk;

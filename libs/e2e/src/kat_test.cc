@@ -1,11 +1,10 @@
 // Known-answer tests: the KDFs, ENCRYPT and a whole first exchange against values computed by
 // testdata/gen_e2e_vectors.py, an independent implementation of docs/protocol/e2e.md in Python;
 // and the signed prekey message against the text of relay.md §6.
-#include <gtest/gtest.h>
-
 #include <string>
 
-#include "e2e_test_util.h"
+#include <gtest/gtest.h>
+
 #include "securecomm/base/encoding.h"
 #include "securecomm/crypto/hash.h"
 #include "securecomm/e2e/errors.h"
@@ -13,6 +12,8 @@
 #include "securecomm/e2e/message_cipher.h"
 #include "securecomm/e2e/prekey.h"
 #include "securecomm/e2e/session.h"
+
+#include "e2e_test_util.h"
 
 namespace sc::e2e {
 namespace {
@@ -28,7 +29,9 @@ Key Filled(uint8_t byte) {
   return k;
 }
 
-std::string Hex(std::span<const uint8_t> b) { return HexEncode(b); }
+std::string Hex(std::span<const uint8_t> b) {
+  return HexEncode(b);
+}
 
 // The fixed inputs of the exchange vector: SHA-256 of a label.
 Bytes Label(std::string_view s) {
@@ -53,7 +56,8 @@ TEST(Kat, KdfRk) {
 TEST(Kat, KdfCkUsesConstantsOneForMessageAndTwoForChain) {
   ChainStep step = KdfCk(Filled<ChainKey>(0x33));
   EXPECT_EQ(Hex(step.chain_key.Expose()), "e66a4bfa6a49b2045fe9a7ca29edf7991fc43ce97b9bbfcd467723a8a90f623c");
-  EXPECT_EQ(Hex(step.message_key.Expose()), "da9d2383815d52bf414c540d97e91d0facf9b98729f9a3f437ad4a9b571676a0");
+  EXPECT_EQ(Hex(step.message_key.Expose()),
+            "da9d2383815d52bf414c540d97e91d0facf9b98729f9a3f437ad4a9b571676a0");
 }
 
 TEST(Kat, EncryptMessage) {
@@ -81,7 +85,8 @@ TEST(Kat, SignedPrekeyMessageMatchesRelaySpecText) {
 }
 
 TEST(Kat, FirstExchangeByteForByte) {
-  const auto alice_id = crypto::Ed25519KeyPair::FromSeed(*crypto::Ed25519Seed::FromSpan(Label("alice identity")));
+  const auto alice_id =
+      crypto::Ed25519KeyPair::FromSeed(*crypto::Ed25519Seed::FromSpan(Label("alice identity")));
   const auto bob_id = crypto::Ed25519KeyPair::FromSeed(*crypto::Ed25519Seed::FromSpan(Label("bob identity")));
   ScriptedRandom bob_keys({Label("bob spk"), Label("bob opk")});
   const SignedPrekeyPair spk = SignedPrekeyPair::Generate(bob_id, 7, bob_keys);

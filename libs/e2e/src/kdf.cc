@@ -36,7 +36,8 @@ SharedKey X3dhKdf(std::span<const uint8_t> km) noexcept {
   std::memset(buf.data(), 0xFF, kFSize);
   if (!km.empty()) std::memcpy(buf.data() + kFSize, km.data(), km.size());
   SharedKey sk;
-  SC_CHECK(crypto::HkdfSha256(buf.first(kFSize + km.size()), kZeroSalt, Bytes(kX3dhInfo), sk.MutableExpose()));
+  SC_CHECK(
+      crypto::HkdfSha256(buf.first(kFSize + km.size()), kZeroSalt, Bytes(kX3dhInfo), sk.MutableExpose()));
   return sk;
 }
 

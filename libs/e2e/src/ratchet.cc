@@ -39,7 +39,8 @@ Result<DoubleRatchet> DoubleRatchet::InitAlice(SharedKey sk, const crypto::X2551
   c.dhr = bob_dh_public_key;                     // state.DHr = bob_dh_public_key
   auto dh = crypto::X25519(c.dhs.private_key, bob_dh_public_key);
   if (!dh) return Fail(Errc::kInvalidKey);
-  RootStep step = KdfRk(FirstRootKey(std::move(sk)), *dh);  // state.RK, state.CKs = KDF_RK(SK, DH(...))
+  // state.RK, state.CKs = KDF_RK(SK, DH(state.DHs, state.DHr))
+  RootStep step = KdfRk(FirstRootKey(std::move(sk)), *dh);
   c.rk = std::move(step.root_key);
   c.cks = std::move(step.chain_key);
   // CKr = None; Ns = Nr = PN = 0; MKSKIPPED = {}
@@ -54,14 +55,16 @@ DoubleRatchet DoubleRatchet::InitBob(SharedKey sk, crypto::X25519KeyPair bob_dh_
   return DoubleRatchet(std::move(c), SkippedKeys());
 }
 
-Result<RatchetMessage> DoubleRatchet::Encrypt(std::span<const uint8_t> plaintext, std::span<const uint8_t> ad) {
+Result<RatchetMessage> DoubleRatchet::Encrypt(std::span<const uint8_t> plaintext,
+                                              std::span<const uint8_t> ad) {
   if (plaintext.size() > kMaxPlaintextSize) return Fail(Errc::kMessageTooLarge);
   if (!chains_.cks) return Fail(Errc::kNoSendingChain);
   if (chains_.ns > kMaxMessageNumber) return Fail(Errc::kChainExhausted);
   ChainStep step = KdfCk(*chains_.cks);  // state.CKs, mk = KDF_CK(state.CKs)
   chains_.cks = std::move(step.chain_key);
   RatchetMessage m;
-  m.header = RatchetHeader{chains_.dhs.public_key, chains_.pn, chains_.ns};  // HEADER(state.DHs, state.PN, state.Ns)
+  // header = HEADER(state.DHs, state.PN, state.Ns)
+  m.header = RatchetHeader{chains_.dhs.public_key, chains_.pn, chains_.ns};
   chains_.ns += 1;
   m.ciphertext = EncryptMessage(step.message_key, plaintext, FullAd(ad, m.header));
   return m;
@@ -74,7 +77,7 @@ Result<std::optional<SecretBytes>> DoubleRatchet::TrySkippedMessageKeys(const Ra
   if (mk == nullptr) return std::optional<SecretBytes>();
   auto plaintext = DecryptMessage(*mk, message.ciphertext, full_ad);
   if (!plaintext) return Fail(plaintext.error());  // the key stays: the genuine message may follow
-  skipped_.Erase(h.dh, h.n);                         // del state.MKSKIPPED[header.dh, header.n]
+  skipped_.Erase(h.dh, h.n);                       // del state.MKSKIPPED[header.dh, header.n]
   return std::optional<SecretBytes>(std::move(*plaintext));
 }
 
@@ -98,19 +101,22 @@ Status DoubleRatchet::DHRatchet(Chains& state, const RatchetHeader& header, Rand
   state.dhr = header.dh;
   auto dh_receive = crypto::X25519(state.dhs.private_key, header.dh);
   if (!dh_receive) return Fail(Errc::kInvalidKey);
-  RootStep receive = KdfRk(state.rk, *dh_receive);  // state.RK, state.CKr = KDF_RK(state.RK, DH(state.DHs, state.DHr))
+  // state.RK, state.CKr = KDF_RK(state.RK, DH(state.DHs, state.DHr))
+  RootStep receive = KdfRk(state.rk, *dh_receive);
   state.rk = std::move(receive.root_key);
   state.ckr = std::move(receive.chain_key);
   state.dhs = crypto::X25519KeyPair::Generate(rng);  // state.DHs = GENERATE_DH()
   auto dh_send = crypto::X25519(state.dhs.private_key, header.dh);
   if (!dh_send) return Fail(Errc::kInvalidKey);
-  RootStep send = KdfRk(state.rk, *dh_send);  // state.RK, state.CKs = KDF_RK(state.RK, DH(state.DHs, state.DHr))
+  // state.RK, state.CKs = KDF_RK(state.RK, DH(state.DHs, state.DHr))
+  RootStep send = KdfRk(state.rk, *dh_send);
   state.rk = std::move(send.root_key);
   state.cks = std::move(send.chain_key);
   return OkStatus();
 }
 
-Result<SecretBytes> DoubleRatchet::Decrypt(const RatchetMessage& message, std::span<const uint8_t> ad, Random& rng) {
+Result<SecretBytes> DoubleRatchet::Decrypt(const RatchetMessage& message, std::span<const uint8_t> ad,
+                                           Random& rng) {
   const RatchetHeader& h = message.header;
   const std::vector<uint8_t> full_ad = FullAd(ad, h);
   auto skipped = TrySkippedMessageKeys(message, full_ad);

@@ -2,15 +2,16 @@
 // ratchet on every turn, long chains, forward secrecy, and that failures change nothing.
 #include "securecomm/e2e/ratchet.h"
 
-#include <gtest/gtest.h>
-
 #include <set>
 #include <string>
 
-#include "e2e_test_util.h"
+#include <gtest/gtest.h>
+
 #include "securecomm/e2e/errors.h"
 #include "securecomm/e2e/limits.h"
 #include "securecomm/e2e/session.h"
+
+#include "e2e_test_util.h"
 
 namespace sc::e2e {
 namespace {
@@ -122,7 +123,7 @@ TEST(Ratchet, DuplicatesAreRefusedWithoutStateChange) {
   EXPECT_EQ(Receive(c.bob, m0, rng), "m0");
   ExpectRefusedUnchanged(c.bob, m0, rng, Errc::kDuplicateMessage);  // current chain, in order
   EXPECT_EQ(Receive(c.bob, m2, rng), "m2");
-  EXPECT_EQ(Receive(c.bob, m1, rng), "m1");                          // from the skipped keys
+  EXPECT_EQ(Receive(c.bob, m1, rng), "m1");                         // from the skipped keys
   ExpectRefusedUnchanged(c.bob, m1, rng, Errc::kDuplicateMessage);  // its skipped key is gone
   ExpectRefusedUnchanged(c.bob, m2, rng, Errc::kDuplicateMessage);
   // After both sides ratchet on, a replay from an old chain cannot even be told from a forgery.
@@ -211,7 +212,8 @@ TEST(Ratchet, LongChainWithEveryOtherMessageLate) {
   constexpr int kMessages = 2000;
   std::vector<Bytes> wires;
   for (int i = 0; i < kMessages; ++i) wires.push_back(Send(c.alice, "m" + std::to_string(i)));
-  for (int i = 1; i < kMessages; i += 2) ASSERT_EQ(Receive(c.bob, wires[size_t(i)], rng), "m" + std::to_string(i));
+  for (int i = 1; i < kMessages; i += 2)
+    ASSERT_EQ(Receive(c.bob, wires[size_t(i)], rng), "m" + std::to_string(i));
   EXPECT_EQ(c.bob.ratchet().skipped_key_count(), size_t{kMessages / 2});
   for (int i = kMessages - 2; i >= 0; i -= 2) {
     ASSERT_EQ(Receive(c.bob, wires[size_t(i)], rng), "m" + std::to_string(i));

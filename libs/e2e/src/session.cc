@@ -26,16 +26,18 @@ Result<Session> Session::Initiate(const crypto::Ed25519KeyPair& identity, const 
   auto ratchet = DoubleRatchet::InitAlice(std::move(x3dh->sk), x3dh->signed_prekey, rng);
   if (!ratchet) return Fail(ratchet.error());
   Origin origin{x3dh->base_key, x3dh->signed_prekey_id, x3dh->one_time_prekey_id};
-  return Session(Role::kInitiator, identity.public_key(), bundle.identity_key, origin, /*awaiting_reply=*/true,
-                 std::move(*ratchet));
+  return Session(Role::kInitiator, identity.public_key(), bundle.identity_key, origin,
+                 /*awaiting_reply=*/true, std::move(*ratchet));
 }
 
-Result<AcceptedSession> Session::Accept(const crypto::Ed25519KeyPair& identity, const SignedPrekeyPair& signed_prekey,
-                                        const OneTimePrekeyPair* one_time_prekey, const PrekeyMessage& message,
-                                        Random& rng) {
+Result<AcceptedSession> Session::Accept(const crypto::Ed25519KeyPair& identity,
+                                        const SignedPrekeyPair& signed_prekey,
+                                        const OneTimePrekeyPair* one_time_prekey,
+                                        const PrekeyMessage& message, Random& rng) {
   // X3DH §3.4: Bob loads the private keys the message names; the caller looked them up by id.
   if (message.signed_prekey_id != signed_prekey.id) return Fail(Errc::kUnknownPrekey);
-  if (message.one_time_prekey_id.has_value() != (one_time_prekey != nullptr)) return Fail(Errc::kUnknownPrekey);
+  if (message.one_time_prekey_id.has_value() != (one_time_prekey != nullptr))
+    return Fail(Errc::kUnknownPrekey);
   if (one_time_prekey != nullptr && *message.one_time_prekey_id != one_time_prekey->id) {
     return Fail(Errc::kUnknownPrekey);
   }
@@ -55,8 +57,8 @@ Result<std::vector<uint8_t>> Session::Encrypt(std::span<const uint8_t> plaintext
   auto message = ratchet_.Encrypt(plaintext, ad_);
   if (!message) return Fail(message.error());
   if (!awaiting_reply_) return message->Encode();
-  PrekeyMessage prekey{local_identity_, origin_.base_key, origin_.signed_prekey_id, origin_.one_time_prekey_id,
-                       std::move(*message)};
+  PrekeyMessage prekey{local_identity_, origin_.base_key, origin_.signed_prekey_id,
+                       origin_.one_time_prekey_id, std::move(*message)};
   return prekey.Encode();
 }
 

@@ -17,6 +17,7 @@
 #include "securecomm/e2e/errors.h"
 #include "securecomm/e2e/limits.h"
 #include "securecomm/e2e/session.h"
+
 #include "state_codec.h"
 
 namespace sc::e2e {

@@ -4,9 +4,10 @@
 
 #include <gtest/gtest.h>
 
-#include "e2e_test_util.h"
 #include "securecomm/e2e/errors.h"
 #include "securecomm/e2e/limits.h"
+
+#include "e2e_test_util.h"
 
 namespace sc::e2e {
 namespace {
@@ -89,7 +90,8 @@ TEST(Session, AcceptRefusesPrekeysOtherThanTheMessageNames) {
   const auto& bob = p.bob;
   EXPECT_EQ(Session::Accept(bob.identity, other_spk, bob.opk(), m, rng).error(), Errc::kUnknownPrekey);
   EXPECT_EQ(Session::Accept(bob.identity, bob.signed_prekey, nullptr, m, rng).error(), Errc::kUnknownPrekey);
-  EXPECT_EQ(Session::Accept(bob.identity, bob.signed_prekey, &other_opk, m, rng).error(), Errc::kUnknownPrekey);
+  EXPECT_EQ(Session::Accept(bob.identity, bob.signed_prekey, &other_opk, m, rng).error(),
+            Errc::kUnknownPrekey);
   PrekeyMessage without = m;
   without.one_time_prekey_id.reset();
   EXPECT_EQ(Session::Accept(bob.identity, bob.signed_prekey, bob.opk(), without, rng).error(),
@@ -104,7 +106,8 @@ TEST(Session, AcceptRefusesAnInitialMessageFromAnotherIdentity) {
   Device mallory = Device::Make(rng);
   PrekeyMessage m = DecodePrekey(*p.session.Encrypt(ToBytes("hi")));
   m.identity_key = mallory.identity.public_key();  // relabelled as Mallory's
-  EXPECT_EQ(Session::Accept(p.bob.identity, p.bob.signed_prekey, p.bob.opk(), m, rng).error(), Errc::kAuthFailed);
+  EXPECT_EQ(Session::Accept(p.bob.identity, p.bob.signed_prekey, p.bob.opk(), m, rng).error(),
+            Errc::kAuthFailed);
   // A message for another responder (Carol's keys, Bob's prekey ids) does not decrypt either.
   Device carol = Device::Make(rng);
   PrekeyMessage genuine = DecodePrekey(*p.session.Encrypt(ToBytes("hi")));

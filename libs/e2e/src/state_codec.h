@@ -16,17 +16,21 @@
 namespace sc::e2e::internal {
 
 // Big-endian appends to a SecretBytes (encoding.md §1).
-inline void AppendU8(SecretBytes& out, uint8_t v) { out.Append(std::span<const uint8_t>(&v, 1)); }
+inline void AppendU8(SecretBytes& out, uint8_t v) {
+  out.Append(std::span<const uint8_t>(&v, 1));
+}
 inline void AppendU16(SecretBytes& out, uint16_t v) {
   const uint8_t b[2] = {static_cast<uint8_t>(v >> 8), static_cast<uint8_t>(v)};
   out.Append(b);
 }
 inline void AppendU32(SecretBytes& out, uint32_t v) {
-  const uint8_t b[4] = {static_cast<uint8_t>(v >> 24), static_cast<uint8_t>(v >> 16), static_cast<uint8_t>(v >> 8),
-                        static_cast<uint8_t>(v)};
+  const uint8_t b[4] = {static_cast<uint8_t>(v >> 24), static_cast<uint8_t>(v >> 16),
+                        static_cast<uint8_t>(v >> 8), static_cast<uint8_t>(v)};
   out.Append(b);
 }
-inline void AppendBytes(SecretBytes& out, std::span<const uint8_t> bytes) { out.Append(bytes); }
+inline void AppendBytes(SecretBytes& out, std::span<const uint8_t> bytes) {
+  out.Append(bytes);
+}
 
 // Reads with every base error mapped to kMalformedState.
 inline Result<uint8_t> ReadU8(ByteReader& r) {

@@ -1,10 +1,11 @@
 // Session state (Serialize/Deserialize): round trips mid-conversation, and strict decoding.
 #include <gtest/gtest.h>
 
-#include "e2e_test_util.h"
 #include "securecomm/e2e/errors.h"
 #include "securecomm/e2e/limits.h"
 #include "securecomm/e2e/session.h"
+
+#include "e2e_test_util.h"
 
 namespace sc::e2e {
 namespace {
@@ -15,7 +16,9 @@ using testing::Start;
 using testing::ToBytes;
 using testing::ToString;
 
-Bytes Raw(const SecretBytes& s) { return Bytes(s.Expose().begin(), s.Expose().end()); }
+Bytes Raw(const SecretBytes& s) {
+  return Bytes(s.Expose().begin(), s.Expose().end());
+}
 
 Session Reload(const Session& s) {
   auto r = Session::Deserialize(s.Serialize().Expose());

@@ -17,7 +17,8 @@ Result<MessageType> ReadPrologue(ByteReader& r, size_t total_size) {
   auto type = r.ReadU8();
   if (!version || !type) return Fail(Errc::kMalformedMessage);
   if (*version != kWireVersion) return Fail(Errc::kUnsupportedVersion);
-  if (*type != static_cast<uint8_t>(MessageType::kPrekey) && *type != static_cast<uint8_t>(MessageType::kRatchet)) {
+  if (*type != static_cast<uint8_t>(MessageType::kPrekey) &&
+      *type != static_cast<uint8_t>(MessageType::kRatchet)) {
     return Fail(Errc::kUnknownMessageType);
   }
   return static_cast<MessageType>(*type);

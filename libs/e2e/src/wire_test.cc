@@ -4,10 +4,11 @@
 
 #include <gtest/gtest.h>
 
-#include "e2e_test_util.h"
 #include "securecomm/base/encoding.h"
 #include "securecomm/e2e/errors.h"
 #include "securecomm/e2e/limits.h"
+
+#include "e2e_test_util.h"
 
 namespace sc::e2e {
 namespace {
@@ -44,10 +45,13 @@ TEST(Wire, RatchetMessageLayout) {
   const RatchetMessage m = SampleRatchet(16);
   const Bytes wire = m.Encode();
   ASSERT_EQ(wire.size(), kRatchetMessageOverhead);
-  std::string expected = "0102";                                                       // version, type
-  expected += "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";     // dh
-  expected += "01020304" "0a0b0c0d" "00000010";                                        // pn, n, length
-  expected += std::string(32, 'c');                                                    // ciphertext
+  std::string expected = "0102";                                                   // version, type
+  expected += "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";  // dh
+  expected +=
+      "01020304"
+      "0a0b0c0d"
+      "00000010";                    // pn, n, length
+  expected += std::string(32, 'c');  // ciphertext
   EXPECT_EQ(HexEncode(wire), expected);
   const auto header = m.header.Encode();
   EXPECT_EQ(Bytes(header.begin(), header.end()), Bytes(wire.begin(), wire.begin() + kRatchetHeaderSize));
@@ -62,7 +66,8 @@ TEST(Wire, RoundTrips) {
   for (bool opk : {false, true}) {
     const PrekeyMessage p = SamplePrekey(opk);
     const Bytes wire = p.Encode();
-    EXPECT_EQ(wire.size(), kPrekeyMessageOverhead - (opk ? 0 : 4) + 4);  // the sample's ciphertext is 20 bytes
+    EXPECT_EQ(wire.size(),
+              kPrekeyMessageOverhead - (opk ? 0 : 4) + 4);  // the sample's ciphertext is 20 bytes
     auto p2 = PrekeyMessage::Decode(wire);
     ASSERT_TRUE(p2.has_value());
     EXPECT_EQ(p2->identity_key, p.identity_key);

@@ -49,9 +49,9 @@ Result<X3dhInitiation> X3dhInitiate(const crypto::Ed25519KeyPair& identity, cons
   const crypto::X25519PublicKey& spk_b = bundle.signed_prekey.public_key;
 
   KeyMaterial km;
-  if (auto s = km.Append(crypto::X25519(ik_a, spk_b)); !s) return Fail(s.error());           // DH1
-  if (auto s = km.Append(crypto::X25519(ek_a.private_key, *ik_b)); !s) return Fail(s.error()); // DH2
-  if (auto s = km.Append(crypto::X25519(ek_a.private_key, spk_b)); !s) return Fail(s.error()); // DH3
+  if (auto s = km.Append(crypto::X25519(ik_a, spk_b)); !s) return Fail(s.error());              // DH1
+  if (auto s = km.Append(crypto::X25519(ek_a.private_key, *ik_b)); !s) return Fail(s.error());  // DH2
+  if (auto s = km.Append(crypto::X25519(ek_a.private_key, spk_b)); !s) return Fail(s.error());  // DH3
   if (bundle.one_time_prekey) {                                                                 // DH4
     if (auto s = km.Append(crypto::X25519(ek_a.private_key, bundle.one_time_prekey->public_key)); !s) {
       return Fail(s.error());
@@ -67,7 +67,8 @@ Result<X3dhInitiation> X3dhInitiate(const crypto::Ed25519KeyPair& identity, cons
   return out;  // ek_a, ik_a and km are wiped here (X3DH §3.3: "Alice deletes her ephemeral private key")
 }
 
-Result<X3dhResponse> X3dhRespond(const crypto::Ed25519KeyPair& identity, const SignedPrekeyPair& signed_prekey,
+Result<X3dhResponse> X3dhRespond(const crypto::Ed25519KeyPair& identity,
+                                 const SignedPrekeyPair& signed_prekey,
                                  const OneTimePrekeyPair* one_time_prekey,
                                  const crypto::Ed25519PublicKey& initiator_identity,
                                  const crypto::X25519PublicKey& base_key) {
@@ -80,7 +81,7 @@ Result<X3dhResponse> X3dhRespond(const crypto::Ed25519KeyPair& identity, const S
   if (auto s = km.Append(crypto::X25519(spk_b, *ik_a)); !s) return Fail(s.error());     // DH1
   if (auto s = km.Append(crypto::X25519(ik_b, base_key)); !s) return Fail(s.error());   // DH2
   if (auto s = km.Append(crypto::X25519(spk_b, base_key)); !s) return Fail(s.error());  // DH3
-  if (one_time_prekey != nullptr) {                                                      // DH4
+  if (one_time_prekey != nullptr) {                                                     // DH4
     if (auto s = km.Append(crypto::X25519(one_time_prekey->key_pair.private_key, base_key)); !s) {
       return Fail(s.error());
     }

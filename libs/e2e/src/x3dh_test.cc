@@ -5,8 +5,9 @@
 
 #include <gtest/gtest.h>
 
-#include "e2e_test_util.h"
 #include "securecomm/e2e/errors.h"
+
+#include "e2e_test_util.h"
 
 namespace sc::e2e {
 namespace {
@@ -34,8 +35,10 @@ TEST(X3dh, WithOneTimePrekeyBothSidesDeriveTheSameKey) {
   EXPECT_EQ(a->ad, b.ad);
   // AD = IK_A || IK_B: the Ed25519 identity keys, initiator first.
   AssociatedData expected{};
-  std::copy(alice.identity.public_key().span().begin(), alice.identity.public_key().span().end(), expected.begin());
-  std::copy(bob.identity.public_key().span().begin(), bob.identity.public_key().span().end(), expected.begin() + 32);
+  std::copy(alice.identity.public_key().span().begin(), alice.identity.public_key().span().end(),
+            expected.begin());
+  std::copy(bob.identity.public_key().span().begin(), bob.identity.public_key().span().end(),
+            expected.begin() + 32);
   EXPECT_EQ(a->ad, expected);
   // Without DH4 the key differs: the one-time prekey takes part.
   X3dhResponse no_dh4 = Respond(bob, *a, alice.identity.public_key(), nullptr);
@@ -110,7 +113,8 @@ TEST(X3dh, InvalidKeysAreRefused) {
   // The Ed25519 identity point (small order) has no usable X25519 form.
   crypto::Ed25519PublicKey small_order;
   small_order.mutable_span()[0] = 0x01;
-  EXPECT_EQ(X3dhRespond(bob.identity, bob.signed_prekey, nullptr, small_order, alice.signed_prekey.key_pair.public_key)
+  EXPECT_EQ(X3dhRespond(bob.identity, bob.signed_prekey, nullptr, small_order,
+                        alice.signed_prekey.key_pair.public_key)
                 .error(),
             Errc::kInvalidKey);
   // An all-zero base key gives an all-zero DH.

@@ -28,11 +28,12 @@ inline constexpr size_t kMaxMessageSize = 60000;
 
 // Fixed sizes of the wire formats (docs/protocol/e2e.md §4).
 inline constexpr size_t kKeySize = 32;
-inline constexpr size_t kTagSize = 16;                    // XChaCha20-Poly1305 tag
+inline constexpr size_t kTagSize = 16;                                  // XChaCha20-Poly1305 tag
 inline constexpr size_t kRatchetHeaderSize = 1 + 1 + kKeySize + 4 + 4;  // version, type, dh, pn, n
 inline constexpr size_t kRatchetMessageOverhead = kRatchetHeaderSize + 4 + kTagSize;
 // version, type, identity key, base key, signed prekey id, flag, one-time prekey id, inner length.
-inline constexpr size_t kPrekeyMessageOverhead = 1 + 1 + kKeySize + kKeySize + 4 + 1 + 4 + 4 + kRatchetMessageOverhead;
+inline constexpr size_t kPrekeyMessageOverhead =
+    1 + 1 + kKeySize + kKeySize + 4 + 1 + 4 + 4 + kRatchetMessageOverhead;
 
 // The largest plaintext: the one whose prekey message (the larger form) is kMaxMessageSize.
 inline constexpr size_t kMaxPlaintextSize = kMaxMessageSize - kPrekeyMessageOverhead;
@@ -44,7 +45,8 @@ inline constexpr size_t kAssociatedDataSize = 2 * kKeySize;
 // optional key present, and kMaxSkippedKeys skipped keys. Deserialize refuses longer input before
 // reading it; at about 136 KB it is still one small row of the client's store.
 inline constexpr size_t kSessionStateFixedSize = 1 + 1 + 1 + 3 * kKeySize + 4 + 1 + 4;
-inline constexpr size_t kRatchetStateFixedSize = kKeySize + (1 + kKeySize) + kKeySize + 2 * (1 + kKeySize) + 3 * 4 + 2;
+inline constexpr size_t kRatchetStateFixedSize =
+    kKeySize + (1 + kKeySize) + kKeySize + 2 * (1 + kKeySize) + 3 * 4 + 2;
 inline constexpr size_t kSkippedKeyStateSize = kKeySize + 4 + kKeySize;  // dh, n, mk
 inline constexpr size_t kMaxSessionStateSize =
     kSessionStateFixedSize + kRatchetStateFixedSize + kMaxSkippedKeys * kSkippedKeyStateSize;

@@ -37,7 +37,8 @@ class DoubleRatchet {
   // InitAlice is RatchetInitAlice (DR §3.3): a fresh sending ratchet key pair from `rng`, and the
   // first sending chain from KDF_RK(SK, DH(DHs, bob_dh_public_key)). kInvalidKey if that DH is
   // all zero.
-  [[nodiscard]] static Result<DoubleRatchet> InitAlice(SharedKey sk, const crypto::X25519PublicKey& bob_dh_public_key,
+  [[nodiscard]] static Result<DoubleRatchet> InitAlice(SharedKey sk,
+                                                       const crypto::X25519PublicKey& bob_dh_public_key,
                                                        Random& rng);
   // InitBob is RatchetInitBob (DR §3.3): Bob's ratchet key pair is his signed prekey (DR §5.1);
   // he can send only after his first received message.
@@ -50,7 +51,8 @@ class DoubleRatchet {
   // header.Encode()). Errors (the state is unchanged): kMessageTooLarge (over
   // kMaxPlaintextSize), kNoSendingChain (Bob before his first received message),
   // kChainExhausted (Ns past kMaxMessageNumber).
-  [[nodiscard]] Result<RatchetMessage> Encrypt(std::span<const uint8_t> plaintext, std::span<const uint8_t> ad);
+  [[nodiscard]] Result<RatchetMessage> Encrypt(std::span<const uint8_t> plaintext,
+                                               std::span<const uint8_t> ad);
 
   // Decrypt is RatchetDecrypt (DR §3.5) over `ad` || message.header.Encode(). `rng` supplies the
   // new ratchet key pair of a DH ratchet step. Errors (the state is unchanged, even the skipped
@@ -58,7 +60,8 @@ class DoubleRatchet {
   // is no longer held: a replay, or evicted), kTooManySkipped (more than kMaxSkip ahead),
   // kInvalidKey (an all-zero DH with the header's key), kChainExhausted (n past
   // kMaxMessageNumber). A replayed message of an older chain fails with kAuthFailed.
-  [[nodiscard]] Result<SecretBytes> Decrypt(const RatchetMessage& message, std::span<const uint8_t> ad, Random& rng);
+  [[nodiscard]] Result<SecretBytes> Decrypt(const RatchetMessage& message, std::span<const uint8_t> ad,
+                                            Random& rng);
 
   // AppendState appends this state in the RatchetState format of e2e.md §7.2 to `out`.
   void AppendState(SecretBytes& out) const;
@@ -70,8 +73,8 @@ class DoubleRatchet {
   // Observers, for tests and diagnostics (public values only).
   const crypto::X25519PublicKey& sending_ratchet_key() const noexcept { return chains_.dhs.public_key; }
   const std::optional<crypto::X25519PublicKey>& receiving_ratchet_key() const noexcept { return chains_.dhr; }
-  uint32_t sent_in_chain() const noexcept { return chains_.ns; }       // Ns
-  uint32_t received_in_chain() const noexcept { return chains_.nr; }   // Nr
+  uint32_t sent_in_chain() const noexcept { return chains_.ns; }          // Ns
+  uint32_t received_in_chain() const noexcept { return chains_.nr; }      // Nr
   uint32_t previous_chain_length() const noexcept { return chains_.pn; }  // PN
   size_t skipped_key_count() const noexcept { return skipped_.size(); }
   bool can_send() const noexcept { return chains_.cks.has_value(); }

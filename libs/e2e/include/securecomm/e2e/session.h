@@ -50,8 +50,10 @@ class Session {
   // Initiate runs X3DH as the initiator (x3dh.h: X3dhInitiate, with its errors) and
   // RatchetInitAlice with SK and SPK_B. The session then sends PrekeyMessages until
   // awaiting_reply() turns false.
-  [[nodiscard]] static Result<Session> Initiate(const crypto::Ed25519KeyPair& identity, const PrekeyBundle& bundle,
-                                                const crypto::Ed25519PublicKey& expected_identity, Random& rng);
+  [[nodiscard]] static Result<Session> Initiate(const crypto::Ed25519KeyPair& identity,
+                                                const PrekeyBundle& bundle,
+                                                const crypto::Ed25519PublicKey& expected_identity,
+                                                Random& rng);
 
   // Accept runs X3DH as the responder for `message` and decrypts its ratchet message with a new
   // RatchetInitBob state. `signed_prekey` and `one_time_prekey` (nullptr for none) must be the
@@ -105,8 +107,8 @@ class Session {
     std::optional<uint32_t> one_time_prekey_id;
   };
 
-  Session(Role role, const crypto::Ed25519PublicKey& local, const crypto::Ed25519PublicKey& remote, Origin origin,
-          bool awaiting_reply, DoubleRatchet ratchet) noexcept;
+  Session(Role role, const crypto::Ed25519PublicKey& local, const crypto::Ed25519PublicKey& remote,
+          Origin origin, bool awaiting_reply, DoubleRatchet ratchet) noexcept;
 
   Role role_;
   crypto::Ed25519PublicKey local_identity_;

@@ -57,8 +57,8 @@ class SkippedKeys {
     Id id;
     MessageKey key;
   };
-  std::list<Entry> order_;                              // oldest first
-  std::map<Id, std::list<Entry>::iterator> index_;      // into order_
+  std::list<Entry> order_;                          // oldest first
+  std::map<Id, std::list<Entry>::iterator> index_;  // into order_
 };
 
 }  // namespace sc::e2e

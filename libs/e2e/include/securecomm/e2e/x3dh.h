@@ -32,10 +32,10 @@ namespace sc::e2e {
 struct X3dhInitiation {
   SharedKey sk;
   AssociatedData ad;
-  crypto::X25519PublicKey base_key;             // EK_A, sent in the initial message
-  uint32_t signed_prekey_id = 0;                // which SPK_B was used
-  std::optional<uint32_t> one_time_prekey_id;   // which OPK_B was used, if any
-  crypto::X25519PublicKey signed_prekey;        // SPK_B: the responder's first ratchet key (DR §5.1)
+  crypto::X25519PublicKey base_key;            // EK_A, sent in the initial message
+  uint32_t signed_prekey_id = 0;               // which SPK_B was used
+  std::optional<uint32_t> one_time_prekey_id;  // which OPK_B was used, if any
+  crypto::X25519PublicKey signed_prekey;       // SPK_B: the responder's first ratchet key (DR §5.1)
 };
 
 // X3dhInitiate runs X3DH §3.3 as the initiator: checks that bundle.identity_key is
