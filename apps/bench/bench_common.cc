@@ -285,6 +285,16 @@ std::optional<uint64_t> ResidentBytes(int pid) {
   return std::nullopt;
 }
 
+std::optional<uint64_t> WrittenBytes(int pid) {
+  std::ifstream in(pid == 0 ? std::string("/proc/self/io") : fmt::format("/proc/{}/io", pid));
+  std::string key;
+  uint64_t value = 0;
+  while (in >> key >> value) {
+    if (key == "write_bytes:") return value;
+  }
+  return std::nullopt;
+}
+
 std::map<int, ThreadTime> ThreadTimes(int pid) {
   std::map<int, ThreadTime> out;
   const double ticks = static_cast<double>(::sysconf(_SC_CLK_TCK));

@@ -121,6 +121,10 @@ std::optional<double> MetricValue(const std::string& body, const std::string& na
 // ResidentBytes returns VmRSS of `pid` (0: this process), or nullopt if it cannot be read.
 std::optional<uint64_t> ResidentBytes(int pid);
 
+// WrittenBytes returns write_bytes of /proc/PID/io (0: this process): bytes the process caused
+// to be sent to the storage layer (proc(5)), or nullopt if it cannot be read (another user's).
+std::optional<uint64_t> WrittenBytes(int pid);
+
 // ThreadTimes: CPU seconds (user + system) of each thread of `pid`, by thread id, with its name.
 struct ThreadTime {
   std::string name;

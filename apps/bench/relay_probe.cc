@@ -38,6 +38,7 @@ asio::awaitable<ProbeSnapshot> ServerProbe::Snapshot() {
   if (pid_ > 0) {
     s.threads = ThreadTimes(pid_);
     s.server_rss = ResidentBytes(pid_);
+    s.server_written = WrittenBytes(pid_);
   }
   s.bench_cpu = ProcessCpuSeconds();
   MachineCpu(s.machine_busy, s.machine_steal);
@@ -101,6 +102,9 @@ nlohmann::json ServerProbe::Delta(const ProbeSnapshot& a, const ProbeSnapshot& b
     j["server_cpu_percent"] = 100 * total / dt;
   }
   if (b.server_rss) j["server_resident_bytes"] = *b.server_rss;
+  if (a.server_written && b.server_written) {
+    j["server_disk_write_bytes_per_second"] = static_cast<double>(*b.server_written - *a.server_written) / dt;
+  }
   j["bench_cpu_percent"] = 100 * (b.bench_cpu - a.bench_cpu) / dt;
   const double machine = 100 * (b.machine_busy - a.machine_busy) / dt;
   j["machine_cpu_percent"] = machine;  // of one core; the machine has nproc * 100
@@ -133,6 +137,14 @@ std::string ServerProbe::Describe(const nlohmann::json& d) {
     for (const auto& t : d["server_threads"]) {
       out += fmt::format(" [{} {}{}: {:.0f} %]", t["tid"].get<int>(), t["name"].get<std::string>(),
                          t["main"].get<bool>() ? " (main)" : "", t["cpu_percent"].get<double>());
+    }
+    out += "\n";
+  }
+  if (d.contains("server_disk_write_bytes_per_second")) {
+    out += fmt::format("  server writes to storage: {:.1f} MB/s", d["server_disk_write_bytes_per_second"].get<double>() / 1e6);
+    if (d.contains("relay_messages_in_per_second") && d["relay_messages_in_per_second"].get<double>() > 0) {
+      out += fmt::format(" ({:.0f} B per message)", d["server_disk_write_bytes_per_second"].get<double>() /
+                                                       d["relay_messages_in_per_second"].get<double>());
     }
     out += "\n";
   }

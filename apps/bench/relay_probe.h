@@ -40,6 +40,7 @@ struct ProbeSnapshot {
   std::optional<std::string> metrics;  // the relay's /metrics body
   std::map<int, ThreadTime> threads;   // the server's threads
   std::optional<uint64_t> server_rss;
+  std::optional<uint64_t> server_written;  // /proc/PID/io write_bytes: WAL, database, checkpoints
   double bench_cpu = 0;
   // Machine-wide CPU seconds from /proc/stat: busy (user, nice, system, irq, softirq) and steal
   // (time the hypervisor ran someone else), to tell a quiet machine from a shared one.

@@ -112,7 +112,7 @@ int RunSqliteAnchor(const SqliteAnchorOptions& o) {
   }
   std::string error;
   double seconds = 0, worst_commit_ms = 0, commit_seconds = 0;
-  uint64_t batches = 0;
+  uint64_t batches = 0, written_before = 0, written = 0;
   {
     Db db;
     error = db.Open((dir / "anchor.db").string());
@@ -121,6 +121,7 @@ int RunSqliteAnchor(const SqliteAnchorOptions& o) {
     for (auto& ch : payload) ch = static_cast<char>(rng());
     const int64_t now_ms =
         std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+    written_before = WrittenBytes(0).value_or(0);
     const auto t0 = std::chrono::steady_clock::now();
     for (uint64_t done = 0; done < o.rows && error.empty(); ++batches) {
       error = db.Exec("BEGIN IMMEDIATE");
@@ -137,6 +138,7 @@ int RunSqliteAnchor(const SqliteAnchorOptions& o) {
       worst_commit_ms = std::max(worst_commit_ms, commit * 1000);
     }
     seconds = Seconds(std::chrono::steady_clock::now() - t0);
+    written = WrittenBytes(0).value_or(0) - written_before;
   }
   fs::remove_all(dir, ec);
   if (!error.empty()) {
@@ -145,9 +147,11 @@ int RunSqliteAnchor(const SqliteAnchorOptions& o) {
   }
   const double rate = static_cast<double>(o.rows) / seconds;
   std::printf("sqlite anchor: %llu rows of %zu B in batches of %llu (WAL, synchronous=FULL, one transaction per "
-              "batch) in %.2f s: %.0f rows/s; commit (fsync) mean %.3f ms, worst %.3f ms; directory %s\n",
+              "batch) in %.2f s: %.0f rows/s; commit (fsync) mean %.3f ms, worst %.3f ms; %.0f B written to storage per row; "
+              "directory %s\n",
               static_cast<unsigned long long>(o.rows), o.size, static_cast<unsigned long long>(o.batch), seconds, rate,
-              commit_seconds * 1000 / static_cast<double>(batches), worst_commit_ms, base.c_str());
+              commit_seconds * 1000 / static_cast<double>(batches), worst_commit_ms,
+              static_cast<double>(written) / static_cast<double>(o.rows), base.c_str());
   nlohmann::json j{{"bench", "sqlite-anchor"},
                    {"rows", o.rows},
                    {"batch", o.batch},
@@ -157,6 +161,7 @@ int RunSqliteAnchor(const SqliteAnchorOptions& o) {
                    {"commit_mean_ms", commit_seconds * 1000 / static_cast<double>(batches)},
                    {"commit_worst_ms", worst_commit_ms},
                    {"commit_share", commit_seconds / seconds},
+                   {"written_bytes_per_row", static_cast<double>(written) / static_cast<double>(o.rows)},
                    {"dir", base.string()}};
   std::printf("%s\n", j.dump().c_str());
   std::fflush(stdout);

@@ -409,7 +409,10 @@ class Relay {
     const pb::ErrorCode code = r.error();
     Require(r.request_id() == frame.request_id());
     Require(pb::ErrorCode_IsValid(code));
-    Require(code != pb::MALFORMED_FRAME && code < pb::DEVICE_REMOVED);  // the adapter's, and push reasons
+    // MALFORMED_FRAME is the adapter's; the push reasons after DEVICE_REMOVED never answer a request.
+    Require(code != pb::MALFORMED_FRAME && code <= pb::DEVICE_REMOVED);
+    // DEVICE_REMOVED answers exactly a request of a session whose device is gone, and logs it out.
+    if (code == pb::DEVICE_REMOVED) Require(!s.device);
     Require(code != pb::STORAGE_FAILURE);  // the memory store fails only by the interface's rules
     const relay::Effects& e = out.effects;
     if (out.ok()) {

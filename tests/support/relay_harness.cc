@@ -7,6 +7,12 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+// The tests start coroutines from outside the io_context (RunSync). asio 1.22 allocates such a
+// frame with operator new but, when its recycling cache is full, frees it inside the io thread
+// with free(): the same allocator underneath (glibc), but ASan reports the mismatch. The relay
+// itself spawns only from inside its io_context, and its binary keeps the check.
+extern "C" const char* __asan_default_options() { return "alloc_dealloc_mismatch=0"; }
+
 namespace sc::testing {
 
 using namespace std::chrono_literals;

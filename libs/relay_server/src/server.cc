@@ -2,6 +2,7 @@
 
 #include <asio/co_spawn.hpp>
 #include <asio/detached.hpp>
+#include <asio/post.hpp>
 #include <asio/experimental/as_tuple.hpp>
 #include <asio/steady_timer.hpp>
 #include <asio/use_awaitable.hpp>
@@ -61,7 +62,9 @@ Status RelayServer::Start() {
     return Fail(net::Errc::kIoError);
   }
   port_ = acceptor_.local_endpoint(ec).port();
-  asio::co_spawn(*io_, AcceptLoop(), asio::detached);
+  // Spawned from inside the io_context: asio 1.22 allocates a coroutine frame created outside
+  // its thread with operator new but may free it with free() inside (its frame recycling).
+  asio::post(*io_, [this] { asio::co_spawn(*io_, AcceptLoop(), asio::detached); });
   return OkStatus();
 }
 
