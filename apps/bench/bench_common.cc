@@ -317,6 +317,9 @@ std::map<int, ThreadTime> ThreadTimes(int pid) {
     std::from_chars(f[11].data(), f[11].data() + f[11].size(), utime);
     std::from_chars(f[12].data(), f[12].data() + f[12].size(), stime);
     t.cpu_seconds = static_cast<double>(utime + stime) / ticks;
+    std::ifstream schedstat(entry.path() / "schedstat");
+    uint64_t on_cpu_ns = 0, waiting_ns = 0;
+    if (schedstat >> on_cpu_ns >> waiting_ns) t.runqueue_seconds = static_cast<double>(waiting_ns) / 1e9;
     int tid = 0;
     const std::string name = entry.path().filename().string();
     std::from_chars(name.data(), name.data() + name.size(), tid);

@@ -129,6 +129,9 @@ std::optional<uint64_t> WrittenBytes(int pid);
 struct ThreadTime {
   std::string name;
   double cpu_seconds = 0;
+  // Seconds spent runnable but waiting for a CPU (/proc/PID/task/TID/schedstat, field 2): how
+  // much other processes (or the other threads) held this thread back.
+  double runqueue_seconds = 0;
 };
 std::map<int, ThreadTime> ThreadTimes(int pid);
 // ProcessCpuSeconds: this process's user + system CPU time so far.

@@ -41,6 +41,7 @@ asio::awaitable<ProbeSnapshot> ServerProbe::Snapshot() {
     s.server_written = WrittenBytes(pid_);
   }
   s.bench_cpu = ProcessCpuSeconds();
+  for (const auto& [tid, t] : ThreadTimes(static_cast<int>(::getpid()))) s.bench_runqueue += t.runqueue_seconds;
   MachineCpu(s.machine_busy, s.machine_steal);
   co_return s;
 }
@@ -94,9 +95,14 @@ nlohmann::json ServerProbe::Delta(const ProbeSnapshot& a, const ProbeSnapshot& b
     for (const auto& [tid, t] : b.threads) {
       const auto it = a.threads.find(tid);
       const double used = t.cpu_seconds - (it == a.threads.end() ? 0 : it->second.cpu_seconds);
+      const double waited = t.runqueue_seconds - (it == a.threads.end() ? 0 : it->second.runqueue_seconds);
       total += used;
       if (used / dt < 0.005) continue;  // idle helper threads
-      threads.push_back({{"tid", tid}, {"name", t.name}, {"main", tid == pid_}, {"cpu_percent", 100 * used / dt}});
+      threads.push_back({{"tid", tid},
+                         {"name", t.name},
+                         {"main", tid == pid_},
+                         {"cpu_percent", 100 * used / dt},
+                         {"runqueue_wait_percent", 100 * waited / dt}});
     }
     j["server_threads"] = threads;
     j["server_cpu_percent"] = 100 * total / dt;
@@ -106,6 +112,7 @@ nlohmann::json ServerProbe::Delta(const ProbeSnapshot& a, const ProbeSnapshot& b
     j["server_disk_write_bytes_per_second"] = static_cast<double>(*b.server_written - *a.server_written) / dt;
   }
   j["bench_cpu_percent"] = 100 * (b.bench_cpu - a.bench_cpu) / dt;
+  j["bench_runqueue_wait_percent"] = 100 * (b.bench_runqueue - a.bench_runqueue) / dt;
   const double machine = 100 * (b.machine_busy - a.machine_busy) / dt;
   j["machine_cpu_percent"] = machine;  // of one core; the machine has nproc * 100
   j["machine_steal_percent"] = 100 * (b.machine_steal - a.machine_steal) / dt;
@@ -135,8 +142,9 @@ std::string ServerProbe::Describe(const nlohmann::json& d) {
   if (d.contains("server_threads")) {
     out += fmt::format("  server CPU {:.0f} % in all:", d["server_cpu_percent"].get<double>());
     for (const auto& t : d["server_threads"]) {
-      out += fmt::format(" [{} {}{}: {:.0f} %]", t["tid"].get<int>(), t["name"].get<std::string>(),
-                         t["main"].get<bool>() ? " (main)" : "", t["cpu_percent"].get<double>());
+      out += fmt::format(" [{} {}{}: {:.0f} % on CPU, {:.0f} % runnable but waiting for one]", t["tid"].get<int>(),
+                         t["name"].get<std::string>(), t["main"].get<bool>() ? " (main)" : "",
+                         t["cpu_percent"].get<double>(), t["runqueue_wait_percent"].get<double>());
     }
     out += "\n";
   }
@@ -151,9 +159,10 @@ std::string ServerProbe::Describe(const nlohmann::json& d) {
   if (d.contains("server_resident_bytes")) {
     out += fmt::format("  server resident memory: {:.1f} MiB\n", d["server_resident_bytes"].get<double>() / 1048576.0);
   }
-  out += fmt::format("  load generator CPU: {:.0f} %; whole machine {:.0f} % of {}00 %, of which other processes "
+  out += fmt::format("  load generator CPU: {:.0f} % (and {:.0f} % runnable but waiting); whole machine {:.0f} % of {}00 %, of which other processes "
                      "{:.0f} %, hypervisor steal {:.0f} %",
-                     d["bench_cpu_percent"].get<double>(), d["machine_cpu_percent"].get<double>(),
+                     d["bench_cpu_percent"].get<double>(), d["bench_runqueue_wait_percent"].get<double>(),
+                     d["machine_cpu_percent"].get<double>(),
                      ::sysconf(_SC_NPROCESSORS_ONLN), d["other_cpu_percent"].get<double>(),
                      d["machine_steal_percent"].get<double>());
   if (d["other_cpu_percent"].get<double>() > 15) out += "\n  WARNING: other processes used the CPU during the window";

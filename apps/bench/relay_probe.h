@@ -42,6 +42,7 @@ struct ProbeSnapshot {
   std::optional<uint64_t> server_rss;
   std::optional<uint64_t> server_written;  // /proc/PID/io write_bytes: WAL, database, checkpoints
   double bench_cpu = 0;
+  double bench_runqueue = 0;  // seconds this process's threads waited for a CPU
   // Machine-wide CPU seconds from /proc/stat: busy (user, nice, system, irq, softirq) and steal
   // (time the hypervisor ran someone else), to tell a quiet machine from a shared one.
   double machine_busy = 0, machine_steal = 0;
