@@ -1,9 +1,21 @@
 #include "bench_common.h"
 
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"  // see relay_sessions.cc
+
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <asio/co_spawn.hpp>
+#include <asio/connect.hpp>
+#include <asio/detached.hpp>
+#include <asio/ip/tcp.hpp>
+#include <asio/posix/stream_descriptor.hpp>
+#include <asio/post.hpp>
+#include <asio/read.hpp>
+#include <asio/signal_set.hpp>
+#include <asio/this_coro.hpp>
+#include <asio/write.hpp>
 #include <charconv>
 #include <csignal>
 #include <cstdio>
@@ -11,21 +23,12 @@
 #include <fstream>
 #include <sstream>
 
-#include <asio/co_spawn.hpp>
-#include <asio/connect.hpp>
-#include <asio/detached.hpp>
-#include <asio/post.hpp>
-#include <asio/ip/tcp.hpp>
-#include <asio/posix/stream_descriptor.hpp>
-#include <asio/read.hpp>
-#include <asio/signal_set.hpp>
-#include <asio/this_coro.hpp>
-#include <asio/write.hpp>
 #include <fmt/format.h>
 
-#include "bench_limits.h"
 #include "securecomm/crypto/hash.h"
 #include "securecomm/crypto/random.h"
+
+#include "bench_limits.h"
 
 namespace sc::bench {
 
@@ -48,7 +51,8 @@ Expected<std::vector<Account>> ReadAccounts(const std::string& path) {
       return Failure(fmt::format("{}:{}: expected \"username password\"", path, number));
     }
     out.push_back(std::move(a));
-    if (out.size() > kMaxAccounts) return Failure(fmt::format("{}: more than {} accounts", path, kMaxAccounts));
+    if (out.size() > kMaxAccounts)
+      return Failure(fmt::format("{}: more than {} accounts", path, kMaxAccounts));
   }
   return out;
 }
@@ -88,8 +92,9 @@ std::string RandomTag(size_t n) {
 
 std::shared_ptr<const crypto::Ed25519KeyPair> DeviceKey(const Account& account, size_t slot) {
   const std::string label = fmt::format("securecomm-bench device {}", slot);
-  const auto tag = crypto::HmacSha256({reinterpret_cast<const uint8_t*>(account.password.data()), account.password.size()},
-                                      {reinterpret_cast<const uint8_t*>(label.data()), label.size()});
+  const auto tag =
+      crypto::HmacSha256({reinterpret_cast<const uint8_t*>(account.password.data()), account.password.size()},
+                         {reinterpret_cast<const uint8_t*>(label.data()), label.size()});
   auto seed = crypto::Ed25519Seed::FromSpan(tag.span());
   return std::make_shared<const crypto::Ed25519KeyPair>(crypto::Ed25519KeyPair::FromSeed(*seed));
 }
@@ -167,8 +172,14 @@ asio::awaitable<std::string> WaitForStop(bool watch_stdin, std::chrono::seconds 
     event->Set();
   });
   std::unique_ptr<asio::posix::stream_descriptor> in;
-  if (watch_stdin) {
-    in = std::make_unique<asio::posix::stream_descriptor>(ex, ::dup(STDIN_FILENO));
+  const int fd = watch_stdin ? ::dup(STDIN_FILENO) : -1;
+  if (fd >= 0) {
+    in = std::make_unique<asio::posix::stream_descriptor>(ex);
+    asio::error_code aec;
+    in->assign(fd, aec);  // the overload that reports instead of throwing
+    if (aec) ::close(fd);
+  }
+  if (in && in->is_open()) {
     asio::co_spawn(
         ex,
         [reason, event, stream = in.get()]() -> asio::awaitable<void> {
@@ -188,7 +199,7 @@ asio::awaitable<std::string> WaitForStop(bool watch_stdin, std::chrono::seconds 
   if (reason->empty()) *reason = "timeout";
   asio::error_code ignored;
   signals.cancel(ignored);
-  if (in) {
+  if (in && in->is_open()) {
     in->cancel(ignored);
     in->close(ignored);
     co_await asio::post(ex, asio::use_awaitable);  // the reader sees the cancel before `in` dies

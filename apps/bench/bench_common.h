@@ -16,6 +16,11 @@
 // Thread safety: everything runs on the bench's one io_context thread.
 #pragma once
 
+#include <asio/awaitable.hpp>
+#include <asio/experimental/as_tuple.hpp>
+#include <asio/io_context.hpp>
+#include <asio/steady_timer.hpp>
+#include <asio/use_awaitable.hpp>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -25,11 +30,6 @@
 #include <string>
 #include <vector>
 
-#include <asio/awaitable.hpp>
-#include <asio/experimental/as_tuple.hpp>
-#include <asio/io_context.hpp>
-#include <asio/steady_timer.hpp>
-#include <asio/use_awaitable.hpp>
 #include <tl/expected.hpp>
 
 #include "securecomm/crypto/ed25519.h"
@@ -38,13 +38,17 @@ namespace sc::bench {
 
 template <typename T>
 using Expected = tl::expected<T, std::string>;
-inline tl::unexpected<std::string> Failure(std::string why) { return tl::unexpected<std::string>(std::move(why)); }
+inline tl::unexpected<std::string> Failure(std::string why) {
+  return tl::unexpected<std::string>(std::move(why));
+}
 
 // Every asio wait in the bench reports errors as values: no exception crosses into asio.
 inline constexpr auto kNoThrow = asio::experimental::as_tuple(asio::use_awaitable);
 
 using SteadyTime = std::chrono::steady_clock::time_point;
-inline double Seconds(std::chrono::steady_clock::duration d) { return std::chrono::duration<double>(d).count(); }
+inline double Seconds(std::chrono::steady_clock::duration d) {
+  return std::chrono::duration<double>(d).count();
+}
 
 // ---- Accounts ----
 

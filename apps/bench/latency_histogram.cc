@@ -10,7 +10,8 @@ namespace sc::bench {
 namespace {
 
 constexpr uint64_t kSub = uint64_t{1} << kHistogramSubBits;  // exact range, then buckets per octave
-constexpr size_t kBuckets = kSub + static_cast<size_t>(kHistogramMaxExponent - kHistogramSubBits) * (kSub / 2);
+constexpr size_t kBuckets =
+    kSub + static_cast<size_t>(kHistogramMaxExponent - kHistogramSubBits) * (kSub / 2);
 
 }  // namespace
 

@@ -2,11 +2,10 @@
 
 #pragma GCC diagnostic ignored "-Wmismatched-new-delete"  // see relay_sessions.cc
 
-#include <cmath>
-
 #include <asio/co_spawn.hpp>
 #include <asio/detached.hpp>
 #include <asio/post.hpp>
+#include <cmath>
 
 #include "bench_limits.h"
 
@@ -48,7 +47,8 @@ asio::awaitable<void> LoadSchedule::Tick() {
     for (; next_ < due && running_; ++next_) {
       const size_t sender = next_ % senders_;
       const SteadyTime scheduled =
-          start_ + std::chrono::nanoseconds(static_cast<int64_t>(static_cast<double>(next_) * ns_per_message));
+          start_ +
+          std::chrono::nanoseconds(static_cast<int64_t>(static_cast<double>(next_) * ns_per_message));
       if (inflight_[sender] < kMaxInflightPerSender) {
         IssueNow(sender, next_, scheduled);
       } else if (backlog_[sender].size() < kMaxBacklogPerSender) {

@@ -13,13 +13,12 @@
 //   load.Stop();   // nothing more is issued
 #pragma once
 
+#include <asio/awaitable.hpp>
+#include <asio/io_context.hpp>
 #include <cstdint>
 #include <deque>
 #include <functional>
 #include <vector>
-
-#include <asio/awaitable.hpp>
-#include <asio/io_context.hpp>
 
 #include "bench_common.h"
 

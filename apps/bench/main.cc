@@ -12,17 +12,17 @@
 // bench/relay/run_relay_bench.sh runs them all against a fresh relay and mosquitto. Exit codes:
 // 0 the run completed (its figures are printed, goals are judged by the script), 1 it could not
 // run, 2 bad flags.
+#include <CLI/CLI.hpp>
+#include <asio/co_spawn.hpp>
+#include <asio/io_context.hpp>
 #include <csignal>
 #include <cstdio>
 #include <exception>
 
-#include <CLI/CLI.hpp>
-#include <asio/co_spawn.hpp>
-#include <asio/io_context.hpp>
+#include "securecomm/base/log.h"
 
 #include "bench_limits.h"
 #include "modes.h"
-#include "securecomm/base/log.h"
 
 namespace {
 
@@ -63,7 +63,8 @@ int main(int argc, char** argv) {
   i->add_option("--relay", idle.relay, "connection string")->required();
   i->add_option("--accounts", idle.accounts, "accounts file (from `register`)")->required();
   i->add_option("--connections", idle.connections, "sessions to open in this process")->required();
-  i->add_option("--first", idle.first, "global index of this process's first session (device i%16 of account i/16)");
+  i->add_option("--first", idle.first,
+                "global index of this process's first session (device i%16 of account i/16)");
   i->add_option("--sources", idle.sources, "source addresses, comma separated (127.0.0.x)");
   i->add_option("--parallel", idle.parallel, "sessions set up at once");
   i->add_option("--hold-seconds", idle.hold_seconds, "stop after this long at most (0: no limit)");
@@ -88,7 +89,8 @@ int main(int argc, char** argv) {
   m->add_option("--parallel", msg.parallel, "sessions set up at once");
 
   MqttIdleOptions midle;
-  auto* mi = app.add_subcommand("mqtt-idle", "hold many idle MQTT connections (the idle test against a broker)");
+  auto* mi =
+      app.add_subcommand("mqtt-idle", "hold many idle MQTT connections (the idle test against a broker)");
   mi->add_option("--broker", midle.broker, "IP:PORT");
   mi->add_option("--connections", midle.connections, "connections in this process")->required();
   mi->add_option("--first", midle.first, "global index of the first connection (client ids)");
@@ -98,7 +100,8 @@ int main(int argc, char** argv) {
   mi->add_option("--parallel", midle.parallel, "connections set up at once");
   mi->add_option("--hold-seconds", midle.hold_seconds, "stop after this long at most (0: no limit)");
   bool midle_no_subscribe = false, midle_no_stdin = false;
-  mi->add_flag("--no-subscribe", midle_no_subscribe, "connect only (by default each subscribes to its own topic)");
+  mi->add_flag("--no-subscribe", midle_no_subscribe,
+               "connect only (by default each subscribes to its own topic)");
   mi->add_flag("--no-stdin", midle_no_stdin, "do not stop at end of stdin");
 
   MqttMessagesOptions mmsg;

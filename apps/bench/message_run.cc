@@ -2,11 +2,11 @@
 
 #pragma GCC diagnostic ignored "-Wmismatched-new-delete"  // see relay_sessions.cc
 
-#include <cstdio>
-
 #include <asio/co_spawn.hpp>
 #include <asio/detached.hpp>
 #include <asio/this_coro.hpp>
+#include <cstdio>
+
 #include <fmt/format.h>
 
 #include "bench_limits.h"
@@ -47,15 +47,16 @@ void MessageRun::OnDelivered(std::string_view payload) {
   ++c.delivered;
   if (InWindow(now)) ++c.delivered_in_window;
   if (payload.size() < kMinPayload) return;
-  const SteadyTime scheduled{std::chrono::steady_clock::duration(static_cast<int64_t>(GetU64(payload.data())))};
+  const SteadyTime scheduled{
+      std::chrono::steady_clock::duration(static_cast<int64_t>(GetU64(payload.data())))};
   if (InWindow(scheduled)) {
     ++c.delivered_of_window;
     delivery_latency.Record(now - scheduled);
   }
 }
 
-asio::awaitable<void> MessageRun::Drive(LoadSchedule& load, ServerProbe& probe, uint32_t warmup, uint32_t seconds,
-                                        const std::function<bool()>& is_drained) {
+asio::awaitable<void> MessageRun::Drive(LoadSchedule& load, ServerProbe& probe, uint32_t warmup,
+                                        uint32_t seconds, const std::function<bool()>& is_drained) {
   auto ex = co_await asio::this_coro::executor;
   load.Start();
   co_await Sleep(std::chrono::seconds(warmup));
@@ -87,19 +88,21 @@ nlohmann::json MessageRun::Report(const std::string& title, const LoadSchedule& 
   };
   const double acked_rate = static_cast<double>(c.ok_in_window) / seconds;
   const double delivered_rate = static_cast<double>(c.delivered_in_window) / seconds;
-  print(fmt::format("{}: sends issued {}, answered OK {}, failed {}, skipped (backlog full) {}, issued late {}",
-                    title, load.issued(), c.answered_ok, c.send_failures, load.skipped(), load.late()));
+  print(
+      fmt::format("{}: sends issued {}, answered OK {}, failed {}, skipped (backlog full) {}, issued late {}",
+                  title, load.issued(), c.answered_ok, c.send_failures, load.skipped(), load.late()));
   for (const auto& [e, n] : c.errors) print(fmt::format("  send error {}: {}", e, n));
-  print(fmt::format("  throughput over the {:.0f} s window: {:.0f} acknowledged sends/s, {:.0f} deliveries/s", seconds,
-                    acked_rate, delivered_rate));
+  print(fmt::format("  throughput over the {:.0f} s window: {:.0f} acknowledged sends/s, {:.0f} deliveries/s",
+                    seconds, acked_rate, delivered_rate));
   print("  latency scheduled send -> delivery: " + LatencyLine(delivery_latency));
   print("  latency scheduled send -> server ack: " + LatencyLine(answer_latency));
   const uint64_t missing = c.scheduled_in_window - std::min(c.scheduled_in_window, c.delivered_of_window);
-  print(fmt::format("  of {} sends scheduled in the window, {} delivered, {} missing after a drain of {:.1f} s{}",
-                    c.scheduled_in_window, c.delivered_of_window, missing, drain_seconds,
-                    drained ? "" : " (drain timed out)"));
-  print(fmt::format("  receiver acks: {} ids confirmed in {} requests, {} failed; sessions lost {}", c.acked_ids,
-                    c.ack_requests, c.ack_failures, c.sessions_lost));
+  print(fmt::format(
+      "  of {} sends scheduled in the window, {} delivered, {} missing after a drain of {:.1f} s{}",
+      c.scheduled_in_window, c.delivered_of_window, missing, drain_seconds,
+      drained ? "" : " (drain timed out)"));
+  print(fmt::format("  receiver acks: {} ids confirmed in {} requests, {} failed; sessions lost {}",
+                    c.acked_ids, c.ack_requests, c.ack_failures, c.sessions_lost));
   print(ServerProbe::Describe(probe_delta));
   std::fflush(stdout);
   return {{"acked_per_second", acked_rate},

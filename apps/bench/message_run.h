@@ -10,10 +10,10 @@
 //   run.Report("relay", setup_json, load, extra);
 #pragma once
 
+#include <asio/awaitable.hpp>
 #include <functional>
 #include <string>
 
-#include <asio/awaitable.hpp>
 #include <nlohmann/json.hpp>
 
 #include "bench_common.h"

@@ -4,11 +4,10 @@
 // figures; 1: it could not run; goals are judged by bench/relay/run_relay_bench.sh).
 #pragma once
 
-#include <cstdint>
-#include <string>
-
 #include <asio/awaitable.hpp>
 #include <asio/io_context.hpp>
+#include <cstdint>
+#include <string>
 
 namespace sc::bench {
 
@@ -39,8 +38,8 @@ struct MessagesOptions {
   int relay_pid = 0;    // for per-thread CPU of the relay, optional
   std::string prefix;   // account prefix; empty: a random one (fresh accounts every run)
   size_t pairs = 1000;
-  double rate = 0;  // aggregate messages/s; 0: as fast as answers come
-  size_t window = 4;  // rate 0: sends outstanding per sender
+  double rate = 0;     // aggregate messages/s; 0: as fast as answers come
+  size_t window = 32;  // rate 0: sends outstanding per sender (fills the relay's 512-job batches)
   uint32_t seconds = 20;
   uint32_t warmup = 3;
   size_t size = 256;
@@ -69,7 +68,7 @@ struct MqttMessagesOptions {
   int broker_pid = 0;
   size_t pairs = 1000;
   double rate = 0;
-  size_t window = 4;
+  size_t window = 32;
   uint32_t seconds = 20;
   uint32_t warmup = 3;
   size_t size = 256;

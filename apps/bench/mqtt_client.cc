@@ -5,6 +5,7 @@
 #include <asio/co_spawn.hpp>
 #include <asio/detached.hpp>
 #include <asio/write.hpp>
+
 #include <fmt/format.h>
 
 #include "bench_limits.h"
@@ -57,9 +58,8 @@ uint16_t GetU16(std::string_view s, size_t at) {
 
 MqttClient::MqttClient(asio::ip::tcp::socket socket) : socket_(std::move(socket)) {}
 
-asio::awaitable<Expected<std::shared_ptr<MqttClient>>> MqttClient::Connect(asio::io_context& io,
-                                                                           const asio::ip::tcp::endpoint& broker,
-                                                                           const MqttConnectOptions& o) {
+asio::awaitable<Expected<std::shared_ptr<MqttClient>>> MqttClient::Connect(
+    asio::io_context& io, const asio::ip::tcp::endpoint& broker, const MqttConnectOptions& o) {
   asio::ip::tcp::socket socket(io);
   asio::error_code ec;
   socket.open(broker.protocol(), ec);
@@ -86,12 +86,14 @@ asio::awaitable<Expected<std::shared_ptr<MqttClient>>> MqttClient::Connect(asio:
   if (!o.username.empty()) PutString(body, o.username);
   if (!o.password.empty()) PutString(body, o.password);
   client->Queue(Packet(kConnect << 4, body));
-  asio::co_spawn(io, [client]() { return client->ReadLoop(); }, asio::detached);
+  asio::co_spawn(
+      io, [client]() { return client->ReadLoop(); }, asio::detached);
   co_await client->connack_.Wait(std::chrono::steady_clock::now() + kMqttSetupTimeout);
   if (!client->connack_.is_set() || client->connack_code_ != 0) {
     const auto code = client->connack_code_;
     client->Close();
-    co_return Failure(code == 0xff ? std::string("mqtt: no CONNACK") : fmt::format("mqtt: CONNACK refused, code {}", code));
+    co_return Failure(code == 0xff ? std::string("mqtt: no CONNACK")
+                                   : fmt::format("mqtt: CONNACK refused, code {}", code));
   }
   co_return client;
 }
@@ -108,7 +110,8 @@ asio::awaitable<Expected<void>> MqttClient::Subscribe(const std::string& topic) 
   Queue(Packet(static_cast<uint8_t>(kSubscribe << 4 | 0x02), body));
   co_await suback_.Wait(std::chrono::steady_clock::now() + kMqttSetupTimeout);
   if (!suback_.is_set()) co_return Failure("mqtt: no SUBACK");
-  if (suback_code_ != 1) co_return Failure(fmt::format("mqtt: SUBACK granted {:#x}, not QoS 1", suback_code_));
+  if (suback_code_ != 1)
+    co_return Failure(fmt::format("mqtt: SUBACK granted {:#x}, not QoS 1", suback_code_));
   co_return Expected<void>{};
 }
 
@@ -127,13 +130,16 @@ uint16_t MqttClient::Publish(std::string_view topic, std::string_view payload, b
   return id;
 }
 
-void MqttClient::Ping() { Queue(Packet(kPingreq << 4, "")); }
+void MqttClient::Ping() {
+  Queue(Packet(kPingreq << 4, ""));
+}
 
 void MqttClient::Close() {
   if (closed_) return;
   asio::error_code ignored;
   const std::string disconnect = Packet(kDisconnect << 4, "");
-  (void)socket_.write_some(asio::buffer(disconnect), ignored);  // best effort; a full buffer just drops it
+  socket_.non_blocking(true, ignored);  // never wait here: a full send buffer just drops it
+  (void)socket_.write_some(asio::buffer(disconnect), ignored);
   End();
 }
 
@@ -157,8 +163,8 @@ void MqttClient::Queue(std::string packet) {
   out_ += packet;
   if (!writing_) {
     writing_ = true;
-    asio::co_spawn(socket_.get_executor(), [self = shared_from_this()]() { return self->WriteLoop(); },
-                   asio::detached);
+    asio::co_spawn(
+        socket_.get_executor(), [self = shared_from_this()]() { return self->WriteLoop(); }, asio::detached);
   }
 }
 

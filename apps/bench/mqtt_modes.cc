@@ -2,12 +2,12 @@
 // (mosquitto), with the same schedule, counters and report (message_run.h), for comparison.
 #pragma GCC diagnostic ignored "-Wmismatched-new-delete"  // see relay_sessions.cc
 
+#include <asio/co_spawn.hpp>
+#include <asio/detached.hpp>
 #include <charconv>
 #include <cstdio>
 #include <unordered_map>
 
-#include <asio/co_spawn.hpp>
-#include <asio/detached.hpp>
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
@@ -45,7 +45,8 @@ const std::string& SourceFor(const std::vector<std::string>& sources, size_t i) 
 }
 
 // OpenMqtt connects (and subscribes to `topic` unless empty), with retries.
-asio::awaitable<Expected<std::shared_ptr<MqttClient>>> OpenMqtt(asio::io_context& io, const asio::ip::tcp::endpoint& broker,
+asio::awaitable<Expected<std::shared_ptr<MqttClient>>> OpenMqtt(asio::io_context& io,
+                                                                const asio::ip::tcp::endpoint& broker,
                                                                 const MqttConnectOptions& options,
                                                                 const std::string& topic) {
   std::string last;
@@ -132,11 +133,19 @@ asio::awaitable<int> RunMqttIdle(asio::io_context& io, MqttIdleOptions o) {
     if (c) c->Close();
   }
   co_await Sleep(std::chrono::milliseconds(1100));  // the sweep sees `stop`
-  Print(fmt::format("stopped ({}): {} of {} MQTT connections were still up after {:.0f} s", why, still, up, held));
-  nlohmann::json j{{"bench", "mqtt-idle"}, {"first", o.first},  {"connections", o.connections},
-                   {"up", up},              {"failed", failed},  {"setup_seconds", setup},
-                   {"held_seconds", held},  {"still_up_at_end", still}, {"stop", why},
-                   {"subscribe", o.subscribe}, {"first_error", first_error}};
+  Print(fmt::format("stopped ({}): {} of {} MQTT connections were still up after {:.0f} s", why, still, up,
+                    held));
+  nlohmann::json j{{"bench", "mqtt-idle"},
+                   {"first", o.first},
+                   {"connections", o.connections},
+                   {"up", up},
+                   {"failed", failed},
+                   {"setup_seconds", setup},
+                   {"held_seconds", held},
+                   {"still_up_at_end", still},
+                   {"stop", why},
+                   {"subscribe", o.subscribe},
+                   {"first_error", first_error}};
   Print(j.dump());
   co_return failed == 0 ? 0 : 1;
 }
@@ -183,8 +192,8 @@ asio::awaitable<int> RunMqttMessages(asio::io_context& io, MqttMessagesOptions o
     const size_t p = subscriber ? i : i - o.pairs;
     auto& pair = st->pairs[p];
     pair.topic = fmt::format("bench/{}/{}", tag, p);
-    MqttConnectOptions options{fmt::format("{}-{}-{}", subscriber ? "sub" : "pub", tag, p), o.username, o.password,
-                               kMqttKeepAliveSeconds, SourceFor(*sources, i)};
+    MqttConnectOptions options{fmt::format("{}-{}-{}", subscriber ? "sub" : "pub", tag, p), o.username,
+                               o.password, kMqttKeepAliveSeconds, SourceFor(*sources, i)};
     const std::string topic = subscriber ? pair.topic : "";
     auto c = co_await OpenMqtt(io, *broker, options, topic);
     if (!c) {
@@ -197,7 +206,8 @@ asio::awaitable<int> RunMqttMessages(asio::io_context& io, MqttMessagesOptions o
   co_await ParallelFor(2 * o.pairs, std::min(o.parallel, kMaxSetupParallelism), open_one);
   const double setup = Seconds(std::chrono::steady_clock::now() - t0);
   if (failed > 0) {
-    Print(fmt::format("error: {} of {} MQTT connections failed; first: {}", failed, 2 * o.pairs, first_error));
+    Print(
+        fmt::format("error: {} of {} MQTT connections failed; first: {}", failed, 2 * o.pairs, first_error));
     for (auto& p : st->pairs) {
       if (p.publisher) p.publisher->Close();
       if (p.subscriber) p.subscriber->Close();
@@ -209,7 +219,9 @@ asio::awaitable<int> RunMqttMessages(asio::io_context& io, MqttMessagesOptions o
   MessageRun* run = &st->run;
   for (size_t p = 0; p < o.pairs; ++p) {
     auto& pair = st->pairs[p];
-    pair.subscriber->on_publish = [run](std::string_view, std::string_view payload) { run->OnDelivered(payload); };
+    pair.subscriber->on_publish = [run](std::string_view, std::string_view payload) {
+      run->OnDelivered(payload);
+    };
     pair.publisher->on_puback = [run, &pair, st = st.get(), p](uint16_t id) {
       auto it = pair.inflight.find(id);
       if (it == pair.inflight.end()) return;
@@ -226,24 +238,27 @@ asio::awaitable<int> RunMqttMessages(asio::io_context& io, MqttMessagesOptions o
       pair.inflight.clear();
     };
   }
-  st->load = std::make_unique<LoadSchedule>(io, o.pairs, o.rate, o.window, [st = st.get()](size_t s, uint64_t k, SteadyTime t) {
-    auto& pair = st->pairs[s];
-    std::string payload = st->payload;
-    st->run.StampPayload(payload, k, t);
-    st->run.OnIssued(t);
-    if (!pair.publisher->connected()) {
-      st->run.OnAnswered(t, false, "connection lost");
-      st->load->Done(s);
-      return;
-    }
-    pair.inflight[pair.publisher->Publish(pair.topic, payload)] = t;
-  });
-  Print(o.rate > 0 ? fmt::format("load: {} pairs, open loop at {:.0f} messages/s, QoS 1, {} B payloads, warm-up {} s, "
-                                 "window {} s",
-                                 o.pairs, o.rate, o.size, o.warmup, o.seconds)
-                   : fmt::format("load: {} pairs, closed loop ({} publishes outstanding per publisher), QoS 1, {} B, "
-                                 "warm-up {} s, window {} s",
-                                 o.pairs, o.window, o.size, o.warmup, o.seconds));
+  st->load = std::make_unique<LoadSchedule>(io, o.pairs, o.rate, o.window,
+                                            [st = st.get()](size_t s, uint64_t k, SteadyTime t) {
+                                              auto& pair = st->pairs[s];
+                                              std::string payload = st->payload;
+                                              st->run.StampPayload(payload, k, t);
+                                              st->run.OnIssued(t);
+                                              if (!pair.publisher->connected()) {
+                                                st->run.OnAnswered(t, false, "connection lost");
+                                                st->load->Done(s);
+                                                return;
+                                              }
+                                              pair.inflight[pair.publisher->Publish(pair.topic, payload)] = t;
+                                            });
+  Print(
+      o.rate > 0
+          ? fmt::format("load: {} pairs, open loop at {:.0f} messages/s, QoS 1, {} B payloads, warm-up {} s, "
+                        "window {} s",
+                        o.pairs, o.rate, o.size, o.warmup, o.seconds)
+          : fmt::format("load: {} pairs, closed loop ({} publishes outstanding per publisher), QoS 1, {} B, "
+                        "warm-up {} s, window {} s",
+                        o.pairs, o.window, o.size, o.warmup, o.seconds));
   ServerProbe probe(std::nullopt, o.broker_pid);
   const std::function<bool()> drained = [st] {
     return st->load->inflight() == 0 && st->run.c.delivered >= st->run.c.answered_ok;

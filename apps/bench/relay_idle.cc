@@ -53,10 +53,13 @@ asio::awaitable<int> RunRegister(asio::io_context& io, RegisterOptions o) {
     Print("error: " + w.error());
     co_return 1;
   }
-  Print(fmt::format("registered {} accounts ({} .. {}) in {:.2f} s ({:.0f}/s), written to {}", o.count, names.front(),
-                    names.back(), took, static_cast<double>(o.count) / took, o.out));
-  nlohmann::json j{{"bench", "register"}, {"accounts", o.count}, {"seconds", took},
-                   {"per_second", static_cast<double>(o.count) / took}, {"file", o.out}};
+  Print(fmt::format("registered {} accounts ({} .. {}) in {:.2f} s ({:.0f}/s), written to {}", o.count,
+                    names.front(), names.back(), took, static_cast<double>(o.count) / took, o.out));
+  nlohmann::json j{{"bench", "register"},
+                   {"accounts", o.count},
+                   {"seconds", took},
+                   {"per_second", static_cast<double>(o.count) / took},
+                   {"file", o.out}};
   Print(j.dump());
   co_return 0;
 }
@@ -74,8 +77,9 @@ asio::awaitable<int> RunIdle(asio::io_context& io, IdleOptions o) {
     co_return 1;
   }
   if (o.connections == 0 || o.connections > kMaxConnectionsPerProcess) {
-    Print(fmt::format("error: --connections must be 1..{} per process (descriptor limit); use several processes",
-                      kMaxConnectionsPerProcess));
+    Print(fmt::format(
+        "error: --connections must be 1..{} per process (descriptor limit); use several processes",
+        kMaxConnectionsPerProcess));
     co_return 1;
   }
   if ((o.first + o.connections + kDevicesPerAccount - 1) / kDevicesPerAccount > accounts->size()) {
@@ -104,15 +108,17 @@ asio::awaitable<int> RunIdle(asio::io_context& io, IdleOptions o) {
     const auto now = std::chrono::steady_clock::now();
     if (now - last_report >= std::chrono::seconds(5)) {
       last_report = now;
-      std::fprintf(stderr, "idle[%zu..]: %zu up, %zu failed after %.1f s\n", o.first, up, failed, Seconds(now - t0));
+      std::fprintf(stderr, "idle[%zu..]: %zu up, %zu failed after %.1f s\n", o.first, up, failed,
+                   Seconds(now - t0));
     }
   };
   co_await ParallelFor(o.connections, std::min(o.parallel, kMaxSetupParallelism), open_one);
   const double setup = Seconds(std::chrono::steady_clock::now() - t0);
-  Print(fmt::format("ready: {} of {} connections logged in (delivery sessions, queue drained), {} failed, in {:.1f} s "
-                    "({:.0f} logins/s){}",
-                    up, o.connections, failed, setup, static_cast<double>(up) / setup,
-                    first_error.empty() ? "" : "; first error: " + first_error));
+  Print(fmt::format(
+      "ready: {} of {} connections logged in (delivery sessions, queue drained), {} failed, in {:.1f} s "
+      "({:.0f} logins/s){}",
+      up, o.connections, failed, setup, static_cast<double>(up) / setup,
+      first_error.empty() ? "" : "; first error: " + first_error));
 
   const auto held_from = std::chrono::steady_clock::now();
   const std::string why = co_await WaitForStop(o.watch_stdin, std::chrono::seconds(o.hold_seconds));

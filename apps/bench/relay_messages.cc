@@ -4,18 +4,19 @@
 // relay's memory, store batching and per-thread CPU (message_run.h).
 #pragma GCC diagnostic ignored "-Wmismatched-new-delete"  // see relay_sessions.cc
 
-#include <cstdio>
-
 #include <asio/co_spawn.hpp>
 #include <asio/detached.hpp>
+#include <cstdio>
+
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
+
+#include "securecomm/crypto/random.h"
 
 #include "bench_limits.h"
 #include "message_run.h"
 #include "modes.h"
 #include "relay_sessions.h"
-#include "securecomm/crypto/random.h"
 
 namespace sc::bench {
 namespace {
@@ -100,7 +101,8 @@ asio::awaitable<void> ReceiveLoop(std::shared_ptr<RunState> st, size_t p) {
   --st->receivers_running;
 }
 
-asio::awaitable<void> SendOne(std::shared_ptr<RunState> st, size_t s, uint64_t sequence, SteadyTime scheduled) {
+asio::awaitable<void> SendOne(std::shared_ptr<RunState> st, size_t s, uint64_t sequence,
+                              SteadyTime scheduled) {
   auto& pair = st->pairs[s];
   pb::ClientFrame f;
   auto* e = f.mutable_send()->add_envelopes();
@@ -128,8 +130,10 @@ std::string Check(const MessagesOptions& o) {
   if (o.seconds == 0 || o.seconds > kMaxSeconds || o.warmup > kMaxSeconds) {
     return fmt::format("--seconds must be 1..{}, --warmup at most that", kMaxSeconds);
   }
-  if (o.size < kMinPayload || o.size > kMaxPayload) return fmt::format("--size must be {}..{}", kMinPayload, kMaxPayload);
-  if (o.ack_batch == 0 || o.ack_batch > kMaxAckBatch) return fmt::format("--ack-batch must be 1..{}", kMaxAckBatch);
+  if (o.size < kMinPayload || o.size > kMaxPayload)
+    return fmt::format("--size must be {}..{}", kMinPayload, kMaxPayload);
+  if (o.ack_batch == 0 || o.ack_batch > kMaxAckBatch)
+    return fmt::format("--ack-batch must be 1..{}", kMaxAckBatch);
   return "";
 }
 
@@ -197,28 +201,32 @@ asio::awaitable<int> RunMessages(asio::io_context& io, MessagesOptions o) {
   co_await ParallelFor(2 * o.pairs, std::min(o.parallel, kMaxSetupParallelism), open_one);
   const double login_seconds = Seconds(std::chrono::steady_clock::now() - t1);
   if (failed > 0) {
-    Print(fmt::format("error: {} of {} sessions failed to open; first: {}", failed, 2 * o.pairs, first_error));
+    Print(
+        fmt::format("error: {} of {} sessions failed to open; first: {}", failed, 2 * o.pairs, first_error));
     for (auto& p : st->pairs) {
       if (p.sender) co_await p.sender->Close();
       if (p.receiver) co_await p.receiver->Close();
     }
     co_return 1;
   }
-  Print(fmt::format("setup: {} accounts registered in {:.1f} s, {} sessions logged in in {:.1f} s", 2 * o.pairs,
-                    register_seconds, 2 * o.pairs, login_seconds));
-  Print(o.rate > 0 ? fmt::format("load: {} pairs, open loop at {:.0f} messages/s, {} B payloads, warm-up {} s, window {} s",
-                                 o.pairs, o.rate, o.size, o.warmup, o.seconds)
-                   : fmt::format("load: {} pairs, closed loop ({} sends outstanding per sender), {} B payloads, "
-                                 "warm-up {} s, window {} s",
-                                 o.pairs, o.window, o.size, o.warmup, o.seconds));
+  Print(fmt::format("setup: {} accounts registered in {:.1f} s, {} sessions logged in in {:.1f} s",
+                    2 * o.pairs, register_seconds, 2 * o.pairs, login_seconds));
+  Print(o.rate > 0
+            ? fmt::format(
+                  "load: {} pairs, open loop at {:.0f} messages/s, {} B payloads, warm-up {} s, window {} s",
+                  o.pairs, o.rate, o.size, o.warmup, o.seconds)
+            : fmt::format("load: {} pairs, closed loop ({} sends outstanding per sender), {} B payloads, "
+                          "warm-up {} s, window {} s",
+                          o.pairs, o.window, o.size, o.warmup, o.seconds));
 
   for (size_t p = 0; p < o.pairs; ++p) asio::co_spawn(io, ReceiveLoop(st, p), asio::detached);
-  st->load = std::make_unique<LoadSchedule>(io, o.pairs, o.rate, o.window,
-                                            [weak = std::weak_ptr<RunState>(st)](size_t s, uint64_t k, SteadyTime t) {
-                                              if (auto locked = weak.lock()) {
-                                                asio::co_spawn(*locked->io, SendOne(locked, s, k, t), asio::detached);
-                                              }
-                                            });
+  st->load = std::make_unique<LoadSchedule>(
+      io, o.pairs, o.rate, o.window,
+      [weak = std::weak_ptr<RunState>(st)](size_t s, uint64_t k, SteadyTime t) {
+        if (auto locked = weak.lock()) {
+          asio::co_spawn(*locked->io, SendOne(locked, s, k, t), asio::detached);
+        }
+      });
   ServerProbe probe(metrics, o.relay_pid);
   const std::function<bool()> drained = [st] {
     for (size_t p = 0; p < st->pairs.size(); ++p) FlushAcks(st, p);  // no straggler waits for a timer
@@ -244,8 +252,8 @@ asio::awaitable<int> RunMessages(asio::io_context& io, MessagesOptions o) {
   summary["size"] = o.size;
   summary["ack_batch"] = o.ack_batch;
   summary["ack_delay_ms"] = o.ack_delay_ms;
-  summary["setup"] = {{"accounts", 2 * o.pairs}, {"register_seconds", register_seconds},
-                      {"login_seconds", login_seconds}};
+  summary["setup"] = {
+      {"accounts", 2 * o.pairs}, {"register_seconds", register_seconds}, {"login_seconds", login_seconds}};
   Print(summary.dump());
   co_return 0;
 }

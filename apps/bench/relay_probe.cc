@@ -41,7 +41,8 @@ asio::awaitable<ProbeSnapshot> ServerProbe::Snapshot() {
     s.server_written = WrittenBytes(pid_);
   }
   s.bench_cpu = ProcessCpuSeconds();
-  for (const auto& [tid, t] : ThreadTimes(static_cast<int>(::getpid()))) s.bench_runqueue += t.runqueue_seconds;
+  for (const auto& [tid, t] : ThreadTimes(static_cast<int>(::getpid())))
+    s.bench_runqueue += t.runqueue_seconds;
   MachineCpu(s.machine_busy, s.machine_steal);
   co_return s;
 }
@@ -117,17 +118,18 @@ nlohmann::json ServerProbe::Delta(const ProbeSnapshot& a, const ProbeSnapshot& b
   j["machine_cpu_percent"] = machine;  // of one core; the machine has nproc * 100
   j["machine_steal_percent"] = 100 * (b.machine_steal - a.machine_steal) / dt;
   // Everything else on the machine: other users' builds and tests make a run meaningless.
-  j["other_cpu_percent"] = std::max(0.0, machine - j["bench_cpu_percent"].get<double>() -
-                                             j.value("server_cpu_percent", 0.0));
+  j["other_cpu_percent"] =
+      std::max(0.0, machine - j["bench_cpu_percent"].get<double>() - j.value("server_cpu_percent", 0.0));
   return j;
 }
 
 std::string ServerProbe::Describe(const nlohmann::json& d) {
   std::string out;
   if (d.contains("store_batches_per_second")) {
-    out += fmt::format("  relay store: {:.0f} transactions/s (fsync batches), {:.0f} jobs/s, {:.1f} jobs per batch",
-                       d["store_batches_per_second"].get<double>(), d["store_jobs_per_second"].get<double>(),
-                       d["store_jobs_per_batch"].get<double>());
+    out += fmt::format(
+        "  relay store: {:.0f} transactions/s (fsync batches), {:.0f} jobs/s, {:.1f} jobs per batch",
+        d["store_batches_per_second"].get<double>(), d["store_jobs_per_second"].get<double>(),
+        d["store_jobs_per_batch"].get<double>());
     if (d.contains("store_queue_depth_mean")) {
       out += fmt::format("; queue depth mean {:.1f}, max {:.0f}", d["store_queue_depth_mean"].get<double>(),
                          d["store_queue_depth_max"].get<double>());
@@ -142,30 +144,35 @@ std::string ServerProbe::Describe(const nlohmann::json& d) {
   if (d.contains("server_threads")) {
     out += fmt::format("  server CPU {:.0f} % in all:", d["server_cpu_percent"].get<double>());
     for (const auto& t : d["server_threads"]) {
-      out += fmt::format(" [{} {}{}: {:.0f} % on CPU, {:.0f} % runnable but waiting for one]", t["tid"].get<int>(),
-                         t["name"].get<std::string>(), t["main"].get<bool>() ? " (main)" : "",
-                         t["cpu_percent"].get<double>(), t["runqueue_wait_percent"].get<double>());
+      out += fmt::format(" [{} {}{}: {:.0f} % on CPU, {:.0f} % runnable but waiting for one]",
+                         t["tid"].get<int>(), t["name"].get<std::string>(),
+                         t["main"].get<bool>() ? " (main)" : "", t["cpu_percent"].get<double>(),
+                         t["runqueue_wait_percent"].get<double>());
     }
     out += "\n";
   }
   if (d.contains("server_disk_write_bytes_per_second")) {
-    out += fmt::format("  server writes to storage: {:.1f} MB/s", d["server_disk_write_bytes_per_second"].get<double>() / 1e6);
+    out += fmt::format("  server writes to storage: {:.1f} MB/s",
+                       d["server_disk_write_bytes_per_second"].get<double>() / 1e6);
     if (d.contains("relay_messages_in_per_second") && d["relay_messages_in_per_second"].get<double>() > 0) {
       out += fmt::format(" ({:.0f} B per message)", d["server_disk_write_bytes_per_second"].get<double>() /
-                                                       d["relay_messages_in_per_second"].get<double>());
+                                                        d["relay_messages_in_per_second"].get<double>());
     }
     out += "\n";
   }
   if (d.contains("server_resident_bytes")) {
-    out += fmt::format("  server resident memory: {:.1f} MiB\n", d["server_resident_bytes"].get<double>() / 1048576.0);
+    out += fmt::format("  server resident memory: {:.1f} MiB\n",
+                       d["server_resident_bytes"].get<double>() / 1048576.0);
   }
-  out += fmt::format("  load generator CPU: {:.0f} % (and {:.0f} % runnable but waiting); whole machine {:.0f} % of {}00 %, of which other processes "
-                     "{:.0f} %, hypervisor steal {:.0f} %",
-                     d["bench_cpu_percent"].get<double>(), d["bench_runqueue_wait_percent"].get<double>(),
-                     d["machine_cpu_percent"].get<double>(),
-                     ::sysconf(_SC_NPROCESSORS_ONLN), d["other_cpu_percent"].get<double>(),
-                     d["machine_steal_percent"].get<double>());
-  if (d["other_cpu_percent"].get<double>() > 15) out += "\n  WARNING: other processes used the CPU during the window";
+  out += fmt::format(
+      "  load generator CPU: {:.0f} % (and {:.0f} % runnable but waiting); whole machine {:.0f} % of {}00 %, "
+      "of which other processes "
+      "{:.0f} %, hypervisor steal {:.0f} %",
+      d["bench_cpu_percent"].get<double>(), d["bench_runqueue_wait_percent"].get<double>(),
+      d["machine_cpu_percent"].get<double>(), ::sysconf(_SC_NPROCESSORS_ONLN),
+      d["other_cpu_percent"].get<double>(), d["machine_steal_percent"].get<double>());
+  if (d["other_cpu_percent"].get<double>() > 15)
+    out += "\n  WARNING: other processes used the CPU during the window";
   return out;
 }
 
@@ -180,9 +187,10 @@ nlohmann::json LatencyJson(const LatencyHistogram& h) {
 }
 
 std::string LatencyLine(const LatencyHistogram& h) {
-  return fmt::format("p50 {:.2f} ms, p90 {:.2f} ms, p99 {:.2f} ms, p99.9 {:.2f} ms, max {:.2f} ms ({} samples)",
-                     h.PercentileMicros(50) / 1000, h.PercentileMicros(90) / 1000, h.PercentileMicros(99) / 1000,
-                     h.PercentileMicros(99.9) / 1000, h.MaxMicros() / 1000, h.count());
+  return fmt::format(
+      "p50 {:.2f} ms, p90 {:.2f} ms, p99 {:.2f} ms, p99.9 {:.2f} ms, max {:.2f} ms ({} samples)",
+      h.PercentileMicros(50) / 1000, h.PercentileMicros(90) / 1000, h.PercentileMicros(99) / 1000,
+      h.PercentileMicros(99.9) / 1000, h.MaxMicros() / 1000, h.count());
 }
 
 nlohmann::json CountersJson(const MessageCounters& c) {

@@ -8,11 +8,11 @@
 //   nlohmann::json j = ServerProbe::Delta(a, b);   // counters per second, CPU % per thread
 #pragma once
 
+#include <asio/awaitable.hpp>
 #include <map>
 #include <optional>
 #include <string>
 
-#include <asio/awaitable.hpp>
 #include <nlohmann/json.hpp>
 
 #include "bench_common.h"
@@ -21,17 +21,17 @@ namespace sc::bench {
 
 // Counters of a messages run, kept by the mode and reported the same way for relay and MQTT.
 struct MessageCounters {
-  uint64_t answered_ok = 0;      // sends the server acknowledged (relay: durable; MQTT: PUBACK)
-  uint64_t send_failures = 0;    // sends answered with an error or lost with their connection
+  uint64_t answered_ok = 0;    // sends the server acknowledged (relay: durable; MQTT: PUBACK)
+  uint64_t send_failures = 0;  // sends answered with an error or lost with their connection
   std::map<std::string, uint64_t> errors;
-  uint64_t delivered = 0;        // deliveries received by receivers
-  uint64_t acked_ids = 0;        // receiver acknowledgements the server confirmed
+  uint64_t delivered = 0;  // deliveries received by receivers
+  uint64_t acked_ids = 0;  // receiver acknowledgements the server confirmed
   uint64_t ack_requests = 0;
   uint64_t ack_failures = 0;
   uint64_t ok_in_window = 0;
   uint64_t delivered_in_window = 0;
-  uint64_t scheduled_in_window = 0;        // sends whose scheduled time fell in the window
-  uint64_t delivered_of_window = 0;        // deliveries of those
+  uint64_t scheduled_in_window = 0;  // sends whose scheduled time fell in the window
+  uint64_t delivered_of_window = 0;  // deliveries of those
   uint64_t sessions_lost = 0;
 };
 
@@ -50,7 +50,8 @@ struct ProbeSnapshot {
 
 class ServerProbe {
  public:
-  ServerProbe(std::optional<MetricsUrl> metrics, int server_pid) : metrics_(std::move(metrics)), pid_(server_pid) {}
+  ServerProbe(std::optional<MetricsUrl> metrics, int server_pid)
+      : metrics_(std::move(metrics)), pid_(server_pid) {}
 
   asio::awaitable<ProbeSnapshot> Snapshot();
   // Sample runs until `*stop` is true, scraping the store queue depth every kMetricsSampleInterval.

@@ -6,15 +6,18 @@
 
 #include <fmt/format.h>
 
-#include "bench_limits.h"
 #include "securecomm/crypto/random.h"
+
+#include "bench_limits.h"
 
 namespace sc::bench {
 namespace {
 
 namespace pb = securecomm::relay::v1;
 
-std::span<const uint8_t> Bytes(const std::string& s) { return {reinterpret_cast<const uint8_t*>(s.data()), s.size()}; }
+std::span<const uint8_t> Bytes(const std::string& s) {
+  return {reinterpret_cast<const uint8_t*>(s.data()), s.size()};
+}
 
 const std::string& SourceFor(const RelayTarget& target, size_t index) {
   static const std::string kAny;
@@ -29,13 +32,21 @@ asio::awaitable<Expected<std::shared_ptr<client::RelayClient>>> ConnectFrom(
   client::ConnectOptions options;
   options.local_address = source;
   auto c = co_await client::RelayClient::Connect(io, target.relay, key, *target.clock, options);
-  if (!c) co_return Failure(fmt::format("connect from {}: {}", source.empty() ? "any" : source, c.error().name()));
+  if (!c) {
+    // A relay over its connection limit or its handshake rate (per address and overall) closes
+    // the new connection before answering: the client sees the stream end during the handshake.
+    const bool refused = c.error().name() == "kEndOfStream";
+    co_return Failure(fmt::format(
+        "connect from {}: {}{}", source.empty() ? "any" : source, c.error().name(),
+        refused ? " (refused by the relay: --max-connections or --handshakes-per-* limits?)" : ""));
+  }
   co_return std::move(*c);
 }
 
 // TryOpen is one attempt of OpenSession.
 asio::awaitable<Expected<OpenedSession>> TryOpen(asio::io_context& io, const RelayTarget& target,
-                                                 const Account& account, size_t slot, size_t index, bool send_only) {
+                                                 const Account& account, size_t slot, size_t index,
+                                                 bool send_only) {
   auto key = DeviceKey(account, slot);
   auto c = co_await ConnectFrom(io, target, key, SourceFor(target, index));
   if (!c) co_return Failure(c.error());
@@ -47,12 +58,14 @@ asio::awaitable<Expected<OpenedSession>> TryOpen(asio::io_context& io, const Rel
   }
   if (refusal.code != pb::OK) {
     (*c)->Abort();
-    co_return Failure(fmt::format("login of {} refused: {}", account.username, pb::ErrorCode_Name(refusal.code)));
+    co_return Failure(
+        fmt::format("login of {} refused: {}", account.username, pb::ErrorCode_Name(refusal.code)));
   }
   if (!send_only) {
     const auto deadline = std::chrono::steady_clock::now() + kQueueDrainedWait;
     while (true) {
-      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+      const auto left =
+          std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
       if (left.count() <= 0) {
         (*c)->Abort();
         co_return Failure("no QueueDrained within the wait");
@@ -83,7 +96,8 @@ asio::awaitable<Expected<OpenedSession>> OpenSession(asio::io_context& io, const
   co_return Failure(last);
 }
 
-asio::awaitable<Expected<std::vector<Account>>> RegisterAccounts(asio::io_context& io, const RelayTarget& target,
+asio::awaitable<Expected<std::vector<Account>>> RegisterAccounts(asio::io_context& io,
+                                                                 const RelayTarget& target,
                                                                  const std::vector<std::string>& names,
                                                                  size_t parallel) {
   std::vector<Account> accounts(names.size());
@@ -95,7 +109,8 @@ asio::awaitable<Expected<std::vector<Account>>> RegisterAccounts(asio::io_contex
       bool done = false;
       for (int attempt = 0; attempt < kSetupAttempts && !done && error.empty(); ++attempt) {
         if (!c || !c->connected()) {
-          auto key = std::make_shared<const crypto::Ed25519KeyPair>(crypto::Ed25519KeyPair::Generate(crypto::SystemCsprng()));
+          auto key = std::make_shared<const crypto::Ed25519KeyPair>(
+              crypto::Ed25519KeyPair::Generate(crypto::SystemCsprng()));
           auto opened = co_await ConnectFrom(io, target, key, SourceFor(target, w));
           if (!opened) {
             co_await Sleep(kSetupRetryDelay);
@@ -113,7 +128,8 @@ asio::awaitable<Expected<std::vector<Account>>> RegisterAccounts(asio::io_contex
         accounts[i] = std::move(a);
         done = true;
       }
-      if (!done && error.empty()) error = fmt::format("register {}: no connection after {} attempts", names[i], kSetupAttempts);
+      if (!done && error.empty())
+        error = fmt::format("register {}: no connection after {} attempts", names[i], kSetupAttempts);
     }
     if (c) co_await c->Close();
   };

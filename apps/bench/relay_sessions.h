@@ -7,17 +7,17 @@
 //   auto session = co_await OpenSession(io, target, accounts[i], slot, i, /*send_only=*/false);
 #pragma once
 
+#include <asio/awaitable.hpp>
+#include <asio/io_context.hpp>
 #include <memory>
 #include <string>
 #include <vector>
 
-#include <asio/awaitable.hpp>
-#include <asio/io_context.hpp>
-
-#include "bench_common.h"
 #include "securecomm/base/clock.h"
 #include "securecomm/client/relay_client.h"
 #include "securecomm/scp/connection_string.h"
+
+#include "bench_common.h"
 
 namespace sc::bench {
 
@@ -40,7 +40,8 @@ asio::awaitable<Expected<OpenedSession>> OpenSession(asio::io_context& io, const
 
 // RegisterAccounts creates one account per name with a fresh password, over `parallel`
 // connections, and returns them in the order of `names`. Fails if any name is refused.
-asio::awaitable<Expected<std::vector<Account>>> RegisterAccounts(asio::io_context& io, const RelayTarget& target,
+asio::awaitable<Expected<std::vector<Account>>> RegisterAccounts(asio::io_context& io,
+                                                                 const RelayTarget& target,
                                                                  const std::vector<std::string>& names,
                                                                  size_t parallel);
 

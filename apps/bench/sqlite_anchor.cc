@@ -47,7 +47,8 @@ class Db {
     if (db_) sqlite3_close(db_);
   }
   std::string Open(const std::string& path) {
-    if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) != SQLITE_OK) {
+    if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) !=
+        SQLITE_OK) {
       return "cannot open " + path;
     }
     // The relay's pragmas (relay-store.md §3) that bear on write cost.
@@ -56,10 +57,11 @@ class Db {
       if (auto e = Exec(sql); !e.empty()) return e;
     }
     if (auto e = Exec(kSchema); !e.empty()) return e;
-    if (sqlite3_prepare_v2(db_,
-                           "INSERT INTO messages (recipient_account, recipient_device, sender_account, sender_device, "
-                           "server_time_ms, expires_ms, payload) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                           -1, &insert_, nullptr) != SQLITE_OK) {
+    if (sqlite3_prepare_v2(
+            db_,
+            "INSERT INTO messages (recipient_account, recipient_device, sender_account, sender_device, "
+            "server_time_ms, expires_ms, payload) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            -1, &insert_, nullptr) != SQLITE_OK) {
       return std::string("prepare: ") + sqlite3_errmsg(db_);
     }
     return "";
@@ -95,11 +97,11 @@ class Db {
 }  // namespace
 
 int RunSqliteAnchor(const SqliteAnchorOptions& o) {
-  if (o.rows == 0 || o.rows > kMaxAnchorRows || o.batch == 0 || o.batch > kMaxAnchorBatch || o.recipients == 0 ||
-      o.size < kMinPayload || o.size > kMaxPayload) {
+  if (o.rows == 0 || o.rows > kMaxAnchorRows || o.batch == 0 || o.batch > kMaxAnchorBatch ||
+      o.recipients == 0 || o.size < kMinPayload || o.size > kMaxPayload) {
     std::printf("error: --rows 1..%llu, --batch 1..%llu, --recipients >= 1, --size %zu..%zu\n",
-                static_cast<unsigned long long>(kMaxAnchorRows), static_cast<unsigned long long>(kMaxAnchorBatch),
-                kMinPayload, kMaxPayload);
+                static_cast<unsigned long long>(kMaxAnchorRows),
+                static_cast<unsigned long long>(kMaxAnchorBatch), kMinPayload, kMaxPayload);
     return 1;
   }
   std::error_code ec;
@@ -119,15 +121,17 @@ int RunSqliteAnchor(const SqliteAnchorOptions& o) {
     std::mt19937_64 rng(42);
     std::string payload(o.size, '\0');
     for (auto& ch : payload) ch = static_cast<char>(rng());
-    const int64_t now_ms =
-        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+    const int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                               std::chrono::system_clock::now().time_since_epoch())
+                               .count();
     written_before = WrittenBytes(0).value_or(0);
     const auto t0 = std::chrono::steady_clock::now();
     for (uint64_t done = 0; done < o.rows && error.empty(); ++batches) {
       error = db.Exec("BEGIN IMMEDIATE");
       for (uint64_t i = 0; i < o.batch && done < o.rows && error.empty(); ++i, ++done) {
         payload[done % o.size] ^= 1;  // every row's payload differs a little, as ciphertexts do
-        error = db.Insert(static_cast<int64_t>(rng() % o.recipients) + 1, static_cast<int64_t>(rng() % o.recipients) + 1,
+        error = db.Insert(static_cast<int64_t>(rng() % o.recipients) + 1,
+                          static_cast<int64_t>(rng() % o.recipients) + 1,
                           now_ms + static_cast<int64_t>(done / 1000), payload);
       }
       if (!error.empty()) break;
@@ -146,12 +150,14 @@ int RunSqliteAnchor(const SqliteAnchorOptions& o) {
     return 1;
   }
   const double rate = static_cast<double>(o.rows) / seconds;
-  std::printf("sqlite anchor: %llu rows of %zu B in batches of %llu (WAL, synchronous=FULL, one transaction per "
-              "batch) in %.2f s: %.0f rows/s; commit (fsync) mean %.3f ms, worst %.3f ms; %.0f B written to storage per row; "
-              "directory %s\n",
-              static_cast<unsigned long long>(o.rows), o.size, static_cast<unsigned long long>(o.batch), seconds, rate,
-              commit_seconds * 1000 / static_cast<double>(batches), worst_commit_ms,
-              static_cast<double>(written) / static_cast<double>(o.rows), base.c_str());
+  std::printf(
+      "sqlite anchor: %llu rows of %zu B in batches of %llu (WAL, synchronous=FULL, one transaction per "
+      "batch) in %.2f s: %.0f rows/s; commit (fsync) mean %.3f ms, worst %.3f ms; %.0f B written to storage "
+      "per row; "
+      "directory %s\n",
+      static_cast<unsigned long long>(o.rows), o.size, static_cast<unsigned long long>(o.batch), seconds,
+      rate, commit_seconds * 1000 / static_cast<double>(batches), worst_commit_ms,
+      static_cast<double>(written) / static_cast<double>(o.rows), base.c_str());
   nlohmann::json j{{"bench", "sqlite-anchor"},
                    {"rows", o.rows},
                    {"batch", o.batch},

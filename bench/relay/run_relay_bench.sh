@@ -2,7 +2,7 @@
 # run_relay_bench.sh: the relay load benchmarks of the issue, side by side with their anchors,
 # on this machine, in one run (bench/README.md, "Relay load").
 #
-#   bench/relay/run_relay_bench.sh [build_dir]      # default build/release; about 12 minutes
+#   bench/relay/run_relay_bench.sh [build_dir]      # default build/release; about 7 minutes when quiet
 #
 # 1. idle: a fresh relay; accounts registered (16 devices each); IDLE_CONNECTIONS authenticated
 #    delivery sessions spread over IDLE_PROCESSES bench processes and several 127.0.0.x source
@@ -18,14 +18,16 @@
 # Every phase is bounded by a timeout; every process this script starts is stopped by its pid
 # on exit (also on Ctrl-C or failure). Settings (environment): IDLE_CONNECTIONS (19000),
 # IDLE_PROCESSES (4), SOURCES (127.0.0.2..127.0.0.9), PAIRS (1000), RATE (10000), MSG_SECONDS (20),
-# WARMUP (3), WINDOW (4, sends outstanding per sender in the closed loop), ANCHOR_ROWS (300000),
+# WARMUP (3), WINDOW (32, sends outstanding per sender in the closed loop: enough to fill the
+# relay's 512-job store batches, below its 65,536 pending-job limit), ANCHOR_ROWS (300000),
 # IDLE_HOLD (15 s held after all are up, longer than SCP's 10 s keepalive), KEEP=1 keeps the
 # work directory, SKIP_IDLE=1 / SKIP_MESSAGES=1 skip a part, QUIET_BUSY (30) / QUIET_WAIT (600):
 # before each timed phase, wait up to QUIET_WAIT seconds for the machine to be at most QUIET_BUSY
 # % busy (of one core) with other work: on a shared 2-core machine someone else's build halves
 # every figure. Each messages run also reports the CPU that other processes used in its window.
 # BENCH_NICE=-10 (root only) runs the relay, mosquitto and the bench processes at that priority,
-# so that other users' builds on a shared machine take less of the CPU from the measurement.
+# so that other users' builds take less of the CPU from the measurement (only against processes
+# of the same cgroup: on a machine that gives each session its own cgroup it changes nothing).
 set -euo pipefail
 
 BUILD=${1:-build/release}
@@ -40,7 +42,7 @@ PAIRS=${PAIRS:-1000}
 RATE=${RATE:-10000}
 MSG_SECONDS=${MSG_SECONDS:-20}
 WARMUP=${WARMUP:-3}
-WINDOW=${WINDOW:-4}
+WINDOW=${WINDOW:-32}
 ANCHOR_ROWS=${ANCHOR_ROWS:-300000}
 IDLE_HOLD=${IDLE_HOLD:-15}
 QUIET_BUSY=${QUIET_BUSY:-30}
@@ -61,6 +63,7 @@ for f in "$BENCH" "$RELAY"; do
 done
 [[ -x "$MOSQUITTO" ]] || { echo "error: $MOSQUITTO not found (Debian package mosquitto)" >&2; exit 1; }
 command -v jq >/dev/null || { echo "error: jq is needed to read the bench's JSON lines" >&2; exit 1; }
+command -v curl >/dev/null || { echo "error: curl is needed to read the relay's /metrics" >&2; exit 1; }
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/securecomm-relay-bench.XXXXXX")
 STARTED=()   # pids of every process started here
