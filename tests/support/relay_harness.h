@@ -57,7 +57,11 @@ template <typename T>
 T RunSync(asio::io_context& io, asio::awaitable<T> awaitable) {
   auto future = asio::co_spawn(io, std::move(awaitable), asio::use_future);
   io.restart();
-  while (future.wait_for(std::chrono::seconds(0)) != std::future_status::ready) io.run_one_for(std::chrono::milliseconds(20));
+  // Bounded waits: the future becomes ready in the completion of co_spawn, which may run without
+  // another handler following it, so an unbounded run_one could sleep until the next timer.
+  while (future.wait_for(std::chrono::seconds(0)) != std::future_status::ready) {
+    io.run_one_for(std::chrono::milliseconds(20));
+  }
   return future.get();
 }
 

@@ -433,11 +433,11 @@ Outcome Service::Send(const SessionContext& s, const pb::SendRequest& r) {
     auto it = std::find_if(depths.begin(), depths.end(), [&](const auto& d) { return d.first == to; });
     if (it == depths.end()) {
       if (to.account == 0 || to.device == 0) return RefuseAt(pb::UNKNOWN_RECIPIENT, i);
-      if (auto d = store_->GetDevice(to); !d) {
-        return d.error() == store::Errc::kNotFound ? RefuseAt(pb::UNKNOWN_RECIPIENT, i) : StoreFailure(d.error());
+      auto depth = store_->QueueDepth(to);  // kNotFound: no such device (one lookup, not two)
+      if (!depth) {
+        return depth.error() == store::Errc::kNotFound ? RefuseAt(pb::UNKNOWN_RECIPIENT, i)
+                                                       : StoreFailure(depth.error());
       }
-      auto depth = store_->QueueDepth(to);
-      if (!depth) return StoreFailure(depth.error());
       depths.emplace_back(to, *depth);
       it = depths.end() - 1;
     }

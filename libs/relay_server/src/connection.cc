@@ -74,7 +74,7 @@ asio::awaitable<void> RelayServer::Connection::Run() {
     asio::error_code ignored;
     stream_.socket().close(ignored);
   }
-  server_->Unregister(this);
+  server_->Unregister(this, device_);
 }
 
 void RelayServer::Connection::Submit(pb::ClientFrame frame) {
@@ -218,13 +218,13 @@ void RelayServer::Connection::End(pb::ErrorCode reason) {
           self->stream_.socket().close(ignored);
         },
         asio::detached);
-    server_->Unregister(this);
+    server_->Unregister(this, device_);
     return;
   }
   closed_ = true;
   asio::error_code ignored;
   stream_.socket().close(ignored);
-  server_->Unregister(this);
+  server_->Unregister(this, device_);
 }
 
 // ---- Delivery ----

@@ -21,6 +21,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include <asio/awaitable.hpp>
@@ -92,7 +93,8 @@ class RelayServer {
   asio::awaitable<void> AcceptLoop();
   asio::awaitable<void> DrainLoop(std::function<void()> drained);
   void Register(const std::shared_ptr<Connection>& c, store::DeviceAddress device);
-  void Unregister(Connection* c);
+  // Unregister forgets a closing connection; `device` is the one it logged in as, if any.
+  void Unregister(Connection* c, std::optional<store::DeviceAddress> device);
   // ForEachSession calls `f` for each logged-in session of `device` (f may end sessions).
   void ForEachSession(store::DeviceAddress device, const std::function<void(Connection&)>& f);
 
