@@ -18,6 +18,9 @@ std::string_view ErrcName(Errc e) noexcept {
     case Errc::kNotFound: return "kNotFound";
     case Errc::kDuplicate: return "kDuplicate";
     case Errc::kNotARelayStore: return "kNotARelayStore";
+    case Errc::kWrongPassphrase: return "kWrongPassphrase";
+    case Errc::kNotAClientVault: return "kNotAClientVault";
+    case Errc::kTampered: return "kTampered";
   }
   // clang-format on
   return "kUnknown";
@@ -39,6 +42,9 @@ std::string_view Describe(Errc e) noexcept {
     case Errc::kNotFound: return "no such account, device or record";
     case Errc::kDuplicate: return "the record already exists";
     case Errc::kNotARelayStore: return "the database is not a relay store (or of an unknown schema version)";
+    case Errc::kWrongPassphrase: return "wrong passphrase";
+    case Errc::kNotAClientVault: return "the database is not a SecureComm client store (or of an unknown version)";
+    case Errc::kTampered: return "a stored record failed authentication (altered or damaged)";
   }
   // clang-format on
   return "unknown storage error";

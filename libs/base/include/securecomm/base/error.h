@@ -27,7 +27,9 @@ enum class ErrorDomain : uint8_t {
   kNet = 4,
   kAudit = 5,
   kStore = 6,
+  kQr = 7,
   kE2e = 8,
+  kClient = 9,
 };
 
 // ErrorTraits<E> is specialised (through SC_DEFINE_ERROR_ENUM) for every layer's error enum.

@@ -24,6 +24,9 @@ enum class Errc : uint16_t {
   kNotFound = 11,        // no such account, device or row (RelayStore)
   kDuplicate = 12,       // a unique key already exists: a username, a device key, a prekey id
   kNotARelayStore = 13,  // a SQLite database, but not a relay store of a schema version known here
+  kWrongPassphrase = 14,   // a client vault's passphrase does not open its key
+  kNotAClientVault = 15,   // a SQLite database, but not a client vault of a schema version known here
+  kTampered = 16,          // a client vault row failed authentication: altered, swapped or damaged
 };
 
 std::string_view ErrcName(Errc e) noexcept;

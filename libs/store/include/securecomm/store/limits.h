@@ -2,6 +2,7 @@
 // (DESIGN.md §7.6).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 
 namespace sc::store {
@@ -32,5 +33,17 @@ inline constexpr int32_t kRelayStoreSchemaVersion = 1;
 // memory of one call to this many payloads (the service bounds each payload). A device with more
 // queued fetches again after the last id it got, so the bound costs a round trip, never a message.
 inline constexpr uint32_t kMaxFetchMessages = 1000;
+
+// The SQLite application id of a client vault file ("SCCV" in ASCII); docs/protocol/client-store.md.
+inline constexpr int32_t kClientVaultApplicationId = 0x53434356;
+// The schema version of a client vault file (PRAGMA user_version); another version is refused
+// (kNotAClientVault) rather than guessed at.
+inline constexpr int32_t kClientVaultSchemaVersion = 1;
+// The largest value one vault row holds, before sealing: a Double Ratchet state with its full
+// skipped-key store is about 150 KB (e2e limits), so 1 MiB bounds a row with room to spare and
+// keeps a damaged length from allocating without bound.
+inline constexpr size_t kMaxVaultValueBytes = size_t{1} << 20;
+// The largest lookup key of a vault row (a username, an id pair): keys are short names.
+inline constexpr size_t kMaxVaultKeyBytes = 1024;
 
 }  // namespace sc::store
