@@ -6,6 +6,9 @@ pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium>=1.0.18)
 find_package(fmt REQUIRED)
 find_package(spdlog REQUIRED)
 find_package(SQLite3 3.40 REQUIRED)  # SQLite::SQLite3: libs/store, and tests that tamper with its files
+# libqrencode (libqrencode-dev) and libpng (libpng-dev): libs/qr, the safety-number QR codes.
+pkg_check_modules(QRENCODE REQUIRED IMPORTED_TARGET libqrencode>=4.1)
+find_package(PNG 1.6 REQUIRED)  # PNG::PNG; 1.6 for the simplified png_image API
 find_path(TL_EXPECTED_INCLUDE_DIR tl/expected.hpp REQUIRED)
 add_library(sc_tl_expected INTERFACE)
 target_include_directories(sc_tl_expected SYSTEM INTERFACE ${TL_EXPECTED_INCLUDE_DIR})

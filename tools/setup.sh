@@ -11,6 +11,7 @@ PACKAGES=(
   libssl-dev libsodium-dev libexpected-dev libfmt-dev libspdlog-dev libasio-dev libsqlite3-dev
   libprotobuf-dev protobuf-compiler    # the client-relay protocol (docs/protocol/relay.md)
   libtomlplusplus-dev libcli11-dev libmicrohttpd-dev   # relay config, flags, health and metrics
+  libqrencode-dev libpng-dev            # libs/qr: safety-number QR codes (terminal and PNG)
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev nlohmann-json3-dev
   mosquitto                             # bench/: the MQTT anchor of the relay benchmarks
