@@ -6,7 +6,7 @@
 JOBS ?= $(shell nproc)
 FUZZ_SECONDS ?= 20
 
-.PHONY: all setup build run test test-asan test-tsan fuzz-build fuzz-smoke bench bench-relay durability format clean
+.PHONY: all setup build run test test-asan test-tsan fuzz-build fuzz-smoke bench bench-relay bench-e2e durability format clean
 
 all: build
 
@@ -59,6 +59,11 @@ bench: build
 # bench/relay/README.md. Several minutes; needs loopback and up to 20,000 descriptors.
 bench-relay: build
 	@bench/relay/run_relay_bench.sh build/release
+
+# The end-to-end layer beside libsignal-protocol-c and libolm (bench/README.md, "e2e"): installs
+# both, builds the comparison (GPL-3.0 code, never shipped) in build/e2e-compare, runs it.
+bench-e2e: setup
+	@JOBS=$(JOBS) bench/e2e/run_e2e_compare.sh build/e2e-compare
 
 # The long durability run: senders, SIGKILL at random moments, restart, check (tools/).
 durability: build
