@@ -27,6 +27,7 @@ RelayProcess::~RelayProcess() {
   if (process_) Kill();
   std::error_code ec;
   if (!data_dir_.empty()) std::filesystem::remove_all(data_dir_, ec);
+  if (!stderr_path_.empty()) std::filesystem::remove(stderr_path_, ec);
 }
 
 bool RelayProcess::Start() {
@@ -35,7 +36,7 @@ bool RelayProcess::Start() {
                                    "10000", "--handshakes-per-second", "100000", "--log-level",
                                    std::getenv("SC_TEST_RELAY_DEBUG") ? "debug" : "warn"};
   argv.insert(argv.end(), extra_.begin(), extra_.end());
-  auto p = Process::Spawn(argv);
+  auto p = Process::Spawn(argv, stderr_path_);
   if (!p) return false;
   process_.emplace(std::move(*p));
   connection_.reset();

@@ -40,6 +40,10 @@ class RelayProcess {
   uint16_t http_port() const { return http_port_; }
   const std::filesystem::path& data_dir() const { return data_dir_; }
   const std::string& log() const { return log_; }
+  // capture_stderr: from the next Start on, the relay's stderr (its log) is appended to
+  // stderr_path() instead of the test's own stderr.
+  void capture_stderr() { stderr_path_ = (data_dir_.parent_path() / (data_dir_.filename().string() + ".log")).string(); }
+  const std::string& stderr_path() const { return stderr_path_; }
   Process* process() { return process_ ? &*process_ : nullptr; }
 
  private:
@@ -50,6 +54,7 @@ class RelayProcess {
   std::optional<scp::ConnectionString> connection_;
   uint16_t http_port_ = 0;
   std::string log_;
+  std::string stderr_path_;
 };
 
 // RunSync runs `awaitable` on `io` until it completes and returns its value.

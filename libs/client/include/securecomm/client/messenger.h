@@ -139,7 +139,7 @@ class Messenger {
   // pending (never trusted); creates the contact on first use (trust on first use).
   asio::awaitable<Result<Contact>> RefreshContact(const std::string& username);
   // SafetyNumber: the 60 digits for this account's trusted devices and the contact's
-  // (e2e/safety_number.h). kNotAContact.
+  // (e2e/safety_number.h). kNotAContact; kIdentityChanged when one side has no trusted key left.
   [[nodiscard]] Result<std::string> SafetyNumber(const std::string& username);
   // MarkVerified records that the user compared safety numbers. kIdentityChanged if keys are pending.
   [[nodiscard]] Status MarkVerified(const std::string& username);
