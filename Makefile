@@ -25,6 +25,8 @@ run: build
 	@./build/release/apps/selfcheck/securecomm-selfcheck
 	@echo
 	@echo "Starting securecomm-relay with its data in $(RUN_DIR)/relay (Ctrl-C stops it cleanly)."
+	@echo "Connect a client (README: alice and bob) in another terminal:"
+	@echo "  ./build/release/apps/cli/securecomm --home ~/alice init --relay @$(RUN_DIR)/relay/connection.txt"
 	@./build/release/apps/relay/securecomm-relay --data-dir $(RUN_DIR)/relay
 
 test: build
