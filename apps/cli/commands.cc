@@ -449,7 +449,10 @@ int CmdListen(const Options& o) {
       }
       auto ev = co_await m.Pump(std::chrono::milliseconds(500));
       if (ev.kind == client::PumpEvent::Kind::kEnded) {
-        std::cerr << "securecomm: the relay session ended (" << (ev.ended ? ev.ended->name() : "") << "); reconnecting\n";
+        const auto reason = m.last_refusal().code;
+        std::cerr << "securecomm: the relay session ended ("
+                  << (reason != client::pb::OK ? client::pb::ErrorCode_Name(reason) : std::string(ev.ended ? ev.ended->name() : ""))
+                  << "); reconnecting\n";
         co_await m.Close();
         continue;
       }

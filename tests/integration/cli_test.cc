@@ -279,6 +279,46 @@ TEST_F(CliTest, AChangedKeyIsWarnedRefusedAndAcceptedWithTrust) {
   EXPECT_EQ(theirs.lines.at(0)["safety_number"], number_after.lines.at(0)["safety_number"]);
 }
 
+TEST_F(CliTest, ListenReconnectsWhenTheRelayRestarts) {
+  NewUser("alice", "alice", kAlicePw);
+  NewUser("bob", "bob", kBobPw);
+  relay_->keep_port();
+  auto listener = Process::Spawn(Argv("bob", kBobPw, {"listen", "--count", "2", "--timeout", "90"}));
+  ASSERT_TRUE(listener.has_value());
+  ASSERT_TRUE(listener->ReadLine(std::chrono::seconds(30)).has_value());  // connected
+  ASSERT_EQ(Cli("alice", kAlicePw, {"send", "bob", "before the restart"}).rc, 0);
+  auto first = listener->ReadLine(std::chrono::seconds(30));
+  ASSERT_TRUE(first.has_value());
+  EXPECT_EQ(json::parse(*first)["text"], "before the restart");
+  // The relay stops (its sessions are told RELAY_SHUTTING_DOWN) and comes back on the same port.
+  EXPECT_EQ(relay_->Stop(), 0);
+  ASSERT_TRUE(relay_->Start()) << relay_->log();
+  ASSERT_EQ(Cli("alice", kAlicePw, {"send", "bob", "after the restart"}).rc, 0);
+  auto rest = Finish(*listener);
+  EXPECT_EQ(rest.rc, 0) << rest.out;
+  EXPECT_EQ(Texts(rest), std::vector<std::string>{"after the restart"});
+  size_t connections = 0;
+  for (const auto& l : rest.lines) connections += l.value("event", "") == "connected";
+  EXPECT_EQ(connections, 1u) << "one reconnection after the restart";
+}
+
+TEST_F(CliTest, WrongPassphraseAndMissingSetupHaveTheirExitCodes) {
+  NewUser("alice", "alice", kAlicePw);
+  auto wrong = Process::Spawn({"/usr/bin/env", "SECURECOMM_PASSPHRASE=not it", SC_CLI_BIN, "--home", Home("alice"),
+                               "--json", "contacts"});
+  ASSERT_TRUE(wrong.has_value());
+  auto w = Finish(*wrong);
+  EXPECT_EQ(w.rc, 3);
+  EXPECT_EQ(w.lines.at(0)["error"], "kWrongPassphrase");
+  EXPECT_EQ(Cli("nobody", kAlicePw, {"recv"}).rc, 8);
+  auto unknown = Cli("alice", kAlicePw, {"send", "no-such-user", "hello"});
+  EXPECT_EQ(unknown.rc, 7) << unknown.out;
+  auto again = Cli("alice", kAlicePw, {"init", "--relay", "@" + (dir_ / "relay.txt").string()});
+  EXPECT_EQ(again.rc, 2) << "init never overwrites a device";
+  auto contacts = Cli("alice", kAlicePw, {"contacts"});
+  EXPECT_EQ(contacts.rc, 0) << "and the device is intact";
+}
+
 TEST_F(CliTest, TheCanaryNeverReachesTheRelaysFilesOrLogs) {
   const std::string canary = "CANARY-d41d8cd98f00b204e980";
   NewUser("alice", "alice", kAlicePw);

@@ -31,7 +31,7 @@ RelayProcess::~RelayProcess() {
 }
 
 bool RelayProcess::Start() {
-  std::vector<std::string> argv = {binary_, "--data-dir", data_dir_.string(), "--port", "0", "--http-port", "0",
+  std::vector<std::string> argv = {binary_, "--data-dir", data_dir_.string(), "--port", std::to_string(fixed_port_), "--http-port", "0",
                                    "--handshakes-per-address-per-second", "10000", "--handshake-burst-per-address",
                                    "10000", "--handshakes-per-second", "100000", "--log-level",
                                    std::getenv("SC_TEST_RELAY_DEBUG") ? "debug" : "warn"};

@@ -44,6 +44,9 @@ class RelayProcess {
   // stderr_path() instead of the test's own stderr.
   void capture_stderr() { stderr_path_ = (data_dir_.parent_path() / (data_dir_.filename().string() + ".log")).string(); }
   const std::string& stderr_path() const { return stderr_path_; }
+  // keep_port: later Starts listen on the port of the current run (clients keep their
+  // connection string across a restart). Call after a successful Start.
+  void keep_port() { fixed_port_ = port(); }
   Process* process() { return process_ ? &*process_ : nullptr; }
 
  private:
@@ -55,6 +58,7 @@ class RelayProcess {
   uint16_t http_port_ = 0;
   std::string log_;
   std::string stderr_path_;
+  uint16_t fixed_port_ = 0;
 };
 
 // RunSync runs `awaitable` on `io` until it completes and returns its value.
