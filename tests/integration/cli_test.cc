@@ -20,7 +20,9 @@
 
 #include "process.h"
 #include "relay_harness.h"
+#include "securecomm/base/clock.h"
 #include "securecomm/client/records.h"
+#include "securecomm/client/relay_client.h"
 #include "securecomm/e2e/session.h"
 #include "securecomm/crypto/random.h"
 #include "securecomm/store/client_vault.h"
@@ -317,6 +319,38 @@ TEST_F(CliTest, WrongPassphraseAndMissingSetupHaveTheirExitCodes) {
   EXPECT_EQ(again.rc, 2) << "init never overwrites a device";
   auto contacts = Cli("alice", kAlicePw, {"contacts"});
   EXPECT_EQ(contacts.rc, 0) << "and the device is intact";
+}
+
+TEST_F(CliTest, OneTimePrekeysAreReplenished) {
+  NewUser("bob", "bob", kBobPw);
+  // A stranger drains bob's one-time prekeys by fetching bundles (as 80 first contacts would).
+  asio::io_context io;
+  SystemClock clock;
+  auto key = std::make_shared<const crypto::Ed25519KeyPair>(crypto::Ed25519KeyPair::Generate(crypto::SystemCsprng()));
+  auto stranger = RunSync(io, client::RelayClient::Connect(io, relay_->connection(), key, clock));
+  ASSERT_TRUE(stranger.has_value());
+  const std::string pw = "stranger password";
+  const std::span<const uint8_t> pw_bytes(reinterpret_cast<const uint8_t*>(pw.data()), pw.size());
+  ASSERT_EQ(RunSync(io, (*stranger)->Register("stranger", pw_bytes))->code, client::pb::OK);
+  ASSERT_TRUE(RunSync(io, (*stranger)->Login("stranger", pw_bytes)).has_value());
+  client::pb::ClientFrame lookup;
+  lookup.mutable_lookup_account()->set_username("bob");
+  auto dir = RunSync(io, (*stranger)->Call(lookup));
+  ASSERT_TRUE(dir.has_value());
+  const uint64_t bob = dir->lookup_account().account_id();
+  auto fetch = [&]() {
+    client::pb::ClientFrame f;
+    f.mutable_fetch_prekey_bundle()->set_account_id(bob);
+    f.mutable_fetch_prekey_bundle()->set_device_id(1);
+    auto r = RunSync(io, (*stranger)->Call(f));
+    EXPECT_TRUE(r.has_value() && r->error() == client::pb::OK);
+    return r && r->fetch_prekey_bundle().has_one_time_prekey();
+  };
+  for (int i = 0; i < 80; ++i) ASSERT_TRUE(fetch()) << i;  // 20 of the first 100 left
+  // Bob's next connection sees fewer than 25 and uploads a new batch of 100.
+  ASSERT_EQ(Cli("bob", kBobPw, {"recv"}).rc, 0);
+  for (int i = 0; i < 120; ++i) ASSERT_TRUE(fetch()) << "bundle " << i << " after the refill has a one-time prekey";
+  RunSync(io, (*stranger)->Close());
 }
 
 TEST_F(CliTest, TheCanaryNeverReachesTheRelaysFilesOrLogs) {
