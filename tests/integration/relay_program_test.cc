@@ -131,3 +131,20 @@ TEST_F(RelayMetricsTest, SigtermAnswersWhatIsInFlightAndTellsSessions) {
 
 }  // namespace
 }  // namespace sc::testing
+
+#include "securecomm/e2e/limits.h"
+#include "securecomm/relay/limits.h"
+
+namespace sc::testing {
+namespace {
+
+// The client's largest message must fit the relay's envelope, and one send's fan-out (every
+// device of the recipient and the sender's other devices) must fit one request.
+TEST(RelayClientLimitsTest, TheLargestE2eMessageAndFanOutFitTheRelaysLimits) {
+  static_assert(e2e::kMaxMessageSize <= relay::kMaxEnvelopeBytes);
+  static_assert(2 * relay::kMaxDevicesPerAccount - 1 <= relay::kMaxEnvelopesPerSend);
+  EXPECT_EQ(e2e::kMaxMessageSize, relay::kMaxEnvelopeBytes);
+}
+
+}  // namespace
+}  // namespace sc::testing
