@@ -6,7 +6,7 @@
 JOBS ?= $(shell nproc)
 FUZZ_SECONDS ?= 20
 
-.PHONY: all setup build run test test-asan test-tsan fuzz-build fuzz-smoke bench bench-relay bench-e2e durability format clean
+.PHONY: all setup build run test test-asan test-tsan fuzz-build fuzz-smoke bench bench-relay bench-e2e bench-e2e-latency durability format clean
 
 all: build
 
@@ -66,6 +66,12 @@ bench-relay: build
 # both, builds the comparison (GPL-3.0 code, never shipped) in build/e2e-compare, runs it.
 bench-e2e: setup
 	@JOBS=$(JOBS) bench/e2e/run_e2e_compare.sh build/e2e-compare
+
+# Client-to-client latency through a local relay, two Messengers at 100 messages/s for 10 s,
+# beside the same relay's raw RelayClient latency (bench/README.md, "e2e latency"). ~25 s.
+bench-e2e-latency: setup build/release/build.ninja
+	@cmake --build --preset release -j $(JOBS) --target securecomm-e2e-latency
+	@./build/release/bench/e2e/securecomm-e2e-latency
 
 # The long durability run: senders, SIGKILL at random moments, restart, check (tools/).
 durability: build

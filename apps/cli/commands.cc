@@ -12,6 +12,7 @@
 
 #include <asio/co_spawn.hpp>
 #include <asio/io_context.hpp>
+#include <asio/post.hpp>
 #include <asio/signal_set.hpp>
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
@@ -111,9 +112,13 @@ int Report(const Options& o, const Error& e, const std::string& what, const Mess
 int RunAsync(std::function<asio::awaitable<int>(asio::io_context&)> body) {
   asio::io_context io;
   int rc = kExitFailure;
-  asio::co_spawn(io, body(io), [&](std::exception_ptr e, int r) {
-    rc = e ? kExitFailure : r;
-    io.stop();
+  // Spawned from inside the io_context (asio 1.22 frees a frame allocated outside it with the
+  // wrong deallocator when its recycling cache is full; see libs/relay_server).
+  asio::post(io, [&] {
+    asio::co_spawn(io, body(io), [&](std::exception_ptr e, int r) {
+      rc = e ? kExitFailure : r;
+      io.stop();
+    });
   });
   io.run();
   return rc;

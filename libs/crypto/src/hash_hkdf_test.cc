@@ -11,6 +11,7 @@
 #include "securecomm/base/encoding.h"
 #include "securecomm/crypto/errors.h"
 #include "securecomm/crypto/hash.h"
+#include "securecomm/crypto/hmac_pads.h"
 #include "securecomm/crypto/hkdf.h"
 #include "securecomm/crypto/limits.h"
 
@@ -280,6 +281,27 @@ TEST(HkdfSha512Test, OutputLimitIs255Blocks) {
   ASSERT_FALSE(s.has_value());
   EXPECT_EQ(s.error(), Errc::kOutputTooLarge);
   EXPECT_TRUE(AllZero(too_large));
+}
+
+// HmacSha256Pads (libsodium's keyed state, copied per call) gives HmacSha256's bytes (OpenSSL)
+// for every key length around the 64-byte block (shorter keys padded, longer ones hashed), for
+// empty and multi-block messages, and however the message is split into parts.
+TEST(HmacSha256PadsTest, MatchesHmacSha256ForEveryKeyLengthAndSplit) {
+  std::vector<uint8_t> key(200), msg(300);
+  for (size_t i = 0; i < key.size(); ++i) key[i] = static_cast<uint8_t>(i * 7 + 1);
+  for (size_t i = 0; i < msg.size(); ++i) msg[i] = static_cast<uint8_t>(i * 13 + 5);
+  for (size_t k = 0; k < key.size(); ++k) {
+    const std::span<const uint8_t> kk(key.data(), k);
+    const HmacSha256Pads mac(kk);
+    for (size_t m : {size_t{0}, size_t{1}, size_t{55}, size_t{64}, size_t{300}}) {
+      const std::span<const uint8_t> mm(msg.data(), m);
+      const HmacSha256Tag want = HmacSha256(kk, mm);
+      ASSERT_EQ(mac.Compute(mm), want) << "key " << k << " message " << m;
+      HmacSha256Tag split;
+      mac.ComputeInto({mm.subspan(0, m / 3), mm.subspan(m / 3, m / 3), mm.subspan(2 * (m / 3))}, split.mutable_span());
+      ASSERT_EQ(split, want) << "key " << k << " message " << m << " in three parts";
+    }
+  }
 }
 
 }  // namespace

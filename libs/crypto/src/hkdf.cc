@@ -1,5 +1,9 @@
 #include "securecomm/crypto/hkdf.h"
 
+#include <algorithm>
+#include <cstring>
+#include <utility>
+
 #include <openssl/core_names.h>
 #include <openssl/kdf.h>
 #include <openssl/params.h>
@@ -7,12 +11,13 @@
 #include "securecomm/base/check.h"
 #include "securecomm/base/secret.h"
 #include "securecomm/crypto/errors.h"
+#include "securecomm/crypto/hmac_pads.h"
 #include "securecomm/crypto/limits.h"
 
 namespace sc::crypto {
 namespace {
 
-// One EVP_KDF_CTX per thread and digest, with the digest set once: a derive then only sets the
+// One EVP_KDF_CTX per thread (SHA-512 only), with the digest set once: a derive then only sets the
 // key, salt and info (set_ctx_params replaces each of them on every call).
 struct HkdfCtx {
   EVP_KDF_CTX* ctx = nullptr;
@@ -47,29 +52,27 @@ struct HkdfCtx {
   }
 };
 
-Status Hkdf(bool sha512, std::span<const uint8_t> ikm, std::span<const uint8_t> salt,
-            std::span<const uint8_t> info, std::span<uint8_t> out) {
-  const size_t hash_len = sha512 ? 64 : 32;
-  if (out.size() > kMaxHkdfBlocks * hash_len) {
+// HkdfSha512Evp: HKDF-SHA512 through OpenSSL (used at session set-up only, not per message).
+Status HkdfSha512Evp(std::span<const uint8_t> ikm, std::span<const uint8_t> salt,
+                     std::span<const uint8_t> info, std::span<uint8_t> out) {
+  constexpr size_t kHashLen = 64;
+  if (out.size() > kMaxHkdfBlocks * kHashLen) {
     SecureWipe(out);
     return Fail(Errc::kOutputTooLarge);
   }
   if (out.empty()) return OkStatus();
-  thread_local HkdfCtx ctx256("SHA256");
-  thread_local HkdfCtx ctx512("SHA512");
-  HkdfCtx& hkdf = sha512 ? ctx512 : ctx256;
+  thread_local HkdfCtx hkdf("SHA512");
   hkdf.PrepareFor(info);
   // RFC 5869 §2.2: an absent salt is HashLen zeros, which is what HMAC's key padding makes of an
   // empty key too; we pass the zeros explicitly rather than rely on backend defaults.
-  static const uint8_t kZeros[64] = {};
-  if (salt.empty()) salt = std::span<const uint8_t>(kZeros, hash_len);
+  static const uint8_t kZeros[kHashLen] = {};
+  if (salt.empty()) salt = std::span<const uint8_t>(kZeros, kHashLen);
   static const uint8_t kEmpty = 0;
   auto ptr = [](std::span<const uint8_t> s) { return const_cast<uint8_t*>(s.empty() ? &kEmpty : s.data()); };
-  OSSL_PARAM params[] = {
-      OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_KEY, ptr(ikm), ikm.size()),
-      OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SALT, ptr(salt), salt.size()),
-      OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_INFO, ptr(info), info.size()),
-      OSSL_PARAM_construct_end()};
+  OSSL_PARAM params[] = {OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_KEY, ptr(ikm), ikm.size()),
+                         OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SALT, ptr(salt), salt.size()),
+                         OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_INFO, ptr(info), info.size()),
+                         OSSL_PARAM_construct_end()};
   if (info.empty()) params[2] = OSSL_PARAM_construct_end();
   if (EVP_KDF_derive(hkdf.ctx, out.data(), out.size(), params) != 1) {
     SecureWipe(out);
@@ -78,16 +81,59 @@ Status Hkdf(bool sha512, std::span<const uint8_t> ikm, std::span<const uint8_t> 
   return OkStatus();
 }
 
-}  // namespace
-
-Status HkdfSha256(std::span<const uint8_t> ikm, std::span<const uint8_t> salt,
-                  std::span<const uint8_t> info, std::span<uint8_t> out) noexcept {
-  return Hkdf(false, ikm, salt, info, out);
+// IsZeroSalt: whether `salt` is all zeros and at most one block long. Every such salt pads to the
+// same HMAC key as the empty salt (RFC 2104 §2). Reads every byte (the salt may be a root key).
+bool IsZeroSalt(std::span<const uint8_t> salt) {
+  if (salt.size() > 64) return false;
+  uint8_t acc = 0;
+  for (uint8_t b : salt) acc |= b;
+  return acc == 0;
 }
 
-Status HkdfSha512(std::span<const uint8_t> ikm, std::span<const uint8_t> salt,
-                  std::span<const uint8_t> info, std::span<uint8_t> out) noexcept {
-  return Hkdf(true, ikm, salt, info, out);
+// HkdfSha256Fast is RFC 5869 written on HmacSha256Pads (HKDF is HMAC twice over: §2.2 Extract,
+// §2.3 Expand), so a derive makes no OpenSSL object and allocates nothing. The zero salt of
+// X3DH and of the message keys (the empty salt's default too) has its pads hashed once per process.
+void HkdfSha256Fast(std::span<const uint8_t> ikm, std::span<const uint8_t> salt,
+                    std::span<const uint8_t> info, std::span<uint8_t> out) {
+  // §2.2: PRK = HMAC-Hash(salt, IKM)
+  SecretArray<32> prk;
+  if (IsZeroSalt(salt)) {
+    static const HmacSha256Pads kZeroSaltMac(std::span<const uint8_t>{});
+    kZeroSaltMac.ComputeInto({ikm}, prk.MutableExpose());
+  } else {
+    HmacSha256Pads(salt).ComputeInto({ikm}, prk.MutableExpose());
+  }
+  // §2.3: T(i) = HMAC-Hash(PRK, T(i-1) | info | i), T(0) empty; OKM = the first L bytes of T(1) | T(2) | ...
+  const HmacSha256Pads mac(prk.Expose());
+  SecretArray<32> t;
+  size_t done = 0;
+  for (uint8_t i = 1; done < out.size(); ++i) {
+    const uint8_t counter[1] = {i};
+    const std::span<const uint8_t> previous = i == 1 ? std::span<const uint8_t>() : t.Expose();
+    SecretArray<32> next;
+    mac.ComputeInto({previous, info, counter}, next.MutableExpose());
+    t = std::move(next);
+    const size_t n = std::min<size_t>(32, out.size() - done);
+    std::memcpy(out.data() + done, t.Expose().data(), n);
+    done += n;
+  }
+}
+
+}  // namespace
+
+Status HkdfSha256(std::span<const uint8_t> ikm, std::span<const uint8_t> salt, std::span<const uint8_t> info,
+                  std::span<uint8_t> out) noexcept {
+  if (out.size() > kMaxHkdfBlocks * 32) {
+    SecureWipe(out);
+    return Fail(Errc::kOutputTooLarge);
+  }
+  HkdfSha256Fast(ikm, salt, info, out);
+  return OkStatus();
+}
+
+Status HkdfSha512(std::span<const uint8_t> ikm, std::span<const uint8_t> salt, std::span<const uint8_t> info,
+                  std::span<uint8_t> out) noexcept {
+  return HkdfSha512Evp(ikm, salt, info, out);
 }
 
 }  // namespace sc::crypto

@@ -5,8 +5,8 @@
 #include <utility>
 
 #include "securecomm/base/check.h"
-#include "securecomm/crypto/hash.h"
 #include "securecomm/crypto/hkdf.h"
+#include "securecomm/crypto/hmac_pads.h"
 
 namespace sc::e2e {
 namespace {
@@ -55,16 +55,14 @@ RootStep KdfRk(const RootKey& rk, const crypto::X25519SharedSecret& dh_out) noex
 }
 
 ChainStep KdfCk(const ChainKey& ck) noexcept {
-  crypto::HmacSha256Key mac(ck.Expose());
+  // One keying (the pads hashed once), two HMACs, straight into the new keys: on the path of
+  // every message, so no OpenSSL object is made per step (crypto/hmac_pads.h).
+  const crypto::HmacSha256Pads mac(ck.Expose());
   const std::array<uint8_t, 1> mk_input{kMessageKeyConstant};
   const std::array<uint8_t, 1> ck_input{kChainKeyConstant};
-  crypto::HmacSha256Tag mk = mac.Compute(mk_input);
-  crypto::HmacSha256Tag next = mac.Compute(ck_input);
   ChainStep step;
-  std::memcpy(step.message_key.MutableExpose().data(), mk.data(), 32);
-  std::memcpy(step.chain_key.MutableExpose().data(), next.data(), 32);
-  SecureWipe(mk.mutable_span());
-  SecureWipe(next.mutable_span());
+  mac.ComputeInto({mk_input}, step.message_key.MutableExpose());
+  mac.ComputeInto({ck_input}, step.chain_key.MutableExpose());
   return step;
 }
 

@@ -1,4 +1,5 @@
-// hkdf.h: HKDF (RFC 5869) with SHA-256 and SHA-512, over OpenSSL 3's EVP_KDF.
+// hkdf.h: HKDF (RFC 5869) with SHA-256 (built on HmacSha256Pads: libsodium HMAC, no per-call
+// objects) and SHA-512 (OpenSSL 3 EVP_KDF).
 //
 //   SecretArray<64> okm;
 //   if (auto s = HkdfSha256(ikm, salt, info, okm.MutableExpose()); !s) ...
