@@ -25,6 +25,8 @@ Result<Contact> Messenger::Impl::Reconcile(const std::string& username, const pb
     listed.push_back({d.device_id(), *key});
   }
   if (listed.size() > kMaxContactDevices / 2) return Fail(Errc::kMalformedRecord);
+  // Unchanged records are not rewritten: a send's lookups then cost no store write (no fsync).
+  const std::vector<uint8_t> before = existing->has_value() ? (*existing)->Encode() : std::vector<uint8_t>{};
   Contact c;
   if (!existing->has_value()) {
     c.username = username;
@@ -59,6 +61,7 @@ Result<Contact> Messenger::Impl::Reconcile(const std::string& username, const pb
       });
     }
   }
+  if (c.Encode() == before) return c;
   if (auto s = SaveContact(c); !s) return Fail(s.error());
   return c;
 }
