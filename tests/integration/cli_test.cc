@@ -279,6 +279,10 @@ TEST_F(CliTest, AChangedKeyIsWarnedRefusedAndAcceptedWithTrust) {
   // Both sides now compute the same safety number.
   auto theirs = Cli("bob-new", kBobPw, {"verify", "alice"});
   EXPECT_EQ(theirs.lines.at(0)["safety_number"], number_after.lines.at(0)["safety_number"]);
+  // The QR code of it, saved as a PNG.
+  const fs::path png = dir_ / "safety.png";
+  ASSERT_EQ(Cli("alice", kAlicePw, {"verify", "bob", "--png", png.string()}).rc, 0);
+  EXPECT_EQ(FileBytes(png).substr(0, 8), std::string("\x89PNG\r\n\x1a\n", 8));
 }
 
 TEST_F(CliTest, ListenReconnectsWhenTheRelayRestarts) {
