@@ -206,8 +206,10 @@ TEST_F(RelayMessagingTest, AReaderThatStopsHoldsBackItsDeliveriesAndLosesNothing
 TEST_F(RelayMessagingTest, AClientThatDoesNotReadItsAnswersIsCutOff) {
   auto bystander = NewUser("bystander");
   // A raw SCP session that writes requests and never reads: the answers pile up at the relay.
-  asio::io_context raw_io;
-  asio::ip::tcp::socket socket(raw_io);
+  // It runs on the bystander's io_context: while a Flush waits on a full socket, the bystander's
+  // client still reads and answers keepalives (a separate context would starve it past the
+  // relay's 30 s idle timeout on a slow machine).
+  asio::ip::tcp::socket socket(io_);
   socket.connect({asio::ip::address_v4::loopback(), relay_->port()});
   socket.set_option(asio::socket_base::receive_buffer_size(8192));
   scp::SessionConfig config;
@@ -219,7 +221,7 @@ TEST_F(RelayMessagingTest, AClientThatDoesNotReadItsAnswersIsCutOff) {
   auto session = scp::Session::Create(std::move(config), clock_, crypto::SystemCsprng());
   ASSERT_TRUE(session.has_value());
   net::ScpStream stream(std::move(socket), std::move(*session), clock_);
-  ASSERT_TRUE(RunSync(raw_io, stream.Handshake()).has_value());
+  ASSERT_TRUE(RunSync(io_, stream.Handshake()).has_value());
   pb::ClientFrame list;
   list.set_version(1);
   list.mutable_list_devices();  // answered NOT_AUTHENTICATED, ~60 bytes on the wire each
@@ -230,7 +232,7 @@ TEST_F(RelayMessagingTest, AClientThatDoesNotReadItsAnswersIsCutOff) {
   for (int round = 0; round < 400 && !cut; ++round) {
     for (int i = 0; i < 1000; ++i) ASSERT_TRUE(stream.Queue(record).has_value());
     // Flush only writes; nothing here reads. A write error means the relay hung up on us.
-    cut = !RunSync(raw_io, stream.Flush()).has_value();
+    cut = !RunSync(io_, stream.Flush()).has_value();
     if (!cut) {
       cut = HttpGet(relay_->http_port(), "/metrics").find("securecomm_relay_slow_readers_total 1") != std::string::npos;
     }

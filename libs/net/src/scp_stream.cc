@@ -1,11 +1,14 @@
 #include "securecomm/net/scp_stream.h"
 
+#include <sys/socket.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <cstring>
-#include <variant>
+#include <optional>
+#include <utility>
 
 #include <asio/experimental/as_tuple.hpp>
-#include <asio/experimental/awaitable_operators.hpp>
 #include <asio/read.hpp>
 #include <asio/steady_timer.hpp>
 #include <asio/use_awaitable.hpp>
@@ -17,13 +20,23 @@
 namespace sc::net {
 namespace {
 
-using asio::experimental::awaitable_operators::operator||;
 constexpr auto kNoThrow = asio::experimental::as_tuple(asio::use_awaitable);
 
 }  // namespace
 
+struct ScpStream::ReadWait {
+  explicit ReadWait(const asio::any_io_executor& executor) : timer(executor) {}
+  asio::steady_timer timer;  // the session's next deadline while a read waits; reused per read
+  bool pending = false;      // an async_wait(wait_read) is in the reactor
+  bool ready = false;        // it completed and `ec` holds its result, not yet taken by ReadFrame
+  asio::error_code ec;
+};
+
 ScpStream::ScpStream(asio::ip::tcp::socket socket, scp::Session session, const Clock& clock)
-    : socket_(std::move(socket)), timer_(socket_.get_executor()), session_(std::move(session)), clock_(&clock) {
+    : socket_(std::move(socket)),
+      wait_(std::make_shared<ReadWait>(socket_.get_executor())),
+      session_(std::move(session)),
+      clock_(&clock) {
   asio::error_code ignored;  // a peer that already vanished fails later, with an error, not a throw
   socket_.set_option(asio::ip::tcp::no_delay(true), ignored);
 }
@@ -41,7 +54,13 @@ asio::awaitable<Status> ScpStream::Flush() {
     }
   }
   writing_ = false;
+  if (idle_) ReleaseWriteBuffers();  // e.g. a push or keepalive to an idle peer: keep no capacity
   co_return OkStatus();
+}
+
+void ScpStream::ReleaseWriteBuffers() noexcept {
+  out_ = std::vector<uint8_t>();
+  if (!session_.HasOutput()) (void)session_.TakeOutput();  // drops the session's empty buffer
 }
 
 void ScpStream::ResizeBuffer(size_t capacity) {
@@ -53,7 +72,7 @@ void ScpStream::ResizeBuffer(size_t capacity) {
   capacity_ = capacity;
 }
 
-asio::awaitable<Result<std::span<const uint8_t>>> ScpStream::ReadFrame() {
+Result<std::span<const uint8_t>> ScpStream::ReadFrame(bool& bad_header) {
   static_assert(kReadBufferSize >= scp::kMaxFrameSize + kReadChunk);
   begin_ += consumed_;  // drop the frame handed out last time; keep what followed it
   consumed_ = 0;
@@ -64,12 +83,12 @@ asio::awaitable<Result<std::span<const uint8_t>>> ScpStream::ReadFrame() {
     if (!size) {
       // A bad header: let the session judge the header bytes, so it fails and queues ERROR.
       (void)session_.HandleFrame(buffered.first(scp::kHeaderSize));
-      (void)co_await Flush();
-      co_return Fail(size.error());
+      bad_header = true;
+      return Fail(size.error());
     }
     if (size->has_value() && buffered.size() >= **size) {
       consumed_ = **size;
-      co_return buffered.first(**size);
+      return buffered.first(**size);
     }
     // The frame in progress, plus room to read, must fit after begin_: move it to the front, or
     // grow the buffer (up to kReadBufferSize) for a frame larger than the buffer.
@@ -83,54 +102,100 @@ asio::awaitable<Result<std::span<const uint8_t>>> ScpStream::ReadFrame() {
         ResizeBuffer(std::min(kReadBufferSize, frame_size + kReadChunk));
       }
     }
-    const auto wait = session_.NextDeadline() - clock_->Now();
-    timer_.expires_after(std::max(wait, Clock::Duration::zero()));
-    if (begin_ == end_) {
-      // Nothing buffered. If nothing is waiting in the kernel either, give the buffer back and
-      // wait for readability without one: an idle connection then holds no read memory. (On a
-      // single-threaded io_context no readiness edge can be consumed between the check and the
-      // wait; see the class comment.)
-      asio::error_code aec;
-      const size_t waiting = socket_.available(aec);
-      if (aec) co_return Fail(Errc::kIoError);
+    if (wait_->ready) {  // the readiness wait completed: take its result, then read
+      wait_->ready = false;
+      if (std::exchange(wait_->ec, {})) return Fail(Errc::kIoError);  // e.g. the socket was closed
+    } else {
+      asio::error_code ec;
+      const size_t waiting = socket_.available(ec);
+      if (ec) return Fail(Errc::kIoError);
       if (waiting == 0) {
-        in_.reset();
-        capacity_ = 0;
-        begin_ = end_ = 0;
-        auto ready = co_await (socket_.async_wait(asio::socket_base::wait_read, kNoThrow) || timer_.async_wait(kNoThrow));
-        if (ready.index() == 1) {  // the deadline: keepalive, rekey or idle timeout
-          auto tick = session_.OnTick();
-          (void)co_await Flush();
-          if (!tick) co_return Fail(tick.error());
-          continue;
+        if (begin_ == end_) {
+          // Nothing buffered and nothing waiting in the kernel: give the buffers back and wait
+          // for readability without them, so an idle connection holds no read or write memory.
+          // (On a single-threaded io_context no readiness edge can be consumed between the check
+          // and the wait; see the class comment.)
+          in_.reset();
+          capacity_ = 0;
+          begin_ = end_ = 0;
+          if (!writing_) ReleaseWriteBuffers();
         }
-        if (auto [ec] = std::get<0>(ready); ec) co_return Fail(Errc::kIoError);
+        return std::span<const uint8_t>();  // Step waits for readability or the deadline
       }
-      if (!in_) ResizeBuffer(kInitialReadBuffer);
     }
-    auto result = co_await (socket_.async_read_some(asio::buffer(in_.get() + end_, capacity_ - end_), kNoThrow) ||
-                            timer_.async_wait(kNoThrow));
-    if (result.index() == 1) {  // the deadline: keepalive, rekey or idle timeout
-      auto tick = session_.OnTick();
-      (void)co_await Flush();
-      if (!tick) co_return Fail(tick.error());
+    if (!in_) ResizeBuffer(kInitialReadBuffer);
+    // The socket is readable (or has bytes waiting): a read that cannot block, whatever the
+    // socket's blocking mode. ResizeBuffer and the room check above leave capacity_ > end_.
+    const ssize_t n = ::recv(socket_.native_handle(), in_.get() + end_, capacity_ - end_, MSG_DONTWAIT);
+    if (n > 0) {
+      end_ += static_cast<size_t>(n);
       continue;
     }
-    auto [ec, n] = std::get<0>(result);
-    end_ += n;
-    if (ec == asio::error::eof) co_return Fail(Errc::kEndOfStream);
-    if (ec) co_return Fail(Errc::kIoError);
+    if (n == 0) return Fail(Errc::kEndOfStream);
+    if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) return std::span<const uint8_t>();
+    return Fail(Errc::kIoError);
   }
 }
 
-asio::awaitable<Result<scp::SessionEvent>> ScpStream::Step() {
-  auto frame = co_await ReadFrame();
-  if (!frame) co_return Fail(frame.error());
-  auto event = session_.HandleFrame(*frame);
-  auto flushed = co_await Flush();  // answers (ACK, KEY_UPDATE, RESPONSE) or the ERROR
-  if (!event) co_return Fail(event.error());
-  if (!flushed) co_return Fail(flushed.error());
-  co_return *event;
+asio::awaitable<Result<std::span<const uint8_t>>> ScpStream::Step(bool until_data) {
+  // One coroutine frame while a connection idles: ReadFrame is synchronous, ReceiveView is this
+  // coroutine, and the one wait (and the one Flush) are here. Every outcome that writes (an
+  // answer, an ERROR, a keepalive) passes through the same Flush below.
+  while (true) {
+    std::optional<Result<std::span<const uint8_t>>> done;  // set: flush (if `flush`), return it
+    bool bad_header = false;
+    bool flush = true;
+    bool flush_must_succeed = false;
+    if (auto frame = ReadFrame(bad_header); !frame) {
+      done = Fail(frame.error());
+      flush = bad_header;  // the ERROR the session queued for the bad header
+    } else if (!frame->empty()) {
+      // Answers (ACK, KEY_UPDATE, RESPONSE) or the ERROR are flushed below.
+      if (auto event = session_.HandleFrame(*frame); !event) {
+        done = Fail(event.error());
+      } else {
+        flush_must_succeed = true;
+        switch (event->kind) {
+          case scp::SessionEvent::kData:
+            done = until_data ? session_.received() : std::span<const uint8_t>();
+            break;
+          case scp::SessionEvent::kClosed:
+            if (until_data) done = Fail(scp::Errc::kClosed);
+            else done = std::span<const uint8_t>();
+            break;
+          case scp::SessionEvent::kPeerError: done = Fail(scp::Errc::kPeerError); break;
+          default:
+            if (!until_data) done = std::span<const uint8_t>();
+            break;
+        }
+      }
+    } else {
+      // Wait for readability or the deadline, whichever comes first: the readiness wait stays in
+      // the reactor across deadlines (keepalives), and its handler cancels the timer awaited here.
+      if (!wait_->pending) {
+        wait_->pending = true;
+        socket_.async_wait(asio::socket_base::wait_read, [w = wait_](const asio::error_code& ec) {
+          w->pending = false;
+          w->ready = true;
+          w->ec = ec;
+          w->timer.cancel();
+        });
+      }
+      wait_->timer.expires_after(std::max(session_.NextDeadline() - clock_->Now(), Clock::Duration::zero()));
+      idle_ = in_ == nullptr;
+      auto [ec] = co_await wait_->timer.async_wait(kNoThrow);
+      idle_ = false;
+      if (wait_->ready) continue;              // readable: ReadFrame reads
+      if (ec) co_return Fail(Errc::kIoError);  // cancelled, not by readiness
+      // The deadline: keepalive, rekey or idle timeout.
+      if (auto tick = session_.OnTick(); !tick) done = Fail(tick.error());
+    }
+    if (flush) {
+      auto flushed = co_await Flush();
+      if (flush_must_succeed && !flushed) co_return Fail(flushed.error());
+    }
+    if (done) co_return std::move(*done);
+  }
 }
 
 asio::awaitable<Status> ScpStream::Handshake() {
@@ -139,9 +204,8 @@ asio::awaitable<Status> ScpStream::Handshake() {
   }
   if (auto s = co_await Flush(); !s) co_return s;
   while (session_.state() != scp::SessionState::kEstablished) {
-    auto event = co_await Step();
-    if (!event) co_return Fail(event.error());
-    if (event->kind == scp::SessionEvent::kPeerError) co_return Fail(scp::Errc::kPeerError);
+    auto step = co_await Step(/*until_data=*/false);  // fails on the peer's ERROR too
+    if (!step) co_return Fail(step.error());
   }
   co_return OkStatus();
 }
@@ -152,18 +216,8 @@ asio::awaitable<Result<std::vector<uint8_t>>> ScpStream::Receive() {
   co_return std::vector<uint8_t>(view->begin(), view->end());
 }
 
-asio::awaitable<Result<std::span<const uint8_t>>> ScpStream::ReceiveView() {
-  while (true) {
-    auto event = co_await Step();
-    if (!event) co_return Fail(event.error());
-    switch (event->kind) {
-      case scp::SessionEvent::kData: co_return session_.received();
-      case scp::SessionEvent::kClosed: co_return Fail(scp::Errc::kClosed);
-      case scp::SessionEvent::kPeerError: co_return Fail(scp::Errc::kPeerError);
-      default: break;
-    }
-  }
-}
+// Not a coroutine: an idle connection's Receive is Step's frame alone.
+asio::awaitable<Result<std::span<const uint8_t>>> ScpStream::ReceiveView() { return Step(/*until_data=*/true); }
 
 Status ScpStream::Queue(std::span<const uint8_t> data) { return session_.Send(data); }
 
@@ -179,8 +233,8 @@ asio::awaitable<Status> ScpStream::Close() {
   if (auto s = session_.Close(); !s) co_return s;
   if (auto s = co_await Flush(); !s) co_return s;
   while (session_.state() == scp::SessionState::kClosing) {
-    auto event = co_await Step();  // bounded by the idle timeout through ReadFrame's deadline
-    if (!event) break;
+    auto step = co_await Step(/*until_data=*/false);  // bounded by the idle timeout through Step's deadline
+    if (!step) break;
   }
   asio::error_code ignored;
   socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);

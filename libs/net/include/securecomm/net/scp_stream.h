@@ -14,12 +14,14 @@
 // Bounded buffers: the read buffer holds at most one frame (at most kMaxFrameSize) plus one read,
 // and the peer's announced length is checked before the payload is read. It starts small
 // (kInitialReadBuffer), grows only for a large frame, and is released whenever nothing is
-// buffered and nothing waits in the kernel, so an idle connection holds no read buffer. Backpressure: Send completes
+// buffered and nothing waits in the kernel; the write buffers are released too once written while
+// the reader is in that state, so an idle connection holds no read or write buffer. Backpressure: Send completes
 // only when the kernel accepted the bytes, so a slow peer slows its sender instead of growing a
 // queue. Timers: while a Receive waits, the session's deadline (keepalive, idle timeout, rekey) is
 // armed; an owner that stops calling Receive stops the keepalives. One coroutine at a time may
-// Receive and one may Send. Run a stream on a single-threaded io_context: the idle wait for
-// readability relies on no other thread running the reactor between its check and its wait.
+// Receive and one may Send. Run a stream on a single-threaded io_context: a Receive waits with one
+// readiness wait in the reactor and one timer, whose shared state has no lock, and the idle wait
+// for readability relies on no other thread running the reactor between its check and its wait.
 #pragma once
 
 #include <cstdint>
@@ -68,14 +70,26 @@ class ScpStream {
   asio::ip::tcp::socket& socket() noexcept { return socket_; }
 
  private:
-  // ReadFrame reads until one whole frame is buffered (or the deadline passes, which runs OnTick).
-  asio::awaitable<Result<std::span<const uint8_t>>> ReadFrame();
-  asio::awaitable<Result<scp::SessionEvent>> Step();
+  // ReadFrame returns the next whole frame if it is buffered or can be read without waiting, an
+  // empty span when Step must wait for readability, or an error (`bad_header`: the session queued
+  // an ERROR to flush). It never blocks.
+  Result<std::span<const uint8_t>> ReadFrame(bool& bad_header);
+  // Step handles frames and writes what the session answers; while it waits for one, the
+  // session's deadline runs OnTick. until_data: returns at the next DATA (its payload), CLOSE or
+  // ERROR, as ReceiveView; otherwise after one frame (an empty span; the peer's ERROR fails).
+  asio::awaitable<Result<std::span<const uint8_t>>> Step(bool until_data);
   // ResizeBuffer moves the buffered bytes to a new buffer of `capacity` bytes, at its front.
   void ResizeBuffer(size_t capacity);
+  // ReleaseWriteBuffers frees the capacity of both write buffers. REQUIRES: no write in progress.
+  void ReleaseWriteBuffers() noexcept;
+
+  // ReadWait is Step's wait: a readiness wait in the reactor, whose handler cancels the timer
+  // the reading coroutine awaits (one coroutine frame, no parallel group). It is shared with that
+  // handler, which may outlive the stream or the Receive that started it.
+  struct ReadWait;
 
   asio::ip::tcp::socket socket_;
-  asio::steady_timer timer_;  // the session's next deadline while a read waits; reused per read
+  std::shared_ptr<ReadWait> wait_;
   scp::Session session_;
   const Clock* clock_;
   // Received bytes live in in_[begin_, end_); capacity_ is the buffer's size (0: none held).
@@ -85,6 +99,7 @@ class ScpStream {
   size_t consumed_ = 0;       // bytes at begin_ belonging to the last frame handed out
   std::vector<uint8_t> out_;  // the bytes of the write in progress
   bool writing_ = false;
+  bool idle_ = false;  // Step waits with no read buffer: write buffers are freed once written
 };
 
 }  // namespace sc::net
