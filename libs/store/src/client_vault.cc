@@ -75,21 +75,6 @@ std::vector<uint8_t> WrapAd(std::span<const uint8_t> salt, uint64_t ops, uint64_
   return std::move(w).Take();
 }
 
-Status SyncDirectory(const std::filesystem::path& path) {
-  std::filesystem::path dir = path.parent_path();
-  if (dir.empty()) dir = ".";
-  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return Fail(Errc::kIoError);
-  const int rc = ::fsync(fd);
-  ::close(fd);
-  return rc == 0 ? OkStatus() : Fail(Errc::kIoError);
-}
-
-void RemoveFiles(const std::string& path) noexcept {
-  std::error_code ignored;
-  for (const char* suffix : {"", "-wal", "-shm", "-journal"}) std::filesystem::remove(path + suffix, ignored);
-}
-
 Status Configure(Database& db) {
   if (sqlite3_busy_timeout(db.get(), kBusyTimeoutMs) != SQLITE_OK) return Fail(Errc::kSqliteError);
   auto mode = db.QueryText("PRAGMA journal_mode=WAL");
@@ -299,14 +284,14 @@ Result<ClientVault> ClientVault::Create(const std::string& path, std::span<const
       db->Rollback();
       return Fail(s.error());
     }
-    if (auto s = SyncDirectory(path); !s) return Fail(s.error());
+    if (auto s = internal::SyncDirectory(path); !s) return Fail(s.error());
     auto state = Prepare(std::move(*db));
     if (!state) return Fail(state.error());
     if (auto s = DeriveKeys(**state, data_key.Expose()); !s) return Fail(s.error());
     return ClientVault(std::move(*state));
   };
   auto vault = build();
-  if (!vault) RemoveFiles(path);
+  if (!vault) internal::RemoveDatabaseFiles(path);
   return vault;
 }
 

@@ -1,5 +1,8 @@
 #include "sqlite_db.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <utility>
 
 #include "securecomm/store/errors.h"
@@ -146,6 +149,23 @@ Result<std::string> Database::QueryText(const char* sql) noexcept {
 void Database::Rollback() noexcept {
   if (db_ != nullptr && sqlite3_get_autocommit(db_) == 0) {
     sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+  }
+}
+
+Status SyncDirectory(const std::filesystem::path& path) noexcept {
+  std::filesystem::path dir = path.parent_path();
+  if (dir.empty()) dir = ".";
+  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return Fail(Errc::kIoError);
+  const int rc = ::fsync(fd);
+  ::close(fd);
+  return rc == 0 ? OkStatus() : Fail(Errc::kIoError);
+}
+
+void RemoveDatabaseFiles(const std::filesystem::path& path) noexcept {
+  std::error_code ignored;
+  for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
+    std::filesystem::remove(path.string() + suffix, ignored);
   }
 }
 

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
 #include <span>
 #include <string>
 #include <string_view>
@@ -87,5 +88,13 @@ class Database {
   explicit Database(sqlite3* db) noexcept : db_(db) {}
   sqlite3* db_ = nullptr;
 };
+
+// SyncDirectory fsyncs the directory holding `path`, so a newly created file's name is durable.
+// kIoError if it cannot.
+[[nodiscard]] Status SyncDirectory(const std::filesystem::path& path) noexcept;
+
+// RemoveDatabaseFiles removes the database at `path` and its -wal, -shm and -journal companions,
+// ignoring any that are missing. REQUIRES: no open connection to it.
+void RemoveDatabaseFiles(const std::filesystem::path& path) noexcept;
 
 }  // namespace sc::store::internal

@@ -71,24 +71,6 @@ Status Configure(Database& db, const SqliteOptions& options) {
   return OkStatus();
 }
 
-// SyncDirectory fsyncs the directory holding `path`, so a newly created file's name is durable.
-Status SyncDirectory(const std::filesystem::path& path) {
-  std::filesystem::path dir = path.parent_path();
-  if (dir.empty()) dir = ".";
-  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return Fail(Errc::kIoError);
-  const int rc = ::fsync(fd);
-  ::close(fd);
-  return rc == 0 ? OkStatus() : Fail(Errc::kIoError);
-}
-
-void RemoveLogFiles(const std::filesystem::path& path) noexcept {
-  std::error_code ignored;
-  for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
-    std::filesystem::remove(path.string() + suffix, ignored);
-  }
-}
-
 Status CreateSchema(Database& db, const audit::LogMetadata& metadata) {
   if (auto s = db.Exec("BEGIN IMMEDIATE"); !s) return s;
   if (auto s = db.Exec(kSchema); !s) return s;
@@ -257,14 +239,14 @@ Result<std::unique_ptr<SqliteLogStore>> SqliteLogStore::Create(const std::filesy
       db->Rollback();
       return s;
     }
-    return SyncDirectory(path);
+    return internal::SyncDirectory(path);
   }();
   if (!created) {
-    RemoveLogFiles(path);
+    internal::RemoveDatabaseFiles(path);
     return Fail(created.error());
   }
   auto opened = Open(path, options);
-  if (!opened) RemoveLogFiles(path);
+  if (!opened) internal::RemoveDatabaseFiles(path);
   return opened;
 }
 

@@ -111,17 +111,6 @@ Status CreateSchema(Database& db) {
   return s;
 }
 
-// SyncDirectory fsyncs the directory holding `path`, so a newly created file's name is durable.
-Status SyncDirectory(const std::filesystem::path& path) {
-  std::filesystem::path dir = path.parent_path();
-  if (dir.empty()) dir = ".";
-  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return Fail(Errc::kIoError);
-  const int rc = ::fsync(fd);
-  ::close(fd);
-  return rc == 0 ? OkStatus() : Fail(Errc::kIoError);
-}
-
 // OpenExisting does OpenRelayStoreFile's work once the file exists.
 Result<Database> OpenExisting(const std::filesystem::path& path, const SqliteOptions& options, bool created) {
   auto db = Database::Open(path.string(), SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, options.vfs);
@@ -158,17 +147,10 @@ Result<RelayStoreFile> OpenRelayStoreFile(const std::filesystem::path& path, con
   }
   auto db = OpenExisting(path, options, created);  // closed again on error
   if (!db) {
-    if (created) RemoveRelayStoreFiles(path);
+    if (created) RemoveDatabaseFiles(path);
     return Fail(db.error());
   }
   return RelayStoreFile{std::move(*db), created};
-}
-
-void RemoveRelayStoreFiles(const std::filesystem::path& path) noexcept {
-  std::error_code ignored;
-  for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
-    std::filesystem::remove(path.string() + suffix, ignored);
-  }
 }
 
 }  // namespace sc::store::internal

@@ -23,8 +23,4 @@ struct RelayStoreFile {
 [[nodiscard]] Result<RelayStoreFile> OpenRelayStoreFile(const std::filesystem::path& path,
                                                         const SqliteOptions& options);
 
-// RemoveRelayStoreFiles removes the file at `path` and its -wal, -shm and -journal companions,
-// ignoring any that are missing. REQUIRES: no open connection to it.
-void RemoveRelayStoreFiles(const std::filesystem::path& path) noexcept;
-
 }  // namespace sc::store::internal

@@ -317,7 +317,7 @@ Result<std::unique_ptr<SqliteRelayStore>> SqliteRelayStore::Open(const std::file
   impl->db = std::move(file->db);
   if (auto s = impl->Prepare(); !s) {
     impl.reset();  // closes the file first
-    if (file->created) internal::RemoveRelayStoreFiles(path);
+    if (file->created) internal::RemoveDatabaseFiles(path);
     return Fail(s.error());
   }
   return std::unique_ptr<SqliteRelayStore>(new SqliteRelayStore(std::move(impl)));
