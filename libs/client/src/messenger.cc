@@ -51,16 +51,12 @@ asio::awaitable<Result<LoginInfo>> Messenger::Impl::LogIn(const std::string& use
 }
 
 Status Messenger::Impl::StoreAccount(const Account& a, const Contact& self) {
-  if (auto s = vault.Begin(); !s) return s;
-  auto key = keys::Setting("account");
-  auto bytes = a.Encode();
-  Status s = vault.Put(VaultTable::kSettings, key, bytes.Expose());
-  if (s) s = SaveContact(self);
-  if (!s) {
-    vault.Rollback();
-    return s;
-  }
-  return vault.Commit();
+  return InTransaction([&]() -> Status {
+    auto key = keys::Setting("account");
+    auto bytes = a.Encode();
+    if (auto s = vault.Put(VaultTable::kSettings, key, bytes.Expose()); !s) return s;
+    return SaveContact(self);
+  });
 }
 
 
@@ -85,17 +81,15 @@ Result<std::unique_ptr<Messenger>> Messenger::Init(const std::string& home, std:
   impl->clock = &clock;
   impl->relay = relay;
   impl->identity = std::make_shared<crypto::Ed25519KeyPair>(crypto::Ed25519KeyPair::Generate(crypto::SystemCsprng()));
-  if (auto s = impl->vault.Begin(); !s) return Fail(s.error());
-  const auto seed = impl->identity->seed();
-  auto id_key = keys::Setting("identity");
-  auto relay_key = keys::Setting("relay");
-  Status s = impl->vault.Put(VaultTable::kSettings, id_key, seed.Expose());
-  if (s) s = impl->vault.Put(VaultTable::kSettings, relay_key, {reinterpret_cast<const uint8_t*>(relay.data()), relay.size()});
-  if (!s) {
-    impl->vault.Rollback();
-    return Fail(s.error());
-  }
-  if (auto c = impl->vault.Commit(); !c) return Fail(c.error());
+  Impl& m = *impl;
+  auto stored = m.InTransaction([&]() -> Status {
+    const auto seed = m.identity->seed();
+    auto id_key = keys::Setting("identity");
+    auto relay_key = keys::Setting("relay");
+    if (auto s = m.vault.Put(VaultTable::kSettings, id_key, seed.Expose()); !s) return s;
+    return m.vault.Put(VaultTable::kSettings, relay_key, {reinterpret_cast<const uint8_t*>(relay.data()), relay.size()});
+  });
+  if (!stored) return Fail(stored.error());
   return std::unique_ptr<Messenger>(new Messenger(std::move(impl)));
 }
 

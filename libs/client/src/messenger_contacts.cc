@@ -70,14 +70,7 @@ asio::awaitable<Result<Contact>> Messenger::RefreshContact(const std::string& us
   Impl& m = *impl_;
   auto dir = co_await m.Lookup(username);
   if (!dir) co_return Fail(dir.error());
-  if (auto s = m.vault.Begin(); !s) co_return Fail(s.error());
-  auto c = m.Reconcile(username, *dir);
-  if (!c) {
-    m.vault.Rollback();
-    co_return Fail(c.error());
-  }
-  if (auto s = m.vault.Commit(); !s) co_return Fail(s.error());
-  co_return std::move(*c);
+  co_return m.InTransaction([&] { return m.Reconcile(username, *dir); });
 }
 
 Result<std::vector<Contact>> Messenger::Contacts() {
@@ -115,35 +108,33 @@ Result<std::string> Messenger::SafetyNumber(const std::string& username) {
 
 Status Messenger::MarkVerified(const std::string& username) {
   Impl& m = *impl_;
-  if (auto s = m.vault.Begin(); !s) return s;
-  auto c = m.LoadContact(username);
-  Status s = c ? OkStatus() : Status(Fail(c.error()));
-  if (s && !c->has_value()) s = Fail(Errc::kNotAContact);
-  if (s && (!(*c)->pending.empty() || (*c)->pending_account_id != 0)) s = Fail(Errc::kIdentityChanged);
-  if (s) {
-    (*c)->verified = true;
-    s = m.SaveContact(**c);
-  }
-  if (!s) {
-    m.vault.Rollback();
-    return s;
-  }
-  return m.vault.Commit();
+  return m.InTransaction([&]() -> Status {
+    auto c = m.LoadContact(username);
+    if (!c) return Fail(c.error());
+    if (!c->has_value()) return Fail(Errc::kNotAContact);
+    Contact& contact = **c;
+    if (!contact.pending.empty() || contact.pending_account_id != 0) return Fail(Errc::kIdentityChanged);
+    contact.verified = true;
+    return m.SaveContact(contact);
+  });
 }
 
 Status Messenger::Trust(const std::string& username) {
   Impl& m = *impl_;
-  if (auto s = m.vault.Begin(); !s) return s;
-  auto c = m.LoadContact(username);
-  Status s = c ? OkStatus() : Status(Fail(c.error()));
-  if (s && !c->has_value()) s = Fail(Errc::kNotAContact);
-  if (s) {
+  auto drop_session = [&](uint64_t account, uint32_t device) -> Status {
+    auto key = keys::Session(account, device);
+    auto deleted = m.vault.Delete(VaultTable::kSessions, key);
+    return deleted ? OkStatus() : Status(Fail(deleted.error()));
+  };
+  return m.InTransaction([&]() -> Status {
+    auto c = m.LoadContact(username);
+    if (!c) return Fail(c.error());
+    if (!c->has_value()) return Fail(Errc::kNotAContact);
     Contact& contact = **c;
     if (contact.pending_account_id != 0) {
       // Another account now holds the name: nothing of the old one is kept.
       for (const auto& d : contact.devices) {
-        auto key = keys::Session(contact.account_id, d.device_id);
-        if (s) s = m.vault.Delete(VaultTable::kSessions, key).map([](bool) {});
+        if (auto s = drop_session(contact.account_id, d.device_id); !s) return s;
       }
       contact.account_id = contact.pending_account_id;
       contact.pending_account_id = 0;
@@ -153,18 +144,12 @@ Status Messenger::Trust(const std::string& username) {
       std::erase_if(contact.devices, [&](const ContactDevice& d) { return d.device_id == p.device_id; });
       contact.devices.push_back(p);
       // A session keyed to the old key is dropped: the next send runs X3DH with the new one.
-      auto key = keys::Session(contact.account_id, p.device_id);
-      if (s) s = m.vault.Delete(VaultTable::kSessions, key).map([](bool) {});
+      if (auto s = drop_session(contact.account_id, p.device_id); !s) return s;
     }
     contact.pending.clear();
     contact.verified = false;
-    if (s) s = m.SaveContact(contact);
-  }
-  if (!s) {
-    m.vault.Rollback();
-    return s;
-  }
-  return m.vault.Commit();
+    return m.SaveContact(contact);
+  });
 }
 
 }  // namespace sc::client

@@ -69,6 +69,20 @@ struct Messenger::Impl {
   }
   Result<uint32_t> NextPrekeyId(uint32_t count);
 
+  // InTransaction runs `body` (returning a Status or a Result) in one vault transaction:
+  // committed if it succeeds, rolled back if it fails. `body` must not suspend.
+  template <typename F>
+  auto InTransaction(F&& body) -> decltype(body()) {
+    if (auto s = vault.Begin(); !s) return Fail(s.error());
+    auto r = body();
+    if (!r) {
+      vault.Rollback();
+      return r;
+    }
+    if (auto s = vault.Commit(); !s) return Fail(s.error());
+    return r;
+  }
+
   // ---- relay helpers ----
   asio::awaitable<Result<pb::Response>> Call(pb::ClientFrame frame) {
     if (!client || !client->connected()) co_return Fail(Errc::kDisconnected);

@@ -31,47 +31,40 @@ Result<uint32_t> Messenger::Impl::NextPrekeyId(uint32_t count) {
 asio::awaitable<Status> Messenger::Impl::UploadPrekeys(bool with_signed) {
   pb::ClientFrame f;
   auto* up = f.mutable_upload_prekeys();
-  if (auto s = vault.Begin(); !s) co_return s;
-  auto first = NextPrekeyId(kPrekeyBatch + 1);
-  if (!first) {
-    vault.Rollback();
-    co_return Fail(first.error());
-  }
-  uint32_t id = *first;
-  if (with_signed) {
-    auto spk = e2e::SignedPrekeyPair::Generate(*identity, id++, rng());
-    ByteWriter w;
-    (void)w.WriteBytes(spk.key_pair.private_key.Expose());
-    (void)w.WriteBytes(spk.signature.span());
-    auto key = keys::SignedPrekey(spk.id);
-    auto bytes = std::move(w).Take();
-    Status s = vault.Put(VaultTable::kPrekeys, key, bytes);
-    SecureWipe(bytes);
-    ByteWriter cur;
-    (void)cur.WriteU32(spk.id);
-    auto cur_key = keys::Setting("signed_prekey_id");
-    if (s) s = vault.Put(VaultTable::kSettings, cur_key, cur.bytes());
-    if (!s) {
-      vault.Rollback();
-      co_return s;
+  auto stored = InTransaction([&]() -> Status {
+    auto first = NextPrekeyId(kPrekeyBatch + 1);
+    if (!first) return Fail(first.error());
+    uint32_t id = *first;
+    if (with_signed) {
+      auto spk = e2e::SignedPrekeyPair::Generate(*identity, id++, rng());
+      ByteWriter w;
+      (void)w.WriteBytes(spk.key_pair.private_key.Expose());
+      (void)w.WriteBytes(spk.signature.span());
+      auto key = keys::SignedPrekey(spk.id);
+      auto bytes = std::move(w).Take();
+      Status s = vault.Put(VaultTable::kPrekeys, key, bytes);
+      SecureWipe(bytes);
+      if (!s) return s;
+      ByteWriter cur;
+      (void)cur.WriteU32(spk.id);
+      auto cur_key = keys::Setting("signed_prekey_id");
+      if (auto c = vault.Put(VaultTable::kSettings, cur_key, cur.bytes()); !c) return c;
+      auto* sp = up->mutable_signed_prekey();
+      sp->set_id(spk.id);
+      sp->set_public_key(std::string(spk.key_pair.public_key.span().begin(), spk.key_pair.public_key.span().end()));
+      sp->set_signature(std::string(spk.signature.span().begin(), spk.signature.span().end()));
     }
-    auto* sp = up->mutable_signed_prekey();
-    sp->set_id(spk.id);
-    sp->set_public_key(std::string(spk.key_pair.public_key.span().begin(), spk.key_pair.public_key.span().end()));
-    sp->set_signature(std::string(spk.signature.span().begin(), spk.signature.span().end()));
-  }
-  for (uint32_t i = 0; i < kPrekeyBatch; ++i) {
-    auto opk = e2e::OneTimePrekeyPair::Generate(id++, rng());
-    auto key = keys::OneTimePrekey(opk.id);
-    if (auto s = vault.Put(VaultTable::kPrekeys, key, opk.key_pair.private_key.Expose()); !s) {
-      vault.Rollback();
-      co_return s;
+    for (uint32_t i = 0; i < kPrekeyBatch; ++i) {
+      auto opk = e2e::OneTimePrekeyPair::Generate(id++, rng());
+      auto key = keys::OneTimePrekey(opk.id);
+      if (auto s = vault.Put(VaultTable::kPrekeys, key, opk.key_pair.private_key.Expose()); !s) return s;
+      auto* o = up->add_one_time_prekeys();
+      o->set_id(opk.id);
+      o->set_public_key(std::string(opk.key_pair.public_key.span().begin(), opk.key_pair.public_key.span().end()));
     }
-    auto* o = up->add_one_time_prekeys();
-    o->set_id(opk.id);
-    o->set_public_key(std::string(opk.key_pair.public_key.span().begin(), opk.key_pair.public_key.span().end()));
-  }
-  if (auto s = vault.Commit(); !s) co_return s;
+    return OkStatus();
+  });
+  if (!stored) co_return stored;
   auto r = co_await Call(std::move(f));
   if (!r) co_return Fail(r.error());
   if (r->error() != pb::OK) {

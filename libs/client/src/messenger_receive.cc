@@ -218,27 +218,18 @@ asio::awaitable<PumpEvent> Messenger::Pump(std::chrono::milliseconds timeout) {
 
 Result<std::vector<InboxEntry>> Messenger::TakeInbox() {
   Impl& m = *impl_;
-  if (auto s = m.vault.Begin(); !s) return Fail(s.error());
-  auto rows = m.vault.List(VaultTable::kInbox);
-  if (!rows) {
-    m.vault.Rollback();
-    return Fail(rows.error());
-  }
-  std::vector<InboxEntry> out;
-  for (const auto& row : *rows) {
-    auto e = InboxEntry::Decode(row.value.Expose());
-    if (!e) {
-      m.vault.Rollback();
-      return Fail(e.error());
+  return m.InTransaction([&]() -> Result<std::vector<InboxEntry>> {
+    auto rows = m.vault.List(VaultTable::kInbox);
+    if (!rows) return Fail(rows.error());
+    std::vector<InboxEntry> out;
+    for (const auto& row : *rows) {
+      auto e = InboxEntry::Decode(row.value.Expose());
+      if (!e) return Fail(e.error());
+      out.push_back(std::move(*e));
+      if (auto s = m.vault.Delete(VaultTable::kInbox, row.key.Expose()); !s) return Fail(s.error());
     }
-    out.push_back(std::move(*e));
-    if (auto s = m.vault.Delete(VaultTable::kInbox, row.key.Expose()); !s) {
-      m.vault.Rollback();
-      return Fail(s.error());
-    }
-  }
-  if (auto s = m.vault.Commit(); !s) return Fail(s.error());
-  return out;
+    return out;
+  });
 }
 
 }  // namespace sc::client

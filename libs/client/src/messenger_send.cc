@@ -81,42 +81,29 @@ asio::awaitable<Result<SendReport>> Messenger::Send(const std::string& to, std::
   // key is never used twice, even if the send then fails (the receiver sees a gap, not a reuse).
   pb::ClientFrame send;
   auto* req = send.mutable_send();
-  if (auto s = m.vault.Begin(); !s) co_return Fail(s.error());
-  for (auto& t : targets) {
-    auto loaded = m.LoadSession(t.account, t.device.device_id);
-    if (!loaded) {
-      m.vault.Rollback();
-      co_return Fail(loaded.error());
-    }
-    std::optional<e2e::Session> session = std::move(*loaded);
-    if (!session) {
-      if (!t.bundle) {  // another process ended the session meanwhile: try again
-        m.vault.Rollback();
-        co_return Fail(Errc::kNoSession);
+  auto encrypted = m.InTransaction([&]() -> Status {
+    for (auto& t : targets) {
+      auto loaded = m.LoadSession(t.account, t.device.device_id);
+      if (!loaded) return Fail(loaded.error());
+      std::optional<e2e::Session> session = std::move(*loaded);
+      if (!session) {
+        if (!t.bundle) return Fail(Errc::kNoSession);  // another process ended it meanwhile: try again
+        auto started = e2e::Session::Initiate(*m.identity, *t.bundle, t.device.identity_key, m.rng());
+        if (!started) return Fail(started.error());
+        session = std::move(*started);
       }
-      auto started = e2e::Session::Initiate(*m.identity, *t.bundle, t.device.identity_key, m.rng());
-      if (!started) {
-        m.vault.Rollback();
-        co_return Fail(started.error());
-      }
-      session = std::move(*started);
+      auto wire = session->Encrypt(t.own ? copy_plain.Expose() : plain.Expose());
+      if (!wire) return Fail(wire.error());
+      if (auto s = m.SaveSession(t.account, t.device.device_id, *session); !s) return s;
+      auto* env = req->add_envelopes();
+      env->set_recipient_account(t.account);
+      env->set_recipient_device(t.device.device_id);
+      env->set_payload(std::string(wire->begin(), wire->end()));
+      (t.own ? report.own_devices : report.recipient_devices)++;
     }
-    auto wire = session->Encrypt(t.own ? copy_plain.Expose() : plain.Expose());
-    if (!wire) {
-      m.vault.Rollback();
-      co_return Fail(wire.error());
-    }
-    if (auto s = m.SaveSession(t.account, t.device.device_id, *session); !s) {
-      m.vault.Rollback();
-      co_return Fail(s.error());
-    }
-    auto* env = req->add_envelopes();
-    env->set_recipient_account(t.account);
-    env->set_recipient_device(t.device.device_id);
-    env->set_payload(std::string(wire->begin(), wire->end()));
-    (t.own ? report.own_devices : report.recipient_devices)++;
-  }
-  if (auto s = m.vault.Commit(); !s) co_return Fail(s.error());
+    return OkStatus();
+  });
+  if (!encrypted) co_return Fail(encrypted.error());
   if (targets.empty()) co_return report;  // a note to self with no other device
   auto r = co_await m.Call(std::move(send));
   if (!r) co_return Fail(r.error());

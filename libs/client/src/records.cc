@@ -23,14 +23,9 @@ void PutString32(ByteWriter& w, std::string_view s) {
   (void)w.WritePrefixed32([&](ByteWriter& c) { return c.WriteBytes(Bytes(s)); });
 }
 
-Result<std::string> GetString16(ByteReader& r, size_t max) {
-  auto c = r.ReadPrefixed16();
-  if (!c || c->remaining() > max) return Fail(Errc::kMalformedRecord);
-  auto rest = c->ReadRest();
-  return std::string(rest.begin(), rest.end());
-}
-Result<std::string> GetString32(ByteReader& r, size_t max) {
-  auto c = r.ReadPrefixed32();
+// GetString reads a string with a 2-byte (or, `wide`, 4-byte) length prefix, at most `max` bytes.
+Result<std::string> GetString(ByteReader& r, size_t max, bool wide = false) {
+  auto c = wide ? r.ReadPrefixed32() : r.ReadPrefixed16();
   if (!c || c->remaining() > max) return Fail(Errc::kMalformedRecord);
   auto rest = c->ReadRest();
   return std::string(rest.begin(), rest.end());
@@ -99,9 +94,9 @@ Result<Content> Content::Decode(std::span<const uint8_t> bytes) {
   if (!id || !sent) return Fail(Errc::kMalformedRecord);
   std::copy(id->begin(), id->end(), c.message_id.begin());
   c.sent_at_ms = static_cast<int64_t>(*sent);
-  auto sender = GetString16(r, kMaxUsernameBytes);
-  auto peer = GetString16(r, kMaxUsernameBytes);
-  auto body = GetString32(r, kMaxTextBytes);
+  auto sender = GetString(r, kMaxUsernameBytes);
+  auto peer = GetString(r, kMaxUsernameBytes);
+  auto body = GetString(r, kMaxTextBytes, /*wide=*/true);
   if (!sender || !peer || !body || !r.Finish()) return Fail(Errc::kMalformedRecord);
   if (sender->empty() || (c.kind == Kind::kSentCopy) == peer->empty()) return Fail(Errc::kMalformedRecord);
   c.sender = std::move(*sender);
@@ -133,7 +128,7 @@ Result<Contact> Contact::Decode(std::span<const uint8_t> bytes) {
   Contact c;
   auto version = Get(r.ReadU8());
   if (!version || *version != kRecordVersion) return Fail(Errc::kMalformedRecord);
-  auto name = GetString16(r, kMaxUsernameBytes);
+  auto name = GetString(r, kMaxUsernameBytes);
   auto account = Get(r.ReadU64());
   if (!name || !account) return Fail(Errc::kMalformedRecord);
   auto devices = GetDevices(r);
@@ -170,8 +165,8 @@ Result<Account> Account::Decode(std::span<const uint8_t> bytes) {
   Account a;
   auto version = Get(r.ReadU8());
   if (!version || *version != kRecordVersion) return Fail(Errc::kMalformedRecord);
-  auto relay = GetString16(r, 4096);
-  auto name = GetString16(r, kMaxUsernameBytes);
+  auto relay = GetString(r, kMaxRelayStringBytes);
+  auto name = GetString(r, kMaxUsernameBytes);
   auto password = Get(r.ReadPrefixed16());
   auto account = Get(r.ReadU64());
   auto device = Get(r.ReadU32());
@@ -209,12 +204,12 @@ Result<InboxEntry> InboxEntry::Decode(std::span<const uint8_t> bytes) {
   auto id = Get(r.ReadBytes(kMessageIdSize));
   auto relay_id = Get(r.ReadU64());
   if (!version || *version != kRecordVersion || !flags || !id || !relay_id) return Fail(Errc::kMalformedRecord);
-  auto sender = GetString16(r, kMaxUsernameBytes);
+  auto sender = GetString(r, kMaxUsernameBytes);
   auto account = Get(r.ReadU64());
   auto device = Get(r.ReadU32());
-  auto peer = GetString16(r, kMaxUsernameBytes);
-  auto body = GetString32(r, kMaxTextBytes);
-  auto error = GetString16(r, 256);
+  auto peer = GetString(r, kMaxUsernameBytes);
+  auto body = GetString(r, kMaxTextBytes, /*wide=*/true);
+  auto error = GetString(r, kMaxErrorNameBytes);
   auto sent = Get(r.ReadU64());
   auto server = Get(r.ReadU64());
   if (!sender || !account || !device || !peer || !body || !error || !sent || !server || !r.Finish()) {
