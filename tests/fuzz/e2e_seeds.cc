@@ -31,6 +31,7 @@
 #include "securecomm/e2e/prekey.h"
 #include "securecomm/e2e/session.h"
 #include "securecomm/e2e/wire.h"
+#include "e2e_session_fixture.h"
 
 namespace {
 
@@ -182,28 +183,22 @@ void StateSeeds(const std::filesystem::path& dir) {
   }
 }
 
-// SessionSeeds: e2e_session_fuzz.cc's fixture, rebuilt call for call from the same
-// DeterministicRandom(7) (keep the two in step), so Bob's state here is the target's and the
-// messages below are what its Alice sends next.
+// SessionSeeds: e2e_session_fuzz.cc's conversation (e2e_session_fixture.h), so Bob's state here
+// is the target's and the messages below are what its Alice sends next.
 void SessionSeeds(const std::filesystem::path& dir) {
-  DeterministicRandom rng(7);
-  auto alice_id = crypto::Ed25519KeyPair::Generate(rng);
-  auto bob_id = crypto::Ed25519KeyPair::Generate(rng);
-  auto spk = SignedPrekeyPair::Generate(bob_id, 1, rng);
-  PrekeyBundle bundle{bob_id.public_key(), spk.PublicPrekey(), std::nullopt};
-  auto alice = Session::Initiate(alice_id, bundle, bob_id.public_key(), rng);
-  const std::vector<uint8_t> hello{'h', 'i'};
-  auto wire = alice->Encrypt(hello);
-  auto accepted = Session::Accept(bob_id, spk, nullptr, *PrekeyMessage::Decode(*wire), rng);
+  DeterministicRandom rng(fuzz::kSessionFixtureSeed);
+  auto f = fuzz::StartSessionFixture(rng);
+  const Bytes* wire = &f.first_message;
   // Before Alice reads the reply: a second PrekeyMessage of her first chain (Encrypt draws no
   // randomness, and a copy leaves the fixture's Alice as she was).
-  auto alice_copy = Session::Deserialize(alice->Serialize().Expose());
+  auto alice_copy = Session::Deserialize(f.alice->Serialize().Expose());
   const Bytes second_prekey = *alice_copy->Encrypt(Text("second"));
-  (void)alice->Decrypt(*accepted->session.Encrypt(hello), rng);
-  const Bytes next = *alice->Encrypt(hello);  // the fixture's `next`: N = 0 of Alice's new chain
+  fuzz::ReplyToAlice(f, rng);
+  auto& alice = f.alice;
+  const Bytes next = *alice->Encrypt(fuzz::kHello);  // the fixture's `next`: N = 0 of Alice's new chain
   const Bytes next1 = *alice->Encrypt(Text("n1"));
   const Bytes next2 = *alice->Encrypt(Text("n2 skips n1"));
-  const SecretBytes state = accepted->session.Serialize();
+  const SecretBytes state = f.bob->session.Serialize();
 
   struct Seed {
     const char* name;
@@ -216,7 +211,7 @@ void SessionSeeds(const std::filesystem::path& dir) {
       {"next_patched", 1, &next, true},
       {"skip_two", 0, &next2, true},
       {"second_prekey_message", 0, &second_prekey, true},
-      {"replayed_prekey_message", 0, &*wire, false},
+      {"replayed_prekey_message", 0, wire, false},
       {"in_order_patched", 1, &next1, true},
   };
   for (const Seed& s : seeds) {

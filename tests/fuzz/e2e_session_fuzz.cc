@@ -13,6 +13,7 @@
 #include "securecomm/base/random.h"
 #include "securecomm/crypto/ed25519.h"
 #include "securecomm/e2e/session.h"
+#include "e2e_session_fixture.h"
 
 namespace {
 
@@ -25,19 +26,12 @@ const SecretBytes& EstablishedState(std::vector<uint8_t>* alice_header_key) {
   static std::optional<SecretBytes> state;
   static std::vector<uint8_t> header_key;
   if (!state) {
-    DeterministicRandom rng(7);
-    auto alice_id = crypto::Ed25519KeyPair::Generate(rng);
-    auto bob_id = crypto::Ed25519KeyPair::Generate(rng);
-    auto spk = SignedPrekeyPair::Generate(bob_id, 1, rng);
-    PrekeyBundle bundle{bob_id.public_key(), spk.PublicPrekey(), std::nullopt};
-    auto alice = Session::Initiate(alice_id, bundle, bob_id.public_key(), rng);
-    const std::vector<uint8_t> hello{'h', 'i'};
-    auto wire = alice->Encrypt(hello);
-    auto accepted = Session::Accept(bob_id, spk, nullptr, *PrekeyMessage::Decode(*wire), rng);
-    (void)alice->Decrypt(*accepted->session.Encrypt(hello), rng);
-    auto next = RatchetMessage::Decode(*alice->Encrypt(hello));
+    DeterministicRandom rng(fuzz::kSessionFixtureSeed);
+    auto f = fuzz::StartSessionFixture(rng);
+    fuzz::ReplyToAlice(f, rng);
+    auto next = RatchetMessage::Decode(*f.alice->Encrypt(fuzz::kHello));
     header_key.assign(next->header.dh.span().begin(), next->header.dh.span().end());
-    state = accepted->session.Serialize();
+    state = f.bob->session.Serialize();
   }
   *alice_header_key = header_key;
   return *state;
