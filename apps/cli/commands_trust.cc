@@ -14,7 +14,6 @@
 #include "securecomm/base/encoding.h"
 #include "securecomm/client/errors.h"
 #include "securecomm/store/errors.h"
-#include "terminal.h"
 
 namespace sc::cli {
 

@@ -6,6 +6,7 @@
 #include "securecomm/base/byte_reader.h"
 #include "securecomm/base/byte_writer.h"
 #include "securecomm/client/errors.h"
+#include "securecomm/scp/connection_string.h"
 
 namespace sc::client {
 namespace {
@@ -165,7 +166,7 @@ Result<Account> Account::Decode(std::span<const uint8_t> bytes) {
   Account a;
   auto version = Get(r.ReadU8());
   if (!version || *version != kRecordVersion) return Fail(Errc::kMalformedRecord);
-  auto relay = GetString(r, kMaxRelayStringBytes);
+  auto relay = GetString(r, scp::kMaxConnectionString);
   auto name = GetString(r, kMaxUsernameBytes);
   auto password = Get(r.ReadPrefixed16());
   auto account = Get(r.ReadU64());

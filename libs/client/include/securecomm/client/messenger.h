@@ -80,8 +80,8 @@ struct PumpEvent {
 class Messenger {
  public:
   // Init creates `home` (mode 0700) if needed, the store in it, and this device's identity.
-  // Errors: store kAlreadyExists (already initialised), scp kBadConnectionString-like parse
-  // errors of `relay`, store and crypto errors.
+  // Errors: store kAlreadyExists (already initialised), scp kMalformedFrame (`relay` is not a
+  // connection string: scp/connection_string.h), store and crypto errors.
   [[nodiscard]] static Result<std::unique_ptr<Messenger>> Init(const std::string& home, std::span<const uint8_t> passphrase,
                                                                const std::string& relay, const crypto::Argon2Params& kdf,
                                                                const Clock& clock);

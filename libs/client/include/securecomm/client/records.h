@@ -34,8 +34,6 @@ inline constexpr size_t kMaxTextBytes = 32 * 1024;
 // for pending keys).
 inline constexpr size_t kMaxContactDevices = 32;
 inline constexpr size_t kMessageIdSize = 16;
-// A stored relay connection string ("scp://host:port/#k=...&id=...", under 200 bytes in practice).
-inline constexpr size_t kMaxRelayStringBytes = 4096;
 // A stored error name (an Errc identifier) of an undecryptable message.
 inline constexpr size_t kMaxErrorNameBytes = 256;
 using MessageId = std::array<uint8_t, kMessageIdSize>;
