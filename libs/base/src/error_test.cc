@@ -4,7 +4,9 @@
 // in the kScp domain; crypto::Errc itself is checked the same way in libs/crypto/src/aead_test.cc.
 #include "securecomm/base/error.h"
 
+#include <chrono>
 #include <cstdint>
+#include <limits>
 #include <string_view>
 #include <type_traits>
 
@@ -93,6 +95,20 @@ TEST(ErrorTest, ResultCarriesTheError) {
   ASSERT_FALSE(s.has_value());
   EXPECT_EQ(s.error(), OtherErrc::kTrailingData);
   EXPECT_NE(s.error(), Errc::kTrailingData);
+}
+
+TEST(ErrorTest, CarriesARetryHintThatEqualityIgnores) {
+  const Error plain = Errc::kSystemError;
+  EXPECT_EQ(plain.retry_after(), std::chrono::milliseconds(0));
+  const Error hinted = plain.WithRetryAfter(std::chrono::seconds(3));
+  EXPECT_EQ(hinted.retry_after(), std::chrono::milliseconds(3000));
+  EXPECT_EQ(hinted, plain);
+  EXPECT_EQ(hinted, Errc::kSystemError);
+  EXPECT_EQ(hinted.name(), "kSystemError");
+  // Clamped: a hint is never zero (zero means none) and never wraps.
+  EXPECT_EQ(plain.WithRetryAfter(std::chrono::milliseconds(0)).retry_after(), std::chrono::milliseconds(1));
+  EXPECT_EQ(plain.WithRetryAfter(std::chrono::hours(24 * 365)).retry_after(),
+            std::chrono::milliseconds(std::numeric_limits<uint32_t>::max()));
 }
 
 }  // namespace

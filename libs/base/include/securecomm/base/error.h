@@ -8,10 +8,16 @@
 //   Result<uint32_t> r = reader.ReadU32();
 //   if (!r) { if (r.error() == Errc::kTruncated) { ... } return tl::unexpected(r.error()); }
 //
-// Errors never carry secrets or payload bytes: only a code.
+// Errors never carry secrets or payload bytes: only a code, and for a peer's refusal that
+// retrying can cure, the peer's retry hint:
+//
+//   return Fail(Error(RelayErrc::kAccountThrottled).WithRetryAfter(std::chrono::seconds(2)));
+//   if (e.retry_after() > 0ms) { wait e.retry_after(), then retry }
 #pragma once
 
+#include <chrono>
 #include <cstdint>
+#include <limits>
 #include <string_view>
 #include <type_traits>
 
@@ -30,6 +36,7 @@ enum class ErrorDomain : uint8_t {
   kQr = 7,
   kE2e = 8,
   kClient = 9,
+  kRelay = 10,  // a relay's refusal (proto::RelayErrc, the wire's ErrorCode)
 };
 
 // ErrorTraits<E> is specialised (through SC_DEFINE_ERROR_ENUM) for every layer's error enum.
@@ -42,7 +49,8 @@ concept ErrorEnum = std::is_enum_v<E> && requires(E e) {
   { ErrorTraits<E>::Name(e) } -> std::convertible_to<std::string_view>;
 };
 
-// Error: a (domain, code) pair. Trivially copyable, 16 bytes, no allocation.
+// Error: a (domain, code) pair, and an optional retry hint. Trivially copyable, 16 bytes, no
+// allocation. Equality compares domain and code only.
 class Error {
  public:
   template <ErrorEnum E>
@@ -55,6 +63,19 @@ class Error {
   constexpr uint16_t code() const noexcept { return code_; }
   // name returns the code's identifier, e.g. "kAuthFailed". Static storage; never null.
   std::string_view name() const noexcept { return name_(code_); }
+
+  // WithRetryAfter returns this error carrying the hint "retrying after `delay` can succeed"
+  // (clamped to [1 ms, ~49 days]). retry_after() is zero when the error carries no hint.
+  constexpr Error WithRetryAfter(std::chrono::milliseconds delay) const noexcept {
+    Error e = *this;
+    constexpr int64_t kMax = std::numeric_limits<uint32_t>::max();
+    const int64_t ms = delay.count();
+    e.retry_after_ms_ = static_cast<uint32_t>(ms < 1 ? 1 : (ms > kMax ? kMax : ms));
+    return e;
+  }
+  constexpr std::chrono::milliseconds retry_after() const noexcept {
+    return std::chrono::milliseconds(retry_after_ms_);
+  }
 
   template <ErrorEnum E>
   constexpr bool Is(E e) const noexcept {
@@ -76,6 +97,7 @@ class Error {
 
   ErrorDomain domain_;
   uint16_t code_;
+  uint32_t retry_after_ms_ = 0;  // in what would be padding: Error stays 16 bytes
   std::string_view (*name_)(uint16_t) noexcept;
 };
 
