@@ -20,6 +20,12 @@ TEST(BytesTest, StoresAndLoadsBigEndian) {
   EXPECT_EQ(LoadBe64(b), 0x0102030405060708ull);
 }
 
+TEST(BytesTest, StoresLittleEndian) {
+  uint8_t b[8] = {};
+  StoreLe64(b, 0x0102030405060708ull);
+  for (int i = 0; i < 8; ++i) EXPECT_EQ(b[i], 8 - i);
+}
+
 TEST(BytesTest, AppendsBigEndian) {
   std::vector<uint8_t> out{0xFF};
   AppendBe16(out, 0x0A0B);

@@ -1,6 +1,6 @@
-// bytes.h: the one home of big-endian integer loads and stores and of byte views of character
-// data. Code outside libs/base writes no shifts to (de)serialise an integer and no
-// reinterpret_cast between char and uint8_t: it calls these.
+// bytes.h: the one home of big-endian integer loads and stores (and the one little-endian store
+// Noise needs) and of byte views of character data. Code outside libs/base writes no shifts to
+// (de)serialise an integer and no reinterpret_cast between char and uint8_t: it calls these.
 //
 //   uint8_t header[4];
 //   StoreBe32(header, length);                     // header = length, big-endian
@@ -48,6 +48,12 @@ constexpr void StoreBe64(std::span<uint8_t, 8> out, uint64_t v) noexcept {
   StoreBe32(out.last<4>(), static_cast<uint32_t>(v));
 }
 
+// StoreLe64 writes `v` little-endian into the first 8 bytes of `out`, for the few formats that
+// are not big-endian (Noise's ChaChaPoly nonce, Noise §12.4).
+constexpr void StoreLe64(std::span<uint8_t, 8> out, uint64_t v) noexcept {
+  for (size_t i = 0; i < 8; ++i) out[i] = static_cast<uint8_t>(v >> (8 * i));
+}
+
 // AppendBe16/32/64 append `v` big-endian to `out`.
 inline void AppendBe16(std::vector<uint8_t>& out, uint16_t v) {
   uint8_t b[2];
@@ -81,6 +87,8 @@ inline std::string_view AsChars(std::span<const uint8_t> b) noexcept {
   return {reinterpret_cast<const char*>(b.data()), b.size()};
 }
 // BytesToString copies bytes into a std::string (a protobuf bytes field).
-inline std::string BytesToString(std::span<const uint8_t> b) { return std::string(AsChars(b)); }
+inline std::string BytesToString(std::span<const uint8_t> b) {
+  return std::string(AsChars(b));
+}
 
 }  // namespace sc
