@@ -1,12 +1,11 @@
 #include "securecomm/net/scp_datagram.h"
 
 #include <algorithm>
-#include <variant>
-
 #include <asio/experimental/as_tuple.hpp>
 #include <asio/experimental/awaitable_operators.hpp>
 #include <asio/steady_timer.hpp>
 #include <asio/use_awaitable.hpp>
+#include <variant>
 
 #include "securecomm/base/log.h"
 #include "securecomm/crypto/random.h"
@@ -19,8 +18,11 @@ namespace {
 using asio::experimental::awaitable_operators::operator||;
 constexpr auto kNoThrow = asio::experimental::as_tuple(asio::use_awaitable);
 
+// IsInit: whether a datagram's type byte is the handshake's first message (scp.md §3).
 bool IsInit(std::span<const uint8_t> d) {
-  return d.size() > 1 && d[1] == static_cast<uint8_t>(scp::FrameType::kHandshakeInit);
+  if (d.size() <= 1) return false;
+  const scp::FrameTypeInfo* row = scp::FindFrameType(d[1]);
+  return row != nullptr && row->handshake == scp::HandshakeUse::kMessage1;
 }
 
 }  // namespace
@@ -46,7 +48,8 @@ asio::awaitable<Result<scp::SessionEvent>> ScpDatagramClient::Step() {
     auto wait = session_.NextDeadline() - clock_->Now();
     if (!confirmed_) wait = std::min<Clock::Duration>(wait, kHandshakeResend);
     timer.expires_after(std::max(wait, Clock::Duration::zero()));
-    auto result = co_await (socket_.async_receive(asio::buffer(buf_), kNoThrow) || timer.async_wait(kNoThrow));
+    auto result =
+        co_await (socket_.async_receive(asio::buffer(buf_), kNoThrow) || timer.async_wait(kNoThrow));
     if (result.index() == 1) {
       if (!confirmed_) {  // the last flight may have been lost: send it again
         if (++resends > kMaxResends) co_return Fail(Errc::kTimeout);
@@ -66,7 +69,8 @@ asio::awaitable<Result<scp::SessionEvent>> ScpDatagramClient::Step() {
       ++dropped_;  // spoofed, damaged or replayed: drop and keep going
       continue;
     }
-    if (session_.state() == scp::SessionState::kEstablished && event->kind != scp::SessionEvent::kEstablished) {
+    if (session_.state() == scp::SessionState::kEstablished &&
+        event->kind != scp::SessionEvent::kEstablished) {
       confirmed_ = true;  // the server holds our final handshake message: stop resending it
       last_flight_.clear();
     }
@@ -109,9 +113,12 @@ asio::awaitable<Result<std::vector<uint8_t>>> ScpDatagramClient::Receive() {
         const auto d = session_.received();
         co_return std::vector<uint8_t>(d.begin(), d.end());
       }
-      case scp::SessionEvent::kClosed: co_return Fail(scp::Errc::kClosed);
-      case scp::SessionEvent::kPeerError: co_return Fail(scp::Errc::kPeerError);
-      default: break;
+      case scp::SessionEvent::kClosed:
+        co_return Fail(scp::Errc::kClosed);
+      case scp::SessionEvent::kPeerError:
+        co_return Fail(scp::Errc::kPeerError);
+      default:
+        break;
     }
   }
 }
@@ -134,7 +141,9 @@ ScpDatagramServer::Endpoint ScpDatagramServer::local_endpoint() const {
   asio::error_code ec;  // a closed socket has no endpoint: report the empty one, never throw
   return socket_.local_endpoint(ec);
 }
-size_t ScpDatagramServer::session_count() const noexcept { return peers_.size(); }
+size_t ScpDatagramServer::session_count() const noexcept {
+  return peers_.size();
+}
 
 void ScpDatagramServer::Stop() {
   stopped_ = true;
@@ -221,7 +230,8 @@ asio::awaitable<void> ScpDatagramServer::Run() {
     asio::steady_timer timer(socket_.get_executor());
     timer.expires_at(next_tick);
     Endpoint from;
-    auto result = co_await (socket_.async_receive_from(asio::buffer(buf), from, kNoThrow) || timer.async_wait(kNoThrow));
+    auto result = co_await (socket_.async_receive_from(asio::buffer(buf), from, kNoThrow) ||
+                            timer.async_wait(kNoThrow));
     if (result.index() == 1) {
       Tick();
       next_tick = std::chrono::steady_clock::now() + kTick;

@@ -1,35 +1,21 @@
 #include "securecomm/scp/frame.h"
 
 #include "securecomm/base/byte_reader.h"
+#include "securecomm/base/bytes.h"
 #include "securecomm/scp/errors.h"
 
 namespace sc::scp {
-
-std::string_view FrameTypeName(FrameType t) noexcept {
-  switch (t) {
-    case FrameType::kHandshakeInit: return "HANDSHAKE_INIT";
-    case FrameType::kHandshakeResponse: return "HANDSHAKE_RESPONSE";
-    case FrameType::kData: return "DATA";
-    case FrameType::kAck: return "ACK";
-    case FrameType::kClose: return "CLOSE";
-    case FrameType::kKeyUpdate: return "KEY_UPDATE";
-    case FrameType::kError: return "ERROR";
-  }
-  return "UNKNOWN";
-}
 
 std::array<uint8_t, kHeaderSize> FrameHeader::Encode() const noexcept {
   std::array<uint8_t, kHeaderSize> out{};
   out[0] = kVersion;
   out[1] = static_cast<uint8_t>(type);
-  for (int i = 0; i < 8; ++i) out[2 + i] = static_cast<uint8_t>(sequence >> (56 - 8 * i));
-  for (int i = 0; i < 4; ++i) out[10 + i] = static_cast<uint8_t>(length >> (24 - 8 * i));
+  StoreBe64(std::span(out).subspan<2, 8>(), sequence);
+  StoreBe32(std::span(out).subspan<10, 4>(), length);
   return out;
 }
 
 namespace {
-
-bool KnownType(uint8_t t) { return t >= 0x01 && t <= 0x07; }
 
 // ParseHeader applies checks 1-3 of scp.md §2 to 14 header bytes.
 Result<FrameHeader> ParseHeader(std::span<const uint8_t> header) noexcept {
@@ -40,9 +26,10 @@ Result<FrameHeader> ParseHeader(std::span<const uint8_t> header) noexcept {
   auto length = r.ReadU32();
   if (!version || !type || !sequence || !length) return Fail(Errc::kMalformedFrame);
   if (*version != kVersion) return Fail(Errc::kUnsupportedVersion);
-  if (!KnownType(*type)) return Fail(Errc::kUnknownType);
+  const FrameTypeInfo* row = FindFrameType(*type);
+  if (row == nullptr) return Fail(Errc::kUnknownType);
   if (*length > kMaxFramePayload) return Fail(Errc::kFrameTooLarge);
-  return FrameHeader{static_cast<FrameType>(*type), *sequence, *length};
+  return FrameHeader{row->type, *sequence, *length};
 }
 
 }  // namespace

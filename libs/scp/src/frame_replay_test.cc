@@ -1,5 +1,7 @@
 // Frame codec limits and the replay window against WireGuard's vectors (tests/vectors/replay-window).
 #include <fstream>
+#include <string_view>
+#include <utility>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -58,6 +60,86 @@ TEST(FrameCodec, PeekNeedsOnlyTheHeaderAndBoundsTheFrame) {
   EXPECT_EQ(**size, kHeaderSize + 100 + kMacSize);
   // A peer announcing a huge frame is refused before we buffer it.
   EXPECT_EQ(PeekFrameSize(Frame(1, 3, 0, 0xFFFFFFFF, 0)).error(), Errc::kFrameTooLarge);
+}
+
+// ---- frame type registry ----
+
+// scp.md §3 pins each value and its name: append only, never renumber.
+TEST(FrameTypes, RegistryMatchesTheSpec) {
+  const std::vector<std::pair<uint8_t, std::string_view>> spec = {
+      {0x01, "HANDSHAKE_INIT"}, {0x02, "HANDSHAKE_RESPONSE"}, {0x03, "DATA"}, {0x04, "ACK"},
+      {0x05, "CLOSE"},          {0x06, "KEY_UPDATE"},         {0x07, "ERROR"}};
+  ASSERT_EQ(kFrameTypes.size(), spec.size());
+  for (const auto& [value, name] : spec) {
+    const FrameTypeInfo* row = FindFrameType(value);
+    ASSERT_NE(row, nullptr) << int{value};
+    EXPECT_EQ(static_cast<uint8_t>(row->type), value);
+    EXPECT_EQ(row->name, name);
+    EXPECT_EQ(&FrameTypeInfoOf(row->type), row);
+  }
+}
+
+TEST(FrameTypes, DecoderAcceptsExactlyTheRegisteredTypes) {
+  EXPECT_EQ(FindFrameType(0x00), nullptr);
+  EXPECT_EQ(FindFrameType(0x08), nullptr);
+  for (unsigned v = 0; v <= UINT8_MAX; ++v) {
+    const auto f = DecodeFrame(Frame(1, static_cast<uint8_t>(v), 0, 0, 0));
+    if (FindFrameType(static_cast<uint8_t>(v)) != nullptr) {
+      ASSERT_TRUE(f.has_value()) << v;
+      EXPECT_EQ(static_cast<unsigned>(f->header.type), v);
+    } else {
+      EXPECT_EQ(f.error(), Errc::kUnknownType) << v;
+    }
+  }
+}
+
+// scp.md §3, §4 and §8: what each type carries in the handshake, who sends it, and its record form.
+TEST(FrameTypes, HandshakeAndRecordPropertiesFollowTheSpec) {
+  const auto& init = FrameTypeInfoOf(FrameType::kHandshakeInit);
+  EXPECT_EQ(init.handshake, HandshakeUse::kMessage1);
+  EXPECT_TRUE(SentBy(init.handshake_sender, FrameSender::kInitiator));
+  EXPECT_FALSE(SentBy(init.handshake_sender, FrameSender::kResponder));
+  EXPECT_FALSE(init.handshake_payload.Contains(kNoiseDhLen));
+  EXPECT_TRUE(init.handshake_payload.Contains(1 + kNoiseDhLen));
+  EXPECT_FALSE(init.record);
+
+  const auto& response = FrameTypeInfoOf(FrameType::kHandshakeResponse);
+  EXPECT_EQ(response.handshake, HandshakeUse::kMessage2);
+  EXPECT_TRUE(SentBy(response.handshake_sender, FrameSender::kResponder));
+  EXPECT_FALSE(SentBy(response.handshake_sender, FrameSender::kInitiator));
+  EXPECT_FALSE(response.record);
+
+  const auto& ack = FrameTypeInfoOf(FrameType::kAck);
+  EXPECT_EQ(ack.handshake, HandshakeUse::kMessage3);
+  EXPECT_TRUE(SentBy(ack.handshake_sender, FrameSender::kInitiator));
+  EXPECT_FALSE(SentBy(ack.handshake_sender, FrameSender::kResponder));
+  EXPECT_TRUE(ack.record);
+  EXPECT_TRUE(ack.record_plaintext.Contains(8));
+  EXPECT_FALSE(ack.record_plaintext.Contains(7));
+  EXPECT_FALSE(ack.record_plaintext.Contains(9));
+
+  const auto& error = FrameTypeInfoOf(FrameType::kError);
+  EXPECT_EQ(error.handshake, HandshakeUse::kError);
+  EXPECT_TRUE(SentBy(error.handshake_sender, FrameSender::kInitiator));
+  EXPECT_TRUE(SentBy(error.handshake_sender, FrameSender::kResponder));
+  EXPECT_TRUE(error.handshake_payload.Contains(2));
+  EXPECT_FALSE(error.handshake_payload.Contains(3));
+  EXPECT_TRUE(error.record);
+  EXPECT_TRUE(error.record_plaintext.Contains(2));
+  EXPECT_FALSE(error.record_plaintext.Contains(1));
+
+  for (FrameType t : {FrameType::kData, FrameType::kClose, FrameType::kKeyUpdate}) {
+    const auto& row = FrameTypeInfoOf(t);
+    EXPECT_EQ(row.handshake, HandshakeUse::kNone) << row.name;
+    EXPECT_FALSE(SentBy(row.handshake_sender, FrameSender::kInitiator)) << row.name;
+    EXPECT_FALSE(SentBy(row.handshake_sender, FrameSender::kResponder)) << row.name;
+    EXPECT_TRUE(row.record) << row.name;
+  }
+  EXPECT_TRUE(FrameTypeInfoOf(FrameType::kData).record_plaintext.Contains(0));
+  EXPECT_TRUE(FrameTypeInfoOf(FrameType::kData).record_plaintext.Contains(kMaxRecordPlaintext));
+  EXPECT_FALSE(FrameTypeInfoOf(FrameType::kClose).record_plaintext.Contains(1));
+  EXPECT_TRUE(FrameTypeInfoOf(FrameType::kKeyUpdate).record_plaintext.Contains(1));
+  EXPECT_FALSE(FrameTypeInfoOf(FrameType::kKeyUpdate).record_plaintext.Contains(0));
 }
 
 // ---- replay window ----
@@ -123,8 +205,12 @@ void RunBulk() {
   }
 }
 
-TEST(ReplayWindow, WireGuardBulkVectorsAtOurSize) { RunBulk<kReplayWindowBlocks>(); }
-TEST(ReplayWindow, WireGuardBulkVectorsAtASmallerSize) { RunBulk<32>(); }
+TEST(ReplayWindow, WireGuardBulkVectorsAtOurSize) {
+  RunBulk<kReplayWindowBlocks>();
+}
+TEST(ReplayWindow, WireGuardBulkVectorsAtASmallerSize) {
+  RunBulk<32>();
+}
 
 TEST(ReplayWindow, CheckDoesNotChangeState) {
   ReplayWindow<> w;

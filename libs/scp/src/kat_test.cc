@@ -1,13 +1,15 @@
 // Known-answer vectors of our own for whole SCP sessions (tests/vectors/scp/scp_kat.json): from
 // fixed keys and ephemerals, every frame of a scripted session, byte for byte, for both suites.
-// Regenerate (only when the wire format changes on purpose, with a spec change):
-//   SC_WRITE_SCP_KAT=tests/vectors/scp/scp_kat.json ./build/release/libs/scp/scp_test --gtest_filter='ScpKat*'
+// Regenerate (only when the wire format changes on purpose, with a spec change) from the root,
+// with SC_WRITE_SCP_KAT=tests/vectors/scp/scp_kat.json in the environment:
+//   ./build/release/libs/scp/scp_test --gtest_filter='ScpKat*'
 #include <cstdlib>
 #include <fstream>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "securecomm/base/bytes.h"
 #include "securecomm/base/encoding.h"
 #include "securecomm/scp/session.h"
 
@@ -17,7 +19,9 @@ namespace {
 using Bytes = std::vector<uint8_t>;
 using nlohmann::json;
 
-Bytes Fixed(uint8_t fill) { return Bytes(32, fill); }
+Bytes Fixed(uint8_t fill) {
+  return Bytes(32, fill);
+}
 
 struct Script {
   std::vector<std::pair<std::string, Bytes>> frames;  // (sender, frame)
@@ -28,9 +32,12 @@ Script RunScript(NoiseSuite suite) {
   ManualClock clock;
   ScriptedRandom client_rng({Fixed(0x11)});  // client ephemeral private key
   ScriptedRandom server_rng({Fixed(0x22)});  // server ephemeral private key
-  auto key = [](uint8_t fill) { return crypto::X25519KeyPair::FromPrivate(*crypto::X25519PrivateKey::FromSpan(Fixed(fill))); };
+  auto key = [](uint8_t fill) {
+    return crypto::X25519KeyPair::FromPrivate(*crypto::X25519PrivateKey::FromSpan(Fixed(fill)));
+  };
   auto id = [](uint8_t fill) {
-    return std::make_shared<const crypto::Ed25519KeyPair>(crypto::Ed25519KeyPair::FromSeed(*crypto::Ed25519Seed::FromSpan(Fixed(fill))));
+    return std::make_shared<const crypto::Ed25519KeyPair>(
+        crypto::Ed25519KeyPair::FromSeed(*crypto::Ed25519Seed::FromSpan(Fixed(fill))));
   };
   SessionConfig cc, sc;
   cc.role = Role::kInitiator;
@@ -56,7 +63,7 @@ Script RunScript(NoiseSuite suite) {
   pump(c, s, "client");  // HANDSHAKE_INIT
   pump(s, c, "server");  // HANDSHAKE_RESPONSE
   pump(c, s, "client");  // ACK (Noise message 3)
-  EXPECT_TRUE(c.Send({reinterpret_cast<const uint8_t*>(hello.data()), hello.size()}));
+  EXPECT_TRUE(c.Send(AsBytes(hello)));
   pump(c, s, "client");  // DATA
   EXPECT_TRUE(s.Send(Bytes{0x00, 0xff}));
   pump(s, c, "server");  // DATA
@@ -73,7 +80,9 @@ Script RunScript(NoiseSuite suite) {
 
 json ScriptToJson(NoiseSuite suite, const Script& script) {
   json frames = json::array();
-  for (const auto& [who, bytes] : script.frames) frames.push_back({{"from", who}, {"frame", HexEncode(bytes)}});
+  for (const auto& [who, bytes] : script.frames) {
+    frames.push_back({{"from", who}, {"frame", HexEncode(bytes)}});
+  }
   return {{"suite", static_cast<int>(suite)},
           {"client_static_private", HexEncode(Fixed(0x01))},
           {"server_static_private", HexEncode(Fixed(0x02))},
@@ -85,11 +94,12 @@ json ScriptToJson(NoiseSuite suite, const Script& script) {
 }
 
 TEST(ScpKat, WholeSessionsReproduceByteForByte) {
-  json doc = {{"_description",
-               "SCP v1 known answers (docs/protocol/scp.md). Keys are 32 bytes of the byte shown; the script: "
-               "INIT, RESPONSE, ACK(msg3), client DATA 'hello, relay', server DATA 00ff, keepalive ACK each way "
-               "after 10 s, client CLOSE, server ACK."},
-              {"sessions", json::array()}};
+  json doc = {
+      {"_description",
+       "SCP v1 known answers (docs/protocol/scp.md). Keys are 32 bytes of the byte shown; the script: "
+       "INIT, RESPONSE, ACK(msg3), client DATA 'hello, relay', server DATA 00ff, keepalive ACK each way "
+       "after 10 s, client CLOSE, server ACK."},
+      {"sessions", json::array()}};
   for (NoiseSuite suite : {NoiseSuite::kAesGcm, NoiseSuite::kChaChaPoly}) {
     doc["sessions"].push_back(ScriptToJson(suite, RunScript(suite)));
   }

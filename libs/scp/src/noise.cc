@@ -2,6 +2,7 @@
 
 #include <cstring>
 
+#include "securecomm/base/bytes.h"
 #include "securecomm/base/check.h"
 #include "securecomm/crypto/hash.h"
 #include "securecomm/crypto/hkdf.h"
@@ -14,7 +15,8 @@ std::string_view NoiseProtocolName(NoiseSuite suite) noexcept {
 }
 
 crypto::AeadAlgorithm NoiseAead(NoiseSuite suite) noexcept {
-  return suite == NoiseSuite::kAesGcm ? crypto::AeadAlgorithm::kAes256Gcm : crypto::AeadAlgorithm::kChaCha20Poly1305;
+  return suite == NoiseSuite::kAesGcm ? crypto::AeadAlgorithm::kAes256Gcm
+                                      : crypto::AeadAlgorithm::kChaCha20Poly1305;
 }
 
 // ---- CipherState (Noise §5.1) ----
@@ -36,9 +38,11 @@ CipherState CipherState::Clone() const {
 // then the nonce little-endian.
 void CipherState::Nonce(uint8_t out[12]) const noexcept {
   std::memset(out, 0, 4);
-  for (int i = 0; i < 8; ++i) {
-    const int shift = suite_ == NoiseSuite::kAesGcm ? 8 * (7 - i) : 8 * i;
-    out[4 + i] = static_cast<uint8_t>(n_ >> shift);
+  const std::span<uint8_t, 8> counter(out + 4, 8);
+  if (suite_ == NoiseSuite::kAesGcm) {
+    StoreBe64(counter, n_);
+  } else {
+    StoreLe64(counter, n_);
   }
 }
 
@@ -54,7 +58,8 @@ Result<std::vector<uint8_t>> CipherState::EncryptWithAd(std::span<const uint8_t>
   return out;
 }
 
-Result<SecretBytes> CipherState::DecryptWithAd(std::span<const uint8_t> ad, std::span<const uint8_t> ciphertext) {
+Result<SecretBytes> CipherState::DecryptWithAd(std::span<const uint8_t> ad,
+                                               std::span<const uint8_t> ciphertext) {
   if (!aead_) return SecretBytes(ciphertext);
   if (n_ == UINT64_MAX) return Fail(Errc::kNonceExhausted);
   uint8_t nonce[12];
@@ -70,11 +75,11 @@ Result<SecretBytes> CipherState::DecryptWithAd(std::span<const uint8_t> ad, std:
 SymmetricState::SymmetricState(NoiseSuite suite) : suite_(suite) {
   // InitializeSymmetric: h = protocol_name padded with zeros if it fits HASHLEN, else HASH(name).
   const std::string_view name = NoiseProtocolName(suite);
-  const auto* bytes = reinterpret_cast<const uint8_t*>(name.data());
-  if (name.size() <= kNoiseHashLen) {
-    std::memcpy(h_.data(), bytes, name.size());
+  const std::span<const uint8_t> bytes = AsBytes(name);
+  if (bytes.size() <= kNoiseHashLen) {
+    std::memcpy(h_.data(), bytes.data(), bytes.size());
   } else {
-    const auto d = crypto::Sha256({bytes, name.size()});
+    const auto d = crypto::Sha256(bytes);
     std::memcpy(h_.data(), d.data(), kNoiseHashLen);
   }
   std::memcpy(ck_.MutableExpose().data(), h_.data(), kNoiseHashLen);

@@ -2,6 +2,7 @@
 
 #include <cstring>
 
+#include "securecomm/base/bytes.h"
 #include "securecomm/base/check.h"
 #include "securecomm/crypto/hkdf.h"
 #include "securecomm/scp/errors.h"
@@ -12,21 +13,17 @@ namespace {
 constexpr std::string_view kRecordKeysLabel = "SCP/1 record keys";
 constexpr std::string_view kKeyUpdateLabel = "SCP/1 key update";
 
-std::span<const uint8_t> Label(std::string_view s) {
-  return {reinterpret_cast<const uint8_t*>(s.data()), s.size()};
-}
-
 }  // namespace
 
 std::array<uint8_t, 12> RecordNonce(uint64_t sequence) noexcept {
   std::array<uint8_t, 12> n{};
-  for (int i = 0; i < 8; ++i) n[4 + i] = static_cast<uint8_t>(sequence >> (56 - 8 * i));
+  StoreBe64(std::span(n).subspan<4, 8>(), sequence);
   return n;
 }
 
 RecordKeys RecordKeys::Derive(NoiseSuite suite, const SecretArray<32>& ts, std::span<const uint8_t, 32> h) {
   SecretArray<64> okm;
-  SC_CHECK(crypto::HkdfSha256(ts.Expose(), h, Label(kRecordKeysLabel), okm.MutableExpose()).has_value());
+  SC_CHECK(crypto::HkdfSha256(ts.Expose(), h, AsBytes(kRecordKeysLabel), okm.MutableExpose()).has_value());
   auto aead = crypto::Aead::Create(NoiseAead(suite), okm.Expose().first(32));
   SC_CHECK(aead.has_value());
   return RecordKeys{std::move(*aead), crypto::HmacSha256Key(okm.Expose().subspan(32, 32))};
@@ -34,7 +31,7 @@ RecordKeys RecordKeys::Derive(NoiseSuite suite, const SecretArray<32>& ts, std::
 
 SecretArray<32> NextTrafficSecret(const SecretArray<32>& ts, std::span<const uint8_t, 32> h) {
   SecretArray<32> next;
-  SC_CHECK(crypto::HkdfSha256(ts.Expose(), h, Label(kKeyUpdateLabel), next.MutableExpose()).has_value());
+  SC_CHECK(crypto::HkdfSha256(ts.Expose(), h, AsBytes(kKeyUpdateLabel), next.MutableExpose()).has_value());
   return next;
 }
 
@@ -85,11 +82,9 @@ void RecordSender::Update() {
 
 // ---- RecordReceiver ----
 
-RecordReceiver::RecordReceiver(NoiseSuite suite, SecretArray<32> traffic_secret, const std::array<uint8_t, 32>& h,
-                               uint64_t next_sequence, Transport transport)
-    : schedule_(suite, std::move(traffic_secret), h),
-      transport_(transport),
-      next_sequence_(next_sequence) {
+RecordReceiver::RecordReceiver(NoiseSuite suite, SecretArray<32> traffic_secret,
+                               const std::array<uint8_t, 32>& h, uint64_t next_sequence, Transport transport)
+    : schedule_(suite, std::move(traffic_secret), h), transport_(transport), next_sequence_(next_sequence) {
   if (transport == Transport::kDatagram) {
     window_ = std::make_unique<ReplayWindow<>>();
     // Datagram sessions start with the handshake numbers already used.

@@ -1,10 +1,9 @@
 #include "securecomm/scp/session.h"
 
 #include <algorithm>
-#include <cstring>
 #include <string_view>
 
-#include "securecomm/base/byte_reader.h"
+#include "securecomm/base/bytes.h"
 #include "securecomm/base/check.h"
 #include "securecomm/crypto/hash.h"
 #include "securecomm/scp/handshake_messages.h"
@@ -15,8 +14,6 @@ namespace {
 constexpr std::string_view kPrologue = "SCP/1";
 constexpr std::string_view kMacInitLabel = "SCP/1 mac init";
 constexpr std::string_view kMacHandshakeLabel = "SCP/1 mac handshake";
-
-std::span<const uint8_t> Bytes(std::string_view s) { return {reinterpret_cast<const uint8_t*>(s.data()), s.size()}; }
 
 // Handshake MAC keys are hashes of public values (scp.md §4.1): they keep off-path garbage out and
 // are not secrets. They are used with the one-shot HMAC (a per-thread context, no allocation).
@@ -31,7 +28,7 @@ MacKey ToMacKey(const crypto::Sha256Digest& d) {
 // scp.md §4.1: mac_init_key = SHA-256("SCP/1 mac init" || S_r_pub).
 MacKey MacInitKey(const crypto::X25519PublicKey& responder_static) {
   crypto::Sha256Hasher h;
-  h.Update(Bytes(kMacInitLabel));
+  h.Update(AsBytes(kMacInitLabel));
   h.Update(responder_static.span());
   return ToMacKey(h.Final());
 }
@@ -40,7 +37,7 @@ MacKey MacInitKey(const crypto::X25519PublicKey& responder_static) {
 MacKey MacHandshakeKey(const crypto::X25519PublicKey& responder_static,
                        const crypto::X25519PublicKey& initiator_ephemeral) {
   crypto::Sha256Hasher h;
-  h.Update(Bytes(kMacHandshakeLabel));
+  h.Update(AsBytes(kMacHandshakeLabel));
   h.Update(responder_static.span());
   h.Update(initiator_ephemeral.span());
   return ToMacKey(h.Final());
@@ -49,11 +46,6 @@ MacKey MacHandshakeKey(const crypto::X25519PublicKey& responder_static,
 // MacOk checks a handshake frame's HMAC in constant time.
 bool MacOk(const MacKey& key, const FrameView& f) {
   return ConstantTimeEqual(crypto::HmacSha256(key, f.mac_input).span(), f.hmac);
-}
-
-bool IsRecordType(FrameType t) {
-  return t == FrameType::kData || t == FrameType::kAck || t == FrameType::kClose || t == FrameType::kKeyUpdate ||
-         t == FrameType::kError;
 }
 
 // MayBeSpoofed: errors a datagram can cause without holding any key (scp.md §8): such a datagram
@@ -69,7 +61,9 @@ bool MayBeSpoofed(Error e) {
 
 }  // namespace
 
-std::vector<NoiseSuite> DefaultSuites() { return {NoiseSuite::kAesGcm, NoiseSuite::kChaChaPoly}; }
+std::vector<NoiseSuite> DefaultSuites() {
+  return {NoiseSuite::kAesGcm, NoiseSuite::kChaChaPoly};
+}
 
 struct Session::Impl {
   SessionConfig config;
@@ -82,8 +76,8 @@ struct Session::Impl {
   // Handshake-only state, freed when the records start (an idle session keeps none of it).
   struct Handshake {
     std::optional<NoiseXX> noise;
-    MacKey mac_init{};              // responder: from its own static key
-    std::optional<MacKey> mac_hs;   // once the initiator's ephemeral key is known
+    MacKey mac_init{};             // responder: from its own static key
+    std::optional<MacKey> mac_hs;  // once the initiator's ephemeral key is known
   };
   std::unique_ptr<Handshake> hs = std::make_unique<Handshake>();
   uint64_t handshake_send_sequence = 0;
@@ -106,7 +100,8 @@ struct Session::Impl {
 
   void EndFrame() { frame_ends.push_back(out.size()); }
 
-  void QueueHandshakeFrame(FrameType type, uint64_t seq, std::span<const uint8_t> payload, const MacKey& mac) {
+  void QueueHandshakeFrame(FrameType type, uint64_t seq, std::span<const uint8_t> payload,
+                           const MacKey& mac) {
     const FrameHeader header{type, seq, static_cast<uint32_t>(payload.size())};
     const auto hb = header.Encode();
     const size_t start = out.size();
@@ -128,7 +123,8 @@ struct Session::Impl {
   // QueueError sends ERROR when a key exists for it (scp.md §8), best effort.
   void QueueError(Error e) {
     if (e.domain() != ErrorDomain::kScp) return;
-    const uint8_t code[2] = {static_cast<uint8_t>(e.code() >> 8), static_cast<uint8_t>(e.code())};
+    uint8_t code[2];
+    StoreBe16(code, e.code());
     if (sender) {
       (void)QueueRecord(FrameType::kError, code);
     } else if (hs && hs->mac_hs) {
@@ -162,7 +158,9 @@ struct Session::Impl {
   Result<SessionEvent> OnInit(const FrameView& f) {
     if (!MacOk(hs->mac_init, f)) return Fail(Errc::kBadMac);
     if (f.header.sequence != 0) return Fail(Errc::kReplay);
-    if (f.payload.size() < 1 + kNoiseDhLen) return Fail(Errc::kHandshakeFailed);
+    if (!FrameTypeInfoOf(FrameType::kHandshakeInit).handshake_payload.Contains(f.payload.size())) {
+      return Fail(Errc::kHandshakeFailed);
+    }
     const auto ei = crypto::X25519PublicKey(f.payload.subspan(1).first<32>());
     hs->mac_hs = MacHandshakeKey(config.noise_static.public_key, ei);
     const uint8_t wanted = f.payload[0];
@@ -170,7 +168,7 @@ struct Session::Impl {
                            [&](NoiseSuite s) { return static_cast<uint8_t>(s) == wanted; });
     if (it == config.suites.end()) return Fail(Errc::kUnsupportedSuite);
     suite = *it;
-    NoiseXX noise = NoiseXX::Responder(suite, Bytes(kPrologue), config.noise_static.Clone(), *rng);
+    NoiseXX noise = NoiseXX::Responder(suite, AsBytes(kPrologue), config.noise_static.Clone(), *rng);
     auto hello_bytes = noise.ReadMessage(f.payload.subspan(1));
     if (!hello_bytes) return Fail(hello_bytes.error());
     auto hello = ClientHello::Decode(hello_bytes->Expose());
@@ -199,7 +197,9 @@ struct Session::Impl {
     // scp.md §6: the static key and the identity must both be the pinned ones.
     if (!(*noise.remote_static() == *config.responder_static)) return Fail(Errc::kUntrustedIdentity);
     if (auto s = hello->credential.Verify(*noise.remote_static()); !s) return Fail(s.error());
-    if (!(hello->credential.identity_key == *config.responder_identity)) return Fail(Errc::kUntrustedIdentity);
+    if (!(hello->credential.identity_key == *config.responder_identity)) {
+      return Fail(Errc::kUntrustedIdentity);
+    }
     ClientFinish finish{IdentityCredential::Sign(*config.identity, config.noise_static.public_key)};
     auto msg3 = noise.WriteMessage(finish.Encode());
     if (!msg3) return Fail(msg3.error());
@@ -236,56 +236,52 @@ struct Session::Impl {
   Result<SessionEvent> OnHandshakeError(const FrameView& f, uint64_t expected_sequence) {
     if (!MacOk(*hs->mac_hs, f)) return Fail(Errc::kBadMac);
     if (f.header.sequence != expected_sequence) return Fail(Errc::kReplay);
-    ByteReader r(f.payload);
-    auto code = r.ReadU16();
-    if (!code || !r.Finish()) return Fail(Errc::kMalformedFrame);
+    if (!FrameTypeInfoOf(FrameType::kError).handshake_payload.Contains(f.payload.size())) {
+      return Fail(Errc::kMalformedFrame);
+    }
+    const uint16_t code = LoadBe16(f.payload.first<2>());
     state = SessionState::kFailed;
     error = Errc::kPeerError;
     hs.reset();
-    return SessionEvent{SessionEvent::kPeerError, *code};
+    return SessionEvent{SessionEvent::kPeerError, code};
   }
 
   // ---- records ----
 
-  Result<SessionEvent> OnRecord(const FrameView& f) {
+  Result<SessionEvent> OnRecord(const FrameView& f, const FrameTypeInfo& row) {
     if (rx.size() < f.payload.size()) rx.resize(std::max(f.payload.size(), size_t{256}));
     auto n = receiver->OpenInto(f, rx);
     if (!n) return Fail(n.error());
-    ByteReader r(std::span<const uint8_t>(rx.data(), *n));
-    switch (f.header.type) {
+    // scp.md §3: the registry bounds each record's plaintext (ACK 8, CLOSE 0, KEY_UPDATE 1, ERROR 2).
+    if (!row.record_plaintext.Contains(*n)) return Fail(Errc::kMalformedFrame);
+    const std::span<const uint8_t> plaintext(rx.data(), *n);
+    switch (row.type) {
       case FrameType::kData:
         rx_len = *n;
         return SessionEvent{SessionEvent::kData};
-      case FrameType::kAck: {
-        auto largest = r.ReadU64();
-        if (!largest || !r.Finish()) return Fail(Errc::kMalformedFrame);
+      case FrameType::kAck:  // uint64 largest_sequence_received; unused: an ACK counts by arriving (§10)
         if (state == SessionState::kClosing) {
           state = SessionState::kClosed;
           return SessionEvent{SessionEvent::kClosed};
         }
         return SessionEvent{};
-      }
       case FrameType::kClose:
-        if (!r.Finish()) return Fail(Errc::kMalformedFrame);
         if (state == SessionState::kEstablished) (void)QueueAck();
         state = SessionState::kClosed;
         return SessionEvent{SessionEvent::kClosed};
       case FrameType::kKeyUpdate: {
-        auto requested = r.ReadU8();
-        if (!requested || *requested > 1 || !r.Finish()) return Fail(Errc::kMalformedFrame);
+        const uint8_t requested = plaintext[0];
+        if (requested > 1) return Fail(Errc::kMalformedFrame);
         receiver->Update();
-        if (*requested == 1 && state == SessionState::kEstablished) {
+        if (requested == 1 && state == SessionState::kEstablished) {
           if (auto s = SendKeyUpdate(false); !s) return Fail(s.error());
         }
         return SessionEvent{};
       }
-      case FrameType::kError: {
-        auto code = r.ReadU16();
-        if (!code || !r.Finish()) return Fail(Errc::kMalformedFrame);
+      case FrameType::kError:
         state = SessionState::kFailed;
         error = Errc::kPeerError;
-        return SessionEvent{SessionEvent::kPeerError, *code};
-      }
+        return SessionEvent{SessionEvent::kPeerError, LoadBe16(plaintext.first<2>())};
       default:
         return Fail(Errc::kUnexpectedMessage);
     }
@@ -294,7 +290,7 @@ struct Session::Impl {
   Status QueueAck() {
     const uint64_t largest = receiver->next_sequence() - 1;
     uint8_t p[8];
-    for (int i = 0; i < 8; ++i) p[i] = static_cast<uint8_t>(largest >> (56 - 8 * i));
+    StoreBe64(p, largest);
     return QueueRecord(FrameType::kAck, p);
   }
 
@@ -310,24 +306,30 @@ struct Session::Impl {
   Result<SessionEvent> Handle(std::span<const uint8_t> bytes) {
     auto f = DecodeFrame(bytes);
     if (!f) return Fail(f.error());
-    const FrameType t = f->header.type;
-    const bool initiator = config.role == Role::kInitiator;
+    const FrameTypeInfo& row = FrameTypeInfoOf(f->header.type);
+    // scp.md §3, §8: before record keys exist, a frame is expected when it carries the handshake
+    // step of the current state and the peer's role may send it; afterwards, when it is a record.
+    const FrameSender peer =
+        config.role == Role::kInitiator ? FrameSender::kResponder : FrameSender::kInitiator;
+    const auto carries = [&](HandshakeUse use) {
+      return row.handshake == use && SentBy(row.handshake_sender, peer);
+    };
     switch (state) {
       case SessionState::kStart:
-        if (initiator || t != FrameType::kHandshakeInit) return Fail(Errc::kUnexpectedMessage);
+        if (!carries(HandshakeUse::kMessage1)) return Fail(Errc::kUnexpectedMessage);
         return OnInit(*f);
       case SessionState::kAwaitResponse:
-        if (t == FrameType::kError) return OnHandshakeError(*f, 0);
-        if (t != FrameType::kHandshakeResponse) return Fail(Errc::kUnexpectedMessage);
+        if (carries(HandshakeUse::kError)) return OnHandshakeError(*f, 0);
+        if (!carries(HandshakeUse::kMessage2)) return Fail(Errc::kUnexpectedMessage);
         return OnResponse(*f);
       case SessionState::kAwaitFinish:
-        if (t == FrameType::kError) return OnHandshakeError(*f, 1);
-        if (t != FrameType::kAck) return Fail(Errc::kUnexpectedMessage);
+        if (carries(HandshakeUse::kError)) return OnHandshakeError(*f, 1);
+        if (!carries(HandshakeUse::kMessage3)) return Fail(Errc::kUnexpectedMessage);
         return OnFinish(*f);
       case SessionState::kEstablished:
       case SessionState::kClosing:
-        if (!IsRecordType(t)) return Fail(Errc::kUnexpectedMessage);
-        return OnRecord(*f);
+        if (!row.record) return Fail(Errc::kUnexpectedMessage);
+        return OnRecord(*f, row);
       case SessionState::kClosed:
       case SessionState::kFailed:
         break;
@@ -359,8 +361,10 @@ Result<Session> Session::Create(SessionConfig config, const Clock& clock, Random
 
 Status Session::Start() {
   Impl& m = *impl_;
-  if (m.config.role != Role::kInitiator || m.state != SessionState::kStart) return Fail(Errc::kUnexpectedMessage);
-  NoiseXX noise = NoiseXX::Initiator(m.suite, Bytes(kPrologue), m.config.noise_static.Clone(), *m.rng);
+  if (m.config.role != Role::kInitiator || m.state != SessionState::kStart) {
+    return Fail(Errc::kUnexpectedMessage);
+  }
+  NoiseXX noise = NoiseXX::Initiator(m.suite, AsBytes(kPrologue), m.config.noise_static.Clone(), *m.rng);
   ClientHello hello;
   for (NoiseSuite s : m.config.suites) hello.suites.push_back(static_cast<uint8_t>(s));
   auto msg1 = noise.WriteMessage(hello.Encode());
@@ -440,7 +444,8 @@ Clock::TimePoint Session::NextDeadline() const noexcept {
   const Impl& m = *impl_;
   auto deadline = m.last_receive + m.config.idle_timeout;
   if (m.state == SessionState::kEstablished) {
-    deadline = std::min({deadline, m.last_send + m.config.keepalive_interval, m.last_rekey + m.config.rekey_interval});
+    deadline = std::min(
+        {deadline, m.last_send + m.config.keepalive_interval, m.last_rekey + m.config.rekey_interval});
   }
   return deadline;
 }
@@ -455,7 +460,8 @@ std::vector<std::vector<uint8_t>> Session::TakeFrames() {
   std::vector<std::vector<uint8_t>> frames;
   size_t start = 0;
   for (size_t end : m.frame_ends) {
-    frames.emplace_back(m.out.begin() + static_cast<std::ptrdiff_t>(start), m.out.begin() + static_cast<std::ptrdiff_t>(end));
+    frames.emplace_back(m.out.begin() + static_cast<std::ptrdiff_t>(start),
+                        m.out.begin() + static_cast<std::ptrdiff_t>(end));
     start = end;
   }
   m.out.clear();
@@ -463,7 +469,9 @@ std::vector<std::vector<uint8_t>> Session::TakeFrames() {
   return frames;
 }
 
-std::span<const uint8_t> Session::PendingOutput() const noexcept { return impl_->out; }
+std::span<const uint8_t> Session::PendingOutput() const noexcept {
+  return impl_->out;
+}
 
 void Session::ConsumeOutput() noexcept {
   impl_->out.clear();
@@ -476,11 +484,21 @@ void Session::SwapOutput(std::vector<uint8_t>& buffer) noexcept {
   impl_->frame_ends.clear();
 }
 
-bool Session::HasOutput() const noexcept { return !impl_->out.empty(); }
-std::span<const uint8_t> Session::received() const noexcept { return {impl_->rx.data(), impl_->rx_len}; }
-SessionState Session::state() const noexcept { return impl_->state; }
-std::optional<Error> Session::error() const noexcept { return impl_->error; }
-const std::optional<crypto::Ed25519PublicKey>& Session::peer_identity() const noexcept { return impl_->peer_identity; }
+bool Session::HasOutput() const noexcept {
+  return !impl_->out.empty();
+}
+std::span<const uint8_t> Session::received() const noexcept {
+  return {impl_->rx.data(), impl_->rx_len};
+}
+SessionState Session::state() const noexcept {
+  return impl_->state;
+}
+std::optional<Error> Session::error() const noexcept {
+  return impl_->error;
+}
+const std::optional<crypto::Ed25519PublicKey>& Session::peer_identity() const noexcept {
+  return impl_->peer_identity;
+}
 std::span<const uint8_t> Session::handshake_hash() const noexcept {
   return impl_->sender ? std::span<const uint8_t>(impl_->handshake_hash) : std::span<const uint8_t>();
 }
@@ -490,7 +508,11 @@ uint64_t Session::next_send_sequence() const noexcept {
 uint64_t Session::next_receive_sequence() const noexcept {
   return impl_->receiver ? impl_->receiver->next_sequence() : 0;
 }
-uint32_t Session::send_generation() const noexcept { return impl_->sender ? impl_->sender->generation() : 0; }
-uint32_t Session::receive_generation() const noexcept { return impl_->receiver ? impl_->receiver->generation() : 0; }
+uint32_t Session::send_generation() const noexcept {
+  return impl_->sender ? impl_->sender->generation() : 0;
+}
+uint32_t Session::receive_generation() const noexcept {
+  return impl_->receiver ? impl_->receiver->generation() : 0;
+}
 
 }  // namespace sc::scp

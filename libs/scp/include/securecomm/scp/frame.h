@@ -3,33 +3,21 @@
 //   auto size = PeekFrameSize(buffered);        // stream reassembly: nullopt = need more bytes
 //   auto frame = DecodeFrame(one_frame_bytes);  // header fields + views of payload and hmac
 //
-// Views returned by DecodeFrame point into the input and live as long as it.
+// Views returned by DecodeFrame point into the input and live as long as it. Frame types and their
+// properties are the registry of frame_types.h.
 #pragma once
 
 #include <array>
 #include <cstdint>
 #include <optional>
 #include <span>
-#include <string_view>
 #include <vector>
 
 #include "securecomm/base/error.h"
+#include "securecomm/scp/frame_types.h"
 #include "securecomm/scp/limits.h"
 
 namespace sc::scp {
-
-// Append only; never renumber (scp.md §3).
-enum class FrameType : uint8_t {
-  kHandshakeInit = 0x01,
-  kHandshakeResponse = 0x02,
-  kData = 0x03,
-  kAck = 0x04,
-  kClose = 0x05,
-  kKeyUpdate = 0x06,
-  kError = 0x07,
-};
-
-std::string_view FrameTypeName(FrameType t) noexcept;
 
 struct FrameHeader {
   FrameType type;
@@ -44,7 +32,7 @@ struct FrameView {
   FrameHeader header;
   std::span<const uint8_t> header_bytes;  // the 14 bytes as received (AEAD ad, HMAC input)
   std::span<const uint8_t> payload;
-  std::span<const uint8_t> hmac;          // 32 bytes
+  std::span<const uint8_t> hmac;  // 32 bytes
   // mac_input: header and payload, the bytes the HMAC covers.
   std::span<const uint8_t> mac_input;
 };

@@ -64,7 +64,8 @@ class CipherState {
   [[nodiscard]] Result<std::vector<uint8_t>> EncryptWithAd(std::span<const uint8_t> ad,
                                                            std::span<const uint8_t> plaintext);
   // DecryptWithAd returns the plaintext, or kDecryptFailed; n advances only on success.
-  [[nodiscard]] Result<SecretBytes> DecryptWithAd(std::span<const uint8_t> ad, std::span<const uint8_t> ciphertext);
+  [[nodiscard]] Result<SecretBytes> DecryptWithAd(std::span<const uint8_t> ad,
+                                                  std::span<const uint8_t> ciphertext);
 
  private:
   void Nonce(uint8_t out[12]) const noexcept;
@@ -122,7 +123,6 @@ class NoiseXX {
   // kDecryptFailed (bad tag). On error the state is unchanged.
   [[nodiscard]] Result<SecretBytes> ReadMessage(std::span<const uint8_t> message);
 
-  bool IsInitiator() const noexcept { return initiator_; }
   bool IsComplete() const noexcept { return step_ == 3; }
   // WritesNext: whether the next message is ours to write.
   bool WritesNext() const noexcept { return !IsComplete() && ((step_ % 2 == 0) == initiator_); }
@@ -135,8 +135,6 @@ class NoiseXX {
   std::optional<crypto::X25519PublicKey> local_ephemeral_public() const noexcept {
     return e_ ? std::optional(e_->public_key) : std::nullopt;
   }
-  // remote_ephemeral is the peer's ephemeral public key once received.
-  const std::optional<crypto::X25519PublicKey>& remote_ephemeral() const noexcept { return re_; }
   // Clone returns an independent copy, for callers that must try a step and commit it only after
   // checks of their own (the SCP session validates the decrypted payload before committing).
   [[nodiscard]] NoiseXX Clone() const;
