@@ -1,5 +1,7 @@
 #include "securecomm/base/bytes.h"
 
+#include <algorithm>
+
 #include <gtest/gtest.h>
 
 namespace sc {
@@ -18,6 +20,21 @@ TEST(BytesTest, StoresAndLoadsBigEndian) {
   StoreBe64(b, 0x0102030405060708ull);
   for (int i = 0; i < 8; ++i) EXPECT_EQ(b[i], i + 1);
   EXPECT_EQ(LoadBe64(b), 0x0102030405060708ull);
+}
+
+TEST(BytesTest, StoresAndLoadsVariableWidths) {
+  uint8_t b[9] = {};
+  StoreBeN(std::span<uint8_t>(b, 5), 0xFF0102030405ull);  // the high byte does not fit
+  const uint8_t want5[5] = {0x01, 0x02, 0x03, 0x04, 0x05};
+  EXPECT_TRUE(std::equal(want5, want5 + 5, b));
+  EXPECT_EQ(LoadBeN(std::span<const uint8_t>(b, 5)), 0x0102030405ull);
+  EXPECT_EQ(LoadBeN({}), 0u);
+  StoreBeN(b, 0x0102030405060708ull);  // 9 bytes: a leading zero
+  EXPECT_EQ(b[0], 0);
+  EXPECT_EQ(b[1], 0x01);
+  EXPECT_EQ(b[8], 0x08);
+  EXPECT_EQ(LoadBeN(b), 0x0102030405060708ull);
+  StoreBeN({}, 1);  // writes nothing
 }
 
 TEST(BytesTest, StoresLittleEndian) {

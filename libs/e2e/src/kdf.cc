@@ -4,16 +4,13 @@
 #include <cstring>
 #include <utility>
 
+#include "securecomm/base/bytes.h"
 #include "securecomm/base/check.h"
 #include "securecomm/crypto/hkdf.h"
 #include "securecomm/crypto/hmac_pads.h"
 
 namespace sc::e2e {
 namespace {
-
-std::span<const uint8_t> Bytes(std::string_view s) {
-  return {reinterpret_cast<const uint8_t*>(s.data()), s.size()};
-}
 
 // F of X3DH §2.2 for curve X25519: 32 0xFF bytes, domain separation from XEdDSA.
 constexpr size_t kFSize = 32;
@@ -37,7 +34,7 @@ SharedKey X3dhKdf(std::span<const uint8_t> km) noexcept {
   if (!km.empty()) std::memcpy(buf.data() + kFSize, km.data(), km.size());
   SharedKey sk;
   SC_CHECK(
-      crypto::HkdfSha256(buf.first(kFSize + km.size()), kZeroSalt, Bytes(kX3dhInfo), sk.MutableExpose()));
+      crypto::HkdfSha256(buf.first(kFSize + km.size()), kZeroSalt, AsBytes(kX3dhInfo), sk.MutableExpose()));
   return sk;
 }
 
@@ -47,7 +44,7 @@ RootKey FirstRootKey(SharedKey sk) noexcept {
 
 RootStep KdfRk(const RootKey& rk, const crypto::X25519SharedSecret& dh_out) noexcept {
   SecretArray<64> okm;
-  SC_CHECK(crypto::HkdfSha256(dh_out.Expose(), rk.Expose(), Bytes(kRatchetInfo), okm.MutableExpose()));
+  SC_CHECK(crypto::HkdfSha256(dh_out.Expose(), rk.Expose(), AsBytes(kRatchetInfo), okm.MutableExpose()));
   RootStep step;
   std::memcpy(step.root_key.MutableExpose().data(), okm.Expose().data(), 32);
   std::memcpy(step.chain_key.MutableExpose().data(), okm.Expose().data() + 32, 32);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 
+#include "securecomm/base/bytes.h"
 #include "securecomm/base/check.h"
 #include "securecomm/crypto/aead.h"
 #include "securecomm/crypto/hkdf.h"
@@ -26,9 +27,7 @@ struct MessageAead {
 
 MessageAead Derive(const MessageKey& mk) {
   SecretArray<kAeadKeySize + kNonceSize> okm;
-  const auto info = std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(kMessageKeyInfo.data()),
-                                             kMessageKeyInfo.size());
-  SC_CHECK(crypto::HkdfSha256(mk.Expose(), kZeroSalt, info, okm.MutableExpose()));
+  SC_CHECK(crypto::HkdfSha256(mk.Expose(), kZeroSalt, AsBytes(kMessageKeyInfo), okm.MutableExpose()));
   auto aead = crypto::Aead::Create(kAlgorithm, okm.Expose().first<kAeadKeySize>());
   SC_CHECK(aead.has_value());  // the algorithm and key size are fixed
   MessageAead out{std::move(*aead), {}};

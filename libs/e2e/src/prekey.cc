@@ -2,6 +2,7 @@
 
 #include <cstring>
 
+#include "securecomm/base/bytes.h"
 #include "securecomm/e2e/errors.h"
 
 namespace sc::e2e {
@@ -11,10 +12,8 @@ std::array<uint8_t, kSignedPrekeyMessageSize> SignedPrekeyMessage(
   std::array<uint8_t, kSignedPrekeyMessageSize> m{};
   std::memcpy(m.data(), kSignedPrekeyContext.data(), kSignedPrekeyContext.size());
   size_t at = kSignedPrekeyContext.size();
-  m[at++] = static_cast<uint8_t>(id >> 24);
-  m[at++] = static_cast<uint8_t>(id >> 16);
-  m[at++] = static_cast<uint8_t>(id >> 8);
-  m[at++] = static_cast<uint8_t>(id);
+  StoreBe32(std::span(m).subspan(at).first<4>(), id);
+  at += 4;
   std::memcpy(m.data() + at, public_key.data(), public_key.size());
   return m;
 }

@@ -4,6 +4,7 @@
 #include <cstring>
 #include <vector>
 
+#include "securecomm/base/bytes.h"
 #include "securecomm/base/check.h"
 #include "securecomm/crypto/hash.h"
 
@@ -30,8 +31,7 @@ crypto::Sha512Digest PartyFingerprint(std::string_view stable_id, std::span<cons
   // docs/protocol/e2e.md §11.1: hash_0 = version (u16 BE) || key_bytes || stable_id, unhashed.
   std::vector<uint8_t> buf;
   buf.reserve(2 + key_bytes.size() + stable_id.size() + key_bytes.size());
-  buf.push_back(static_cast<uint8_t>(kSafetyNumberVersion >> 8));
-  buf.push_back(static_cast<uint8_t>(kSafetyNumberVersion & 0xFF));
+  AppendBe16(buf, kSafetyNumberVersion);
   buf.insert(buf.end(), key_bytes.begin(), key_bytes.end());
   buf.insert(buf.end(), stable_id.begin(), stable_id.end());
   buf.insert(buf.end(), key_bytes.begin(), key_bytes.end());
@@ -52,11 +52,7 @@ std::string PartyDigits(const crypto::Sha512Digest& fingerprint) {
   out.reserve(kPartyDigits);
   const auto bytes = fingerprint.span();
   for (size_t c = 0; c < kSafetyNumberChunks; ++c) {
-    uint64_t v = 0;
-    for (size_t i = 0; i < kSafetyNumberChunkBytes; ++i) {
-      v = (v << 8) | bytes[c * kSafetyNumberChunkBytes + i];
-    }
-    v %= kChunkModulus;
+    uint64_t v = LoadBeN(bytes.subspan(c * kSafetyNumberChunkBytes, kSafetyNumberChunkBytes)) % kChunkModulus;
     char digits[kSafetyNumberChunkDigits];
     for (size_t i = kSafetyNumberChunkDigits; i > 0; --i) {
       digits[i - 1] = static_cast<char>('0' + v % 10);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "securecomm/base/bytes.h"
 #include "securecomm/e2e/limits.h"
 
 namespace sc::e2e {
@@ -10,7 +11,7 @@ namespace sc::e2e {
 SkippedKeys::Id SkippedKeys::MakeId(const crypto::X25519PublicKey& dh, uint32_t n) noexcept {
   Id id{};
   std::copy(dh.span().begin(), dh.span().end(), id.begin());
-  for (size_t i = 0; i < 4; ++i) id[32 + i] = static_cast<uint8_t>(n >> (24 - 8 * i));
+  StoreBe32(std::span(id).subspan<32, 4>(), n);
   return id;
 }
 

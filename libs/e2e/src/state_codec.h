@@ -9,6 +9,7 @@
 #include <span>
 
 #include "securecomm/base/byte_reader.h"
+#include "securecomm/base/bytes.h"
 #include "securecomm/base/error.h"
 #include "securecomm/base/secret.h"
 #include "securecomm/e2e/errors.h"
@@ -20,12 +21,13 @@ inline void AppendU8(SecretBytes& out, uint8_t v) {
   out.Append(std::span<const uint8_t>(&v, 1));
 }
 inline void AppendU16(SecretBytes& out, uint16_t v) {
-  const uint8_t b[2] = {static_cast<uint8_t>(v >> 8), static_cast<uint8_t>(v)};
+  uint8_t b[2];
+  StoreBe16(b, v);
   out.Append(b);
 }
 inline void AppendU32(SecretBytes& out, uint32_t v) {
-  const uint8_t b[4] = {static_cast<uint8_t>(v >> 24), static_cast<uint8_t>(v >> 16),
-                        static_cast<uint8_t>(v >> 8), static_cast<uint8_t>(v)};
+  uint8_t b[4];
+  StoreBe32(b, v);
   out.Append(b);
 }
 inline void AppendBytes(SecretBytes& out, std::span<const uint8_t> bytes) {

@@ -1,6 +1,7 @@
 // Session state (Serialize/Deserialize): round trips mid-conversation, and strict decoding.
 #include <gtest/gtest.h>
 
+#include "securecomm/base/bytes.h"
 #include "securecomm/e2e/errors.h"
 #include "securecomm/e2e/limits.h"
 #include "securecomm/e2e/session.h"
@@ -138,8 +139,7 @@ TEST(State, RatchetFieldsAreChecked) {
   ASSERT_EQ(bob[count_at], 0);
   ASSERT_EQ(bob[count_at + 1], 0);
   bad = bob;
-  bad[count_at] = static_cast<uint8_t>((kMaxSkippedKeys + 1) >> 8);
-  bad[count_at + 1] = static_cast<uint8_t>(kMaxSkippedKeys + 1);
+  StoreBe16(std::span(bad).subspan(count_at).first<2>(), static_cast<uint16_t>(kMaxSkippedKeys + 1));
   bad.resize(bad.size() + (kMaxSkippedKeys + 1) * kSkippedKeyStateSize, 0x01);
   EXPECT_EQ(Session::Deserialize(bad).error(), Errc::kMalformedState);
   bad = bob;

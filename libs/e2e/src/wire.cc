@@ -2,6 +2,7 @@
 
 #include "securecomm/base/byte_reader.h"
 #include "securecomm/base/byte_writer.h"
+#include "securecomm/base/bytes.h"
 #include "securecomm/base/check.h"
 #include "securecomm/e2e/errors.h"
 
@@ -52,7 +53,8 @@ std::array<uint8_t, kRatchetHeaderSize> RatchetHeader::Encode() const noexcept {
   out[at++] = static_cast<uint8_t>(MessageType::kRatchet);
   for (uint8_t b : dh.span()) out[at++] = b;
   for (uint32_t v : {pn, n}) {
-    for (int shift = 24; shift >= 0; shift -= 8) out[at++] = static_cast<uint8_t>(v >> shift);
+    StoreBe32(std::span(out).subspan(at).first<4>(), v);
+    at += 4;
   }
   return out;
 }

@@ -32,6 +32,14 @@ constexpr uint64_t LoadBe64(std::span<const uint8_t, 8> in) noexcept {
   return (uint64_t{LoadBe32(in.first<4>())} << 32) | LoadBe32(in.last<4>());
 }
 
+// LoadBeN reads a big-endian integer of in.size() bytes (a 5-byte safety-number chunk, a
+// variable-width length). Only the last 8 bytes count when `in` is longer.
+constexpr uint64_t LoadBeN(std::span<const uint8_t> in) noexcept {
+  uint64_t v = 0;
+  for (uint8_t b : in) v = (v << 8) | b;
+  return v;
+}
+
 // StoreBe16/32/64 write `v` big-endian into the first 2, 4 or 8 bytes of `out`.
 constexpr void StoreBe16(std::span<uint8_t, 2> out, uint16_t v) noexcept {
   out[0] = static_cast<uint8_t>(v >> 8);
@@ -46,6 +54,14 @@ constexpr void StoreBe32(std::span<uint8_t, 4> out, uint32_t v) noexcept {
 constexpr void StoreBe64(std::span<uint8_t, 8> out, uint64_t v) noexcept {
   StoreBe32(out.first<4>(), static_cast<uint32_t>(v >> 32));
   StoreBe32(out.last<4>(), static_cast<uint32_t>(v));
+}
+
+// StoreBeN writes the low out.size() bytes of `v` big-endian into `out` (zeros beyond 8 bytes).
+constexpr void StoreBeN(std::span<uint8_t> out, uint64_t v) noexcept {
+  for (size_t i = out.size(); i > 0; --i) {
+    out[i - 1] = static_cast<uint8_t>(v);
+    v >>= 8;
+  }
 }
 
 // StoreLe64 writes `v` little-endian into the first 8 bytes of `out`, for the few formats that
