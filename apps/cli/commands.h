@@ -1,6 +1,7 @@
 // commands.h: the `securecomm` commands. Each returns its exit status (exit_codes.h); output goes
 // to stdout (human text, or one JSON object per line with --json), diagnostics to stderr.
-// Plaintext is printed only to stdout, never logged.
+// Plaintext is printed only to stdout, never logged. command_table.cc parses the command line into
+// Options and dispatches to them, one table row per command.
 #pragma once
 
 #include <cstdint>
@@ -11,10 +12,10 @@
 namespace sc::cli {
 
 struct Options {
-  std::string home;        // the client's directory (store: client.db)
+  std::string home;  // the client's directory (store: client.db)
   bool json = false;
   // init
-  std::string relay;       // connection string, or @file holding one (the relay's connection.txt)
+  std::string relay;             // connection string, or @file holding one (the relay's connection.txt)
   std::string kdf = "moderate";  // moderate | interactive
   // register, login, send, verify, trust, contacts
   std::string user;
@@ -22,9 +23,9 @@ struct Options {
   // devices
   std::optional<uint32_t> remove_device;
   // recv, listen
-  double wait_seconds = 0;       // recv: keep waiting this long after the queue is drained
-  uint64_t count = 0;            // listen: stop after this many messages (0: never)
-  double timeout_seconds = 0;    // listen: give up after this long (0: never)
+  double wait_seconds = 0;     // recv: keep waiting this long after the queue is drained
+  uint64_t count = 0;          // listen: stop after this many messages (0: never)
+  double timeout_seconds = 0;  // listen: give up after this long (0: never)
   // verify
   bool qr = false;
   std::string png;
