@@ -5,17 +5,19 @@
 
 #include <nlohmann/json.hpp>
 
+#include "securecomm/audit/entry.h"
+#include "securecomm/audit/errors.h"
+#include "securecomm/base/bytes.h"
+#include "securecomm/base/encoding.h"
+#include "securecomm/crypto/errors.h"
+#include "securecomm/store/errors.h"
+#include "securecomm/store/sqlite_log_store.h"
+
 #include "args.h"
 #include "cli.h"
 #include "cli_limits.h"
 #include "io.h"
 #include "key_file.h"
-#include "securecomm/audit/entry.h"
-#include "securecomm/audit/errors.h"
-#include "securecomm/crypto/errors.h"
-#include "securecomm/base/encoding.h"
-#include "securecomm/store/errors.h"
-#include "securecomm/store/sqlite_log_store.h"
 
 namespace sc::audit_cli {
 namespace {
@@ -122,7 +124,9 @@ std::string DescribeAuditError(const Error& e) {
 
 InputResult<uint64_t> ParseIndexFlag(const std::string& flag, const std::string& value) {
   auto v = ParseCount(value);
-  if (!v) return tl::unexpected(Usage("--" + flag + " must be a non-negative decimal number, not '" + value + "'"));
+  if (!v) {
+    return tl::unexpected(Usage("--" + flag + " must be a non-negative decimal number, not '" + value + "'"));
+  }
   return *v;
 }
 
@@ -130,7 +134,9 @@ InputResult<audit::NoteVerifier> LoadVerifier(const std::string& arg) {
   auto v = audit::NoteVerifier::Parse(arg);
   if (!v) {
     auto text = ReadFile(arg, kMaxVkeyFileSize);
-    if (!text) return tl::unexpected(Usage("--vkey is neither a verifier key nor a readable file holding one"));
+    if (!text) {
+      return tl::unexpected(Usage("--vkey is neither a verifier key nor a readable file holding one"));
+    }
     v = audit::NoteVerifier::Parse(Trim(*text));
     if (!v) return tl::unexpected(Usage("the file " + arg + " does not hold a verifier key (name+id+key)"));
   }
@@ -154,13 +160,16 @@ InputResult<audit::NoteSigner> LoadSigner(const std::string& path) {
     return tl::unexpected(Usage("the file " + path + " is not a sealed signer key (SCAUDITKEY1 ...)"));
   }
   const std::span<const uint8_t> b = bytes->Expose();
-  const std::string_view text = Trim(std::string_view(reinterpret_cast<const char*>(b.data()), b.size()));
+  const std::string_view text = Trim(AsChars(b));
   auto signer = audit::NoteSigner::Parse(text);  // wipes its own temporaries
-  if (!signer) return tl::unexpected(Usage("the file " + path + " does not hold a log signer key (PRIVATE+KEY+...)"));
+  if (!signer) {
+    return tl::unexpected(Usage("the file " + path + " does not hold a log signer key (PRIVATE+KEY+...)"));
+  }
   return std::move(*signer);
 }
 
-InputResult<audit::OpenedCheckpoint> ParseCheckpointNote(std::string_view note, const audit::NoteVerifier& key,
+InputResult<audit::OpenedCheckpoint> ParseCheckpointNote(std::string_view note,
+                                                         const audit::NoteVerifier& key,
                                                          const std::string& what) {
   auto opened = audit::OpenCheckpoint(note, key.name(), key, {});
   if (!opened) {
@@ -176,14 +185,16 @@ InputResult<audit::OpenedCheckpoint> LoadCheckpoint(const std::string& path, con
   return ParseCheckpointNote(*note, key, "the checkpoint " + path);
 }
 
-InputResult<std::vector<uint8_t>> ParseEntryInput(std::string_view text, std::optional<int64_t> default_time_ms) {
+InputResult<std::vector<uint8_t>> ParseEntryInput(std::string_view text,
+                                                  std::optional<int64_t> default_time_ms) {
   const std::string_view trimmed = Trim(text);
   if (trimmed.empty()) return tl::unexpected(Usage("an entry is empty"));
   if (trimmed.front() != '{') {
     // docs/protocol/audit.md §2.1: the binary form, taken exactly as given (no trimming).
-    const std::span<const uint8_t> bytes(reinterpret_cast<const uint8_t*>(text.data()), text.size());
+    const std::span<const uint8_t> bytes = AsBytes(text);
     if (!audit::DecodeEntry(bytes)) {
-      return tl::unexpected(Usage("not a binary audit entry (docs/protocol/audit.md §2.1) nor a JSON object"));
+      return tl::unexpected(
+          Usage("not a binary audit entry (docs/protocol/audit.md §2.1) nor a JSON object"));
     }
     return std::vector<uint8_t>(bytes.begin(), bytes.end());
   }
@@ -199,8 +210,9 @@ InputResult<std::vector<uint8_t>> ParseEntryInput(std::string_view text, std::op
   if (why) return tl::unexpected(Usage("bad entry: " + *why));
   auto bytes = audit::EncodeEntry(entry);
   if (!bytes) {
-    return tl::unexpected(Usage("bad entry: an empty actor, a control character, invalid UTF-8 or a field over its "
-                                "limit (docs/protocol/audit.md §2.1)"));
+    return tl::unexpected(
+        Usage("bad entry: an empty actor, a control character, invalid UTF-8 or a field over its "
+              "limit (docs/protocol/audit.md §2.1)"));
   }
   return std::move(*bytes);
 }
@@ -212,13 +224,14 @@ InputResult<std::vector<uint8_t>> LoadProofBytes(const std::string& path) {
   if (t.ends_with("\n")) t.remove_suffix(1);
   if (t.ends_with("\r")) t.remove_suffix(1);
   const bool base64 = !t.empty() && std::all_of(t.begin(), t.end(), [](char c) {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '/' ||
-           c == '=';
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' ||
+           c == '/' || c == '=';
   });
   if (!base64) return std::vector<uint8_t>(text->begin(), text->end());
   auto bytes = Base64Decode(t);
   if (!bytes) {
-    return tl::unexpected(InputError{kExitVerifyFailed, "kMalformedProof", "the proof " + path + " is not valid base64"});
+    return tl::unexpected(
+        InputError{kExitVerifyFailed, "kMalformedProof", "the proof " + path + " is not valid base64"});
   }
   return std::move(*bytes);
 }
@@ -229,11 +242,12 @@ InputResult<audit::StoredLog> OpenLog(const std::string& path) {
   if (log) return std::move(*log);
   const Error e = log.error();
   if (e.domain() == ErrorDomain::kStore) {
-    return tl::unexpected(InputError{kExitIo, std::string(e.name()), "cannot use the log " + path + ": " + why});
+    return tl::unexpected(
+        InputError{kExitIo, std::string(e.name()), "cannot use the log " + path + ": " + why});
   }
-  return tl::unexpected(InputError{kExitVerifyFailed, std::string(e.name()),
-                                   "the log " + path + " failed verification on open: " + why + " (" +
-                                       DescribeAuditError(e) + ")"});
+  return tl::unexpected(InputError{
+      kExitVerifyFailed, std::string(e.name()),
+      "the log " + path + " failed verification on open: " + why + " (" + DescribeAuditError(e) + ")"});
 }
 
 }  // namespace sc::audit_cli

@@ -40,7 +40,7 @@ int ReadFd(int fd, size_t max_size, Buffer& out) {
 struct StringSink {
   std::string& s;
   size_t size() const { return s.size(); }
-  void Append(std::span<const uint8_t> b) { s.append(reinterpret_cast<const char*>(b.data()), b.size()); }
+  void Append(std::span<const uint8_t> b) { s.append(AsChars(b)); }
 };
 
 template <typename Buffer>
@@ -110,7 +110,9 @@ IoResult<void> WriteFileAtomic(const std::string& path, std::span<const uint8_t>
     ::unlink(tmp.c_str());
     return tl::unexpected(Reason("write", path, err));
   }
-  if (const int dir_err = SyncDirectoryOf(path); dir_err != 0) return tl::unexpected(Reason("sync the directory of", path, dir_err));
+  if (const int dir_err = SyncDirectoryOf(path); dir_err != 0) {
+    return tl::unexpected(Reason("sync the directory of", path, dir_err));
+  }
   return {};
 }
 

@@ -16,6 +16,7 @@
 
 #include <tl/expected.hpp>
 
+#include "securecomm/base/bytes.h"  // AsBytes for the callers of WriteFile*
 #include "securecomm/base/secret.h"
 
 namespace sc::audit_cli {
@@ -38,10 +39,5 @@ IoResult<void> WriteFileAtomic(const std::string& path, std::span<const uint8_t>
 // WriteNewSecretFile creates `path` (it must not exist) with mode 0600 and `data`, fsync'd.
 // On failure no file is left.
 IoResult<void> WriteNewSecretFile(const std::string& path, std::span<const uint8_t> data);
-
-// AsBytes views a string's characters as bytes.
-inline std::span<const uint8_t> AsBytes(const std::string& s) {
-  return {reinterpret_cast<const uint8_t*>(s.data()), s.size()};
-}
 
 }  // namespace sc::audit_cli

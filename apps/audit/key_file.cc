@@ -9,11 +9,13 @@
 #include <string_view>
 #include <vector>
 
-#include "cli_limits.h"
+#include "securecomm/base/bytes.h"
 #include "securecomm/base/encoding.h"
 #include "securecomm/crypto/aead.h"
 #include "securecomm/crypto/argon2.h"
 #include "securecomm/crypto/errors.h"
+
+#include "cli_limits.h"
 
 namespace sc::audit_cli {
 namespace {
@@ -21,11 +23,11 @@ namespace {
 constexpr std::string_view kMagic = "SCAUDITKEY1";
 constexpr size_t kNonceSize = 24;
 
-std::span<const uint8_t> Bytes(std::string_view s) { return {reinterpret_cast<const uint8_t*>(s.data()), s.size()}; }
-
 Result<crypto::Aead> KeyFor(std::span<const uint8_t> passphrase, std::span<const uint8_t> salt) {
   SecretArray<32> key;
-  if (auto s = crypto::Argon2id(passphrase, salt, kKeyFileArgon2, key.MutableExpose()); !s) return Fail(s.error());
+  if (auto s = crypto::Argon2id(passphrase, salt, kKeyFileArgon2, key.MutableExpose()); !s) {
+    return Fail(s.error());
+  }
   return crypto::Aead::Create(crypto::AeadAlgorithm::kXChaCha20Poly1305, key.Expose());
 }
 
@@ -33,7 +35,7 @@ Result<crypto::Aead> KeyFor(std::span<const uint8_t> passphrase, std::span<const
 
 tl::expected<SecretBytes, std::string> ReadPassphrase() {
   if (const char* env = std::getenv("SC_AUDIT_PASSPHRASE"); env != nullptr && *env != '\0') {
-    return SecretBytes(Bytes(env));
+    return SecretBytes(AsBytes(env));
   }
   if (isatty(STDIN_FILENO) == 0) {
     return tl::unexpected(std::string("no passphrase: set SC_AUDIT_PASSPHRASE or run on a terminal"));
@@ -56,21 +58,22 @@ tl::expected<SecretBytes, std::string> ReadPassphrase() {
   return pass;
 }
 
-Result<SecretBytes> SealKeyFile(std::span<const uint8_t> key_line, std::span<const uint8_t> passphrase, Random& rng) {
+Result<SecretBytes> SealKeyFile(std::span<const uint8_t> key_line, std::span<const uint8_t> passphrase,
+                                Random& rng) {
   std::vector<uint8_t> salt(crypto::kArgon2SaltSize), nonce(kNonceSize);
   rng.Fill(salt);
   rng.Fill(nonce);
   auto aead = KeyFor(passphrase, salt);
   if (!aead) return Fail(aead.error());
-  auto sealed = aead->Seal(nonce, Bytes(kMagic), key_line);
+  auto sealed = aead->Seal(nonce, AsBytes(kMagic), key_line);
   if (!sealed) return Fail(sealed.error());
   const std::string text = std::string(kMagic) + " " + Base64Encode(salt) + " " + Base64Encode(nonce) + " " +
                            Base64Encode(*sealed) + "\n";
-  return SecretBytes(Bytes(text));
+  return SecretBytes(AsBytes(text));
 }
 
 Result<SecretBytes> OpenKeyFile(std::span<const uint8_t> file, std::span<const uint8_t> passphrase) {
-  std::string_view text(reinterpret_cast<const char*>(file.data()), file.size());
+  std::string_view text = AsChars(file);
   while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.remove_suffix(1);
   std::vector<std::string_view> parts;
   for (size_t start = 0; start <= text.size();) {
@@ -88,7 +91,7 @@ Result<SecretBytes> OpenKeyFile(std::span<const uint8_t> file, std::span<const u
   }
   auto aead = KeyFor(passphrase, *salt);
   if (!aead) return Fail(aead.error());
-  auto line = aead->Open(*nonce, Bytes(kMagic), *sealed);
+  auto line = aead->Open(*nonce, AsBytes(kMagic), *sealed);
   if (!line) return Fail(crypto::Errc::kAuthFailed);
   return line;
 }

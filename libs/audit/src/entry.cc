@@ -4,13 +4,12 @@
 #include "securecomm/audit/limits.h"
 #include "securecomm/base/byte_reader.h"
 #include "securecomm/base/byte_writer.h"
+#include "securecomm/base/bytes.h"
 
 #include "text.h"
 
 namespace sc::audit {
 namespace {
-
-using internal::AsBytes;
 
 // actor and subject: identifiers meant to be displayed, so no control characters at all (no
 // terminal escapes, no line breaks that could forge a line in a report). DEL is refused too.
@@ -24,10 +23,6 @@ bool ValidEntry(const Entry& e) {
          ValidName(e.actor, kMaxEntryActorSize, /*allow_empty=*/false) &&
          ValidName(e.subject, kMaxEntrySubjectSize, /*allow_empty=*/true) &&
          e.details.size() <= kMaxEntryDetailsSize;
-}
-
-std::string_view AsText(std::span<const uint8_t> b) {
-  return {reinterpret_cast<const char*>(b.data()), b.size()};
 }
 
 }  // namespace
@@ -85,13 +80,14 @@ Result<Entry> DecodeEntry(std::span<const uint8_t> bytes) {
   if (!version || !time || !kind || !actor || !subject || !details || !r.Finish()) {
     return Fail(Errc::kMalformedEntry);
   }
-  if (*version != kEntryVersion || *time > static_cast<uint64_t>(INT64_MAX))
+  if (*version != kEntryVersion || *time > static_cast<uint64_t>(INT64_MAX)) {
     return Fail(Errc::kMalformedEntry);
+  }
   Entry e;
   e.time_unix_ms = static_cast<int64_t>(*time);
   e.kind = static_cast<EventKind>(*kind);
-  e.actor = std::string(AsText(actor->ReadRest()));
-  e.subject = std::string(AsText(subject->ReadRest()));
+  e.actor = BytesToString(actor->ReadRest());
+  e.subject = BytesToString(subject->ReadRest());
   const auto d = details->ReadRest();
   e.details.assign(d.begin(), d.end());
   if (!ValidEntry(e)) return Fail(Errc::kMalformedEntry);

@@ -9,6 +9,7 @@
 
 #include "securecomm/audit/errors.h"
 #include "securecomm/audit/limits.h"
+#include "securecomm/base/bytes.h"
 
 #include "test_util.h"
 
@@ -124,8 +125,7 @@ TEST(Entry, DecoderIsStrict) {
   EXPECT_TRUE(DecodeEntry(one_actor).has_value());
   // Details longer than the limit, with a consistent length prefix.
   std::vector<uint8_t> huge = one_actor;
-  huge[huge.size() - 2] = static_cast<uint8_t>((kMaxEntryDetailsSize + 1) >> 8);
-  huge[huge.size() - 1] = static_cast<uint8_t>((kMaxEntryDetailsSize + 1) & 0xFF);
+  StoreBe16(std::span(huge).last<2>(), static_cast<uint16_t>(kMaxEntryDetailsSize + 1));
   huge.resize(huge.size() + kMaxEntryDetailsSize + 1, 0);
   EXPECT_EQ(DecodeEntry(huge).error(), Errc::kMalformedEntry);
 }

@@ -15,6 +15,7 @@
 #include "securecomm/audit/errors.h"
 #include "securecomm/audit/merkle_log.h"
 #include "securecomm/audit/proof.h"
+#include "securecomm/base/bytes.h"
 #include "securecomm/base/random.h"
 #include "securecomm/crypto/hash.h"
 
@@ -91,9 +92,7 @@ TestLog MakeLog(uint64_t n, uint64_t seed) {
 uint64_t Uniform(DeterministicRandom& rng, uint64_t n) {  // in [0, n); REQUIRES n > 0
   uint8_t b[8];
   rng.Fill(b);
-  uint64_t v = 0;
-  for (uint8_t x : b) v = (v << 8) | x;
-  return v % n;
+  return LoadBe64(b) % n;
 }
 
 Hash FlipBit(Hash h, size_t bit) {

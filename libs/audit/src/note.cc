@@ -2,14 +2,13 @@
 
 #include "securecomm/audit/errors.h"
 #include "securecomm/audit/limits.h"
+#include "securecomm/base/bytes.h"
 #include "securecomm/base/encoding.h"
 
 #include "text.h"
 
 namespace sc::audit {
 namespace {
-
-using internal::AsBytes;
 
 // U+2014 EM DASH then a space: the start of every signature line (signed-note.md §"Format").
 constexpr std::string_view kSignaturePrefix = "\xE2\x80\x94 ";
@@ -29,14 +28,15 @@ Result<NoteSignature> ParseSignatureLine(std::string_view line) {
   if (!raw || raw->size() <= kKeyIdSize) return Fail(Errc::kMalformedNote);
   const auto& b = *raw;
   sig.name = std::string(name);
-  sig.key_id = (uint32_t{b[0]} << 24) | (uint32_t{b[1]} << 16) | (uint32_t{b[2]} << 8) | uint32_t{b[3]};
+  sig.key_id = LoadBe32(std::span(b).first<kKeyIdSize>());
   sig.signature.assign(b.begin() + kKeyIdSize, b.end());
   return sig;
 }
 
 std::string FormatSignatureLine(const NoteSignature& sig) {
-  std::vector<uint8_t> raw = {static_cast<uint8_t>(sig.key_id >> 24), static_cast<uint8_t>(sig.key_id >> 16),
-                              static_cast<uint8_t>(sig.key_id >> 8), static_cast<uint8_t>(sig.key_id)};
+  std::vector<uint8_t> raw;
+  raw.reserve(kKeyIdSize + sig.signature.size());
+  AppendBe32(raw, sig.key_id);
   raw.insert(raw.end(), sig.signature.begin(), sig.signature.end());
   std::string line(kSignaturePrefix);
   line += sig.name;
@@ -111,8 +111,9 @@ Result<OpenedNote> OpenNote(std::string_view note, std::span<const NoteVerifier>
     auto timestamp = match->Verify(parsed->text, sig.signature);
     if (!timestamp) return Fail(timestamp.error());
     bool seen = false;
-    for (const VerifiedSignature& v : out.verified)
+    for (const VerifiedSignature& v : out.verified) {
       seen = seen || (v.name == sig.name && v.key_id == sig.key_id);
+    }
     if (!seen) out.verified.push_back({match->name(), match->key_id(), match->type(), *timestamp});
   }
   // "If no signature from a known key verifies successfully, clients MUST reject the note."

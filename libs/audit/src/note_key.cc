@@ -5,6 +5,7 @@
 #include "securecomm/audit/checkpoint.h"
 #include "securecomm/audit/errors.h"
 #include "securecomm/audit/limits.h"
+#include "securecomm/base/bytes.h"
 #include "securecomm/base/encoding.h"
 #include "securecomm/crypto/hash.h"
 
@@ -12,8 +13,6 @@
 
 namespace sc::audit {
 namespace {
-
-using internal::AsBytes;
 
 constexpr size_t kKeyIdHexSize = 8;
 constexpr size_t kEd25519SignatureSize = 64;
@@ -26,8 +25,8 @@ bool SupportedType(uint8_t t) {
 }
 
 std::string KeyIdHex(uint32_t id) {
-  const std::array<uint8_t, 4> be = {static_cast<uint8_t>(id >> 24), static_cast<uint8_t>(id >> 16),
-                                     static_cast<uint8_t>(id >> 8), static_cast<uint8_t>(id)};
+  std::array<uint8_t, 4> be;
+  StoreBe32(be, id);
   return HexEncode(be);
 }
 
@@ -39,8 +38,7 @@ Result<uint32_t> ParseKeyIdHex(std::string_view hex) {
   }
   auto bytes = HexDecode(hex);
   if (!bytes || bytes->size() != 4) return Fail(Errc::kMalformedKey);
-  const auto& b = *bytes;
-  return (uint32_t{b[0]} << 24) | (uint32_t{b[1]} << 16) | (uint32_t{b[2]} << 8) | uint32_t{b[3]};
+  return LoadBe32(std::span(*bytes).first<4>());
 }
 
 // The fields of "<name>+<hex id>+base64(type || key)", shared by vkeys and signer keys. `key`
@@ -88,7 +86,7 @@ SecretBytes FormatKeyFields(std::string_view prefix, const NoteVerifier& v,
   SecretBytes out;
   out.Append(AsBytes(head));
   out.Append(AsBytes(b64));
-  SecureWipe(std::span<uint8_t>(reinterpret_cast<uint8_t*>(b64.data()), b64.size()));
+  SecureWipe(AsWritableBytes(b64));
   return out;
 }
 
@@ -122,8 +120,7 @@ uint32_t ComputeKeyId(std::string_view name, SignatureType type,
   h.Update(sep);
   h.Update(public_key.span());
   const Hash d = h.Final();
-  const auto b = d.span();
-  return (uint32_t{b[0]} << 24) | (uint32_t{b[1]} << 16) | (uint32_t{b[2]} << 8) | uint32_t{b[3]};
+  return LoadBe32(d.span().first<4>());
 }
 
 bool IsValidKeyName(std::string_view name) noexcept {
@@ -180,8 +177,7 @@ Result<uint64_t> NoteVerifier::Verify(std::string_view text, std::span<const uin
   }
   // tlog-cosignature.md: timestamped_signature { u64 timestamp; opaque ed25519_signature[64]; }.
   if (signature.size() != kTimestampSize + kEd25519SignatureSize) return Fail(Errc::kBadSignature);
-  uint64_t timestamp = 0;
-  for (size_t i = 0; i < kTimestampSize; ++i) timestamp = (timestamp << 8) | signature[i];
+  const uint64_t timestamp = LoadBe64(signature.first<kTimestampSize>());
   if (timestamp > kMaxCosignatureTimestamp) return Fail(Errc::kBadTimestamp);
   const crypto::Ed25519Signature sig(signature.subspan(kTimestampSize).first<kEd25519SignatureSize>());
   const std::string message = CosignedMessage(text, timestamp);
@@ -240,8 +236,7 @@ Result<NoteSignature> CosignatureSigner::Cosign(std::string_view checkpoint_text
   const crypto::Ed25519Signature sig = key_.Sign(AsBytes(message));
   NoteSignature out{verifier_.name(), verifier_.key_id(), {}};
   out.signature.reserve(kTimestampSize + kEd25519SignatureSize);
-  for (int shift = 56; shift >= 0; shift -= 8)
-    out.signature.push_back(static_cast<uint8_t>(timestamp >> shift));
+  AppendBe64(out.signature, timestamp);
   out.signature.insert(out.signature.end(), sig.span().begin(), sig.span().end());
   return out;
 }

@@ -12,6 +12,7 @@
 #include "securecomm/audit/checkpoint.h"
 #include "securecomm/audit/errors.h"
 #include "securecomm/audit/limits.h"
+#include "securecomm/base/bytes.h"
 #include "securecomm/base/random.h"
 
 #include "test_util.h"
@@ -99,8 +100,7 @@ TEST(SignedNoteVectors, EveryCaseGivesItsVerdict) {
         const NoteSignature& cosig = parsed->signatures[1];
         EXPECT_EQ(cosig.name, "witness.example.com/w1");
         ASSERT_EQ(cosig.signature.size(), 8u + 64u);  // timestamped_signature
-        uint64_t t = 0;
-        for (int i = 0; i < 8; ++i) t = (t << 8) | cosig.signature[i];
+        const uint64_t t = LoadBe64(std::span(cosig.signature).first<8>());
         EXPECT_EQ(t, 1679315147u);
         EXPECT_EQ(CosignedMessage(parsed->text, t), v["cosigned_message_v1"].get<std::string>());
       }

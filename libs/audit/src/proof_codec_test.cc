@@ -9,6 +9,7 @@
 #include "securecomm/audit/limits.h"
 #include "securecomm/audit/merkle_log.h"
 #include "securecomm/audit/proof.h"
+#include "securecomm/base/bytes.h"
 
 #include "test_util.h"
 
@@ -63,8 +64,7 @@ TEST(ProofCodec, DecoderIsStrict) {
   EXPECT_EQ(EncodeConsistencyProof(max).error(), Errc::kMalformedProof);
   std::vector<uint8_t> over(16, 0);
   const size_t n = (kMaxProofHashes + 1) * kHashSize;
-  over.push_back(static_cast<uint8_t>(n >> 8));
-  over.push_back(static_cast<uint8_t>(n & 0xFF));
+  AppendBe16(over, static_cast<uint16_t>(n));
   over.resize(over.size() + n, 0);
   EXPECT_EQ(DecodeConsistencyProof(over).error(), Errc::kMalformedProof);
   EXPECT_EQ(DecodeInclusionProof(over).error(), Errc::kMalformedProof);

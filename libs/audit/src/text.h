@@ -41,9 +41,4 @@ std::string FormatDecimal(uint64_t v);
 // Returns std::nullopt on any malformed input.
 std::optional<std::vector<uint8_t>> Base64DecodeAscii(std::string_view text);
 
-// AsBytes views the characters of `s` as bytes (same storage, same lifetime).
-inline std::span<const uint8_t> AsBytes(std::string_view s) noexcept {
-  return {reinterpret_cast<const uint8_t*>(s.data()), s.size()};
-}
-
 }  // namespace sc::audit::internal
