@@ -9,6 +9,7 @@
 
 #include <gtest/gtest.h>
 
+#include "securecomm/base/bytes.h"
 #include "securecomm/crypto/errors.h"
 #include "securecomm/crypto/limits.h"
 
@@ -16,10 +17,6 @@ namespace sc::crypto {
 namespace {
 
 using Bytes = std::vector<uint8_t>;
-
-std::span<const uint8_t> AsBytes(std::string_view s) {
-  return {reinterpret_cast<const uint8_t*>(s.data()), s.size()};
-}
 
 bool AllZero(std::span<const uint8_t> b) {
   return std::all_of(b.begin(), b.end(), [](uint8_t x) { return x == 0; });

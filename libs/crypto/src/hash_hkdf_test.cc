@@ -8,11 +8,12 @@
 
 #include <gtest/gtest.h>
 
+#include "securecomm/base/bytes.h"
 #include "securecomm/base/encoding.h"
 #include "securecomm/crypto/errors.h"
 #include "securecomm/crypto/hash.h"
-#include "securecomm/crypto/hmac_pads.h"
 #include "securecomm/crypto/hkdf.h"
+#include "securecomm/crypto/hmac_pads.h"
 #include "securecomm/crypto/limits.h"
 
 namespace sc::crypto {
@@ -24,10 +25,6 @@ Bytes FromHex(std::string_view hex) {
   auto bytes = HexDecode(hex);
   EXPECT_TRUE(bytes.has_value()) << "bad hex literal " << hex;
   return bytes.value_or(Bytes{});
-}
-
-std::span<const uint8_t> AsBytes(std::string_view s) {
-  return {reinterpret_cast<const uint8_t*>(s.data()), s.size()};
 }
 
 bool AllZero(std::span<const uint8_t> b) {
@@ -298,7 +295,8 @@ TEST(HmacSha256PadsTest, MatchesHmacSha256ForEveryKeyLengthAndSplit) {
       const HmacSha256Tag want = HmacSha256(kk, mm);
       ASSERT_EQ(mac.Compute(mm), want) << "key " << k << " message " << m;
       HmacSha256Tag split;
-      mac.ComputeInto({mm.subspan(0, m / 3), mm.subspan(m / 3, m / 3), mm.subspan(2 * (m / 3))}, split.mutable_span());
+      mac.ComputeInto({mm.subspan(0, m / 3), mm.subspan(m / 3, m / 3), mm.subspan(2 * (m / 3))},
+                      split.mutable_span());
       ASSERT_EQ(split, want) << "key " << k << " message " << m << " in three parts";
     }
   }

@@ -14,6 +14,7 @@ namespace {
 static_assert(sizeof(crypto_auth_hmacsha256_state) == HmacSha256Pads::kStateBytes);
 static_assert(alignof(crypto_auth_hmacsha256_state) <= 8);
 
+// libsodium's state lives in our aligned byte storage (hmac_pads.h): its C API needs the struct type.
 crypto_auth_hmacsha256_state* State(unsigned char* storage) {
   return reinterpret_cast<crypto_auth_hmacsha256_state*>(storage);
 }
@@ -31,7 +32,9 @@ HmacSha256Pads::HmacSha256Pads(std::span<const uint8_t> key) noexcept {
   SC_CHECK(crypto_auth_hmacsha256_init(State(state_), k, key.size()) == 0);
 }
 
-HmacSha256Pads::~HmacSha256Pads() { SecureWipe(state_, sizeof state_); }
+HmacSha256Pads::~HmacSha256Pads() {
+  SecureWipe(state_, sizeof state_);
+}
 
 void HmacSha256Pads::ComputeInto(std::initializer_list<std::span<const uint8_t>> parts,
                                  std::span<uint8_t> out) const noexcept {

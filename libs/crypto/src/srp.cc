@@ -4,11 +4,12 @@
 
 #include "securecomm/crypto/srp.h"
 
+#include <cstring>
+
 #include <openssl/bn.h>
 #include <openssl/srp.h>
 
-#include <cstring>
-
+#include "securecomm/base/bytes.h"
 #include "securecomm/crypto/errors.h"
 #include "securecomm/crypto/hash.h"
 
@@ -22,14 +23,19 @@ using Bn = std::unique_ptr<BIGNUM, BnFree>;
 
 const SRP_gN* GroupParams(SrpGroup group) {
   switch (group) {
-    case SrpGroup::k1024: return SRP_get_default_gN("1024");
-    case SrpGroup::k3072: return SRP_get_default_gN("3072");
-    case SrpGroup::k4096: return SRP_get_default_gN("4096");
+    case SrpGroup::k1024:
+      return SRP_get_default_gN("1024");
+    case SrpGroup::k3072:
+      return SRP_get_default_gN("3072");
+    case SrpGroup::k4096:
+      return SRP_get_default_gN("4096");
   }
   return nullptr;
 }
 
-Bn FromBytes(std::span<const uint8_t> b) { return Bn(BN_bin2bn(b.data(), static_cast<int>(b.size()), nullptr)); }
+Bn FromBytes(std::span<const uint8_t> b) {
+  return Bn(BN_bin2bn(b.data(), static_cast<int>(b.size()), nullptr));
+}
 
 std::vector<uint8_t> Padded(const BIGNUM* n, size_t len) {
   std::vector<uint8_t> out(len);
@@ -55,8 +61,10 @@ Result<SecretBytes> CString(std::span<const uint8_t> in) {
   return s;
 }
 
-std::span<const uint8_t> AsBytes(std::string_view s) { return {reinterpret_cast<const uint8_t*>(s.data()), s.size()}; }
-const char* Chars(const SecretBytes& s) { return reinterpret_cast<const char*>(s.Expose().data()); }
+// Chars: a CString's bytes as the NUL-terminated char string OpenSSL's SRP functions take.
+const char* Chars(const SecretBytes& s) {
+  return AsChars(s.Expose()).data();
+}
 
 // docs/protocol/srp.md §3: K = SHA-256(PAD(S)).
 SecretArray<32> SessionKey(const BIGNUM* S, size_t len) {
@@ -69,7 +77,8 @@ SecretArray<32> SessionKey(const BIGNUM* S, size_t len) {
   return k;
 }
 
-// docs/protocol/srp.md §3: M1 = SHA-256((SHA-256(N) xor SHA-256(PAD(g))) | SHA-256(I) | s | PAD(A) | PAD(B) | K).
+// docs/protocol/srp.md §3: M1 = SHA-256((SHA-256(N) xor SHA-256(PAD(g))) | SHA-256(I) | s | PAD(A) | PAD(B) |
+// K).
 SrpProof ClientProof(const SRP_gN* gn, size_t len, std::string_view username, std::span<const uint8_t> salt,
                      std::span<const uint8_t> A, std::span<const uint8_t> B, const SecretArray<32>& K) {
   const auto hn = Sha256(Minimal(gn->N));
@@ -127,7 +136,8 @@ Result<SrpVerifier> SrpMakeVerifier(std::string_view username, std::span<const u
     return Fail(Errc::kBackendFailure);
   }
   Bn v(v_raw);
-  return SrpVerifier{group, std::vector<uint8_t>(salt.begin(), salt.end()), Padded(v.get(), SrpGroupBytes(group))};
+  return SrpVerifier{group, std::vector<uint8_t>(salt.begin(), salt.end()),
+                     Padded(v.get(), SrpGroupBytes(group))};
 }
 
 // ---- client ----
@@ -159,8 +169,12 @@ Result<SrpClient> SrpClient::Start(SrpGroup group, Random& rng) {
   return SrpClient(std::move(st));
 }
 
-std::span<const uint8_t> SrpClient::A() const noexcept { return s_->A; }
-const SecretArray<32>& SrpClient::session_key() const noexcept { return s_->K; }
+std::span<const uint8_t> SrpClient::A() const noexcept {
+  return s_->A;
+}
+const SecretArray<32>& SrpClient::session_key() const noexcept {
+  return s_->K;
+}
 
 Result<SrpProof> SrpClient::Respond(std::string_view username, std::span<const uint8_t> password,
                                     std::span<const uint8_t> salt, std::span<const uint8_t> B_bytes) {
@@ -225,8 +239,12 @@ Result<SrpServer> SrpServer::Start(const SrpVerifier& verifier, Random& rng) {
   return SrpServer(std::move(st));
 }
 
-std::span<const uint8_t> SrpServer::B() const noexcept { return s_->B; }
-const SecretArray<32>& SrpServer::session_key() const noexcept { return s_->K; }
+std::span<const uint8_t> SrpServer::B() const noexcept {
+  return s_->B;
+}
+const SecretArray<32>& SrpServer::session_key() const noexcept {
+  return s_->K;
+}
 
 Result<SrpProof> SrpServer::Finish(std::string_view username, std::span<const uint8_t> A_bytes,
                                    std::span<const uint8_t> m1) {
@@ -273,7 +291,7 @@ Result<RawValues> ComputeRaw(SrpGroup group, std::string_view username, std::spa
   Bn cs(SRP_Calc_client_key(gn->N, B.get(), gn->g, x.get(), a.get(), u.get()));
   Bn ss(SRP_Calc_server_key(A.get(), v.get(), u.get(), b.get(), gn->N));
   if (!cs || !ss) return Fail(Errc::kBackendFailure);
-  return RawValues{Minimal(x.get()), Minimal(v.get()), Minimal(A.get()), Minimal(B.get()),
+  return RawValues{Minimal(x.get()), Minimal(v.get()),  Minimal(A.get()), Minimal(B.get()),
                    Minimal(u.get()), Minimal(cs.get()), Minimal(ss.get())};
 }
 
