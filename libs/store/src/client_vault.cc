@@ -11,6 +11,7 @@
 
 #include "securecomm/base/byte_reader.h"
 #include "securecomm/base/byte_writer.h"
+#include "securecomm/base/bytes.h"
 #include "securecomm/crypto/aead.h"
 #include "securecomm/crypto/errors.h"
 #include "securecomm/crypto/hash.h"
@@ -18,6 +19,7 @@
 #include "securecomm/crypto/random.h"
 #include "securecomm/store/errors.h"
 #include "securecomm/store/limits.h"
+
 #include "sqlite_db.h"
 
 namespace sc::store {
@@ -61,14 +63,10 @@ constexpr std::string_view kSealInfo = "SecureComm client vault v1 seal";
 constexpr std::string_view kIndexInfo = "SecureComm client vault v1 index";
 constexpr std::string_view kRowContext = "SecureComm client vault v1 row";
 
-std::span<const uint8_t> Bytes(std::string_view s) noexcept {
-  return {reinterpret_cast<const uint8_t*>(s.data()), s.size()};
-}
-
 // WrapAd binds the KDF parameters to the wrapped key (docs/protocol/client-store.md §4).
 std::vector<uint8_t> WrapAd(std::span<const uint8_t> salt, uint64_t ops, uint64_t mem) {
   ByteWriter w;
-  (void)w.WriteBytes(Bytes(kWrapContext));
+  (void)w.WriteBytes(AsBytes(kWrapContext));
   (void)w.WriteBytes(salt);
   (void)w.WriteU64(ops);
   (void)w.WriteU64(mem);
@@ -108,15 +106,15 @@ struct ClientVault::State {
   }
   static std::vector<uint8_t> RowAd(VaultTable table, std::span<const uint8_t> index) {
     ByteWriter w;
-    (void)w.WriteBytes(Bytes(kRowContext));
+    (void)w.WriteBytes(AsBytes(kRowContext));
     (void)w.WriteU8(static_cast<uint8_t>(table));
     (void)w.WriteBytes(index);
     return std::move(w).Take();
   }
   // Unseal authenticates and decodes one stored row into (key, value).
   Result<std::pair<SecretBytes, SecretBytes>> Unseal(VaultTable table, std::span<const uint8_t> index,
-                                                      std::span<const uint8_t> nonce,
-                                                      std::span<const uint8_t> sealed) {
+                                                     std::span<const uint8_t> nonce,
+                                                     std::span<const uint8_t> sealed) {
     const auto ad = RowAd(table, index);
     auto plain = seal->Open(nonce, ad, sealed);
     if (!plain) return Fail(Errc::kTampered);
@@ -170,8 +168,10 @@ Result<std::unique_ptr<ClientVault::State>> Prepare(Database db) {
 Status DeriveKeys(ClientVault::State& state, std::span<const uint8_t, kKeySize> data_key) {
   state.data_key = SecretArray<kKeySize>::FromSpan(data_key);
   SecretArray<kKeySize> seal_key;
-  if (auto s = crypto::HkdfSha256(data_key, {}, Bytes(kSealInfo), seal_key.MutableExpose()); !s) return s;
-  if (auto s = crypto::HkdfSha256(data_key, {}, Bytes(kIndexInfo), state.index_key.MutableExpose()); !s) return s;
+  if (auto s = crypto::HkdfSha256(data_key, {}, AsBytes(kSealInfo), seal_key.MutableExpose()); !s) return s;
+  if (auto s = crypto::HkdfSha256(data_key, {}, AsBytes(kIndexInfo), state.index_key.MutableExpose()); !s) {
+    return s;
+  }
   auto aead = crypto::Aead::Create(crypto::AeadAlgorithm::kXChaCha20Poly1305, seal_key.Expose());
   if (!aead) return Fail(aead.error());
   state.seal.emplace(std::move(*aead));
@@ -208,7 +208,8 @@ Status WriteKeyRow(Database& db, std::span<const uint8_t> passphrase, const cryp
 
 // Opened: what Open learns from the key row.
 Result<SecretArray<kKeySize>> UnwrapKey(Database& db, std::span<const uint8_t> passphrase) {
-  auto st = db.Prepare("SELECT kdf_salt, kdf_ops, kdf_mem, wrap_nonce, wrapped_key FROM vault_key WHERE id = 1");
+  auto st =
+      db.Prepare("SELECT kdf_salt, kdf_ops, kdf_mem, wrap_nonce, wrapped_key FROM vault_key WHERE id = 1");
   if (!st) return Fail(st.error());
   auto row = st->Step();
   if (!row) return Fail(row.error());
@@ -269,8 +270,8 @@ Result<ClientVault> ClientVault::Create(const std::string& path, std::span<const
     if (auto s = Configure(*db); !s) return Fail(s.error());
     SecretArray<kKeySize> data_key;
     rng.Fill(data_key.MutableExpose());
-    const std::string sql = std::string("BEGIN IMMEDIATE;") + kSchema + "PRAGMA application_id=" +
-                            std::to_string(kClientVaultApplicationId) +
+    const std::string sql = std::string("BEGIN IMMEDIATE;") + kSchema +
+                            "PRAGMA application_id=" + std::to_string(kClientVaultApplicationId) +
                             "; PRAGMA user_version=" + std::to_string(kClientVaultSchemaVersion) + ";";
     if (auto s = db->Exec(sql.c_str()); !s) {
       db->Rollback();
@@ -330,7 +331,9 @@ void ClientVault::Rollback() noexcept {
 }
 
 Status ClientVault::Put(VaultTable table, std::span<const uint8_t> key, std::span<const uint8_t> value) {
-  if (key.size() > kMaxVaultKeyBytes || value.size() > kMaxVaultValueBytes) return Fail(sc::Errc::kLengthOverflow);
+  if (key.size() > kMaxVaultKeyBytes || value.size() > kMaxVaultValueBytes) {
+    return Fail(sc::Errc::kLengthOverflow);
+  }
   const auto index = state_->Index(table, key);
   SecretBytes plain;
   {
@@ -410,7 +413,9 @@ Result<std::vector<VaultRow>> ClientVault::List(VaultTable table, size_t limit) 
   Statement& st = state_->list;
   st.Reset();
   if (auto s = st.BindInt64(1, static_cast<int64_t>(table)); !s) return Fail(s.error());
-  if (auto s = st.BindInt64(2, limit > INT64_MAX ? INT64_MAX : static_cast<int64_t>(limit)); !s) return Fail(s.error());
+  if (auto s = st.BindInt64(2, limit > INT64_MAX ? INT64_MAX : static_cast<int64_t>(limit)); !s) {
+    return Fail(s.error());
+  }
   std::vector<VaultRow> rows;
   for (;;) {
     auto row = st.Step();

@@ -10,6 +10,7 @@
 
 #include <gtest/gtest.h>
 
+#include "securecomm/base/bytes.h"
 #include "securecomm/crypto/random.h"
 #include "securecomm/store/errors.h"
 #include "securecomm/store/limits.h"
@@ -17,8 +18,9 @@
 namespace sc::store {
 namespace {
 
-std::span<const uint8_t> B(std::string_view s) { return {reinterpret_cast<const uint8_t*>(s.data()), s.size()}; }
-std::string S(const SecretBytes& b) { return std::string(b.Expose().begin(), b.Expose().end()); }
+std::string S(const SecretBytes& b) {
+  return std::string(b.Expose().begin(), b.Expose().end());
+}
 
 class ClientVaultTest : public ::testing::Test {
  protected:
@@ -32,7 +34,7 @@ class ClientVaultTest : public ::testing::Test {
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
   ClientVault MakeVault(std::string_view pass = "correct horse") {
-    auto v = ClientVault::Create(path_, B(pass), crypto::kArgon2TestOnly, crypto::SystemCsprng());
+    auto v = ClientVault::Create(path_, AsBytes(pass), crypto::kArgon2TestOnly, crypto::SystemCsprng());
     EXPECT_TRUE(v.has_value()) << (v ? "" : v.error().name());
     return std::move(*v);
   }
@@ -60,19 +62,19 @@ class ClientVaultTest : public ::testing::Test {
 TEST_F(ClientVaultTest, PutGetDeleteAndReopen) {
   {
     auto v = MakeVault();
-    ASSERT_TRUE(v.Put(VaultTable::kContacts, B("bob"), B("bob's record")).has_value());
-    ASSERT_TRUE(v.Put(VaultTable::kSessions, B("bob"), B("a session")).has_value());
-    auto got = v.Get(VaultTable::kContacts, B("bob"));
+    ASSERT_TRUE(v.Put(VaultTable::kContacts, AsBytes("bob"), AsBytes("bob's record")).has_value());
+    ASSERT_TRUE(v.Put(VaultTable::kSessions, AsBytes("bob"), AsBytes("a session")).has_value());
+    auto got = v.Get(VaultTable::kContacts, AsBytes("bob"));
     ASSERT_TRUE(got.has_value() && got->has_value());
     EXPECT_EQ(S(**got), "bob's record");
-    EXPECT_FALSE(v.Get(VaultTable::kContacts, B("carol"))->has_value());
-    EXPECT_TRUE(*v.Contains(VaultTable::kSessions, B("bob")));
+    EXPECT_FALSE(v.Get(VaultTable::kContacts, AsBytes("carol"))->has_value());
+    EXPECT_TRUE(*v.Contains(VaultTable::kSessions, AsBytes("bob")));
   }
-  auto v = ClientVault::Open(path_, B("correct horse"));
+  auto v = ClientVault::Open(path_, AsBytes("correct horse"));
   ASSERT_TRUE(v.has_value()) << v.error().name();
-  EXPECT_EQ(S(**v->Get(VaultTable::kSessions, B("bob"))), "a session");
-  EXPECT_TRUE(*v->Delete(VaultTable::kSessions, B("bob")));
-  EXPECT_FALSE(*v->Delete(VaultTable::kSessions, B("bob")));
+  EXPECT_EQ(S(**v->Get(VaultTable::kSessions, AsBytes("bob"))), "a session");
+  EXPECT_TRUE(*v->Delete(VaultTable::kSessions, AsBytes("bob")));
+  EXPECT_FALSE(*v->Delete(VaultTable::kSessions, AsBytes("bob")));
   EXPECT_EQ(*v->Count(VaultTable::kSessions), 0);
   EXPECT_EQ(*v->Count(VaultTable::kContacts), 1);
 }
@@ -80,7 +82,7 @@ TEST_F(ClientVaultTest, PutGetDeleteAndReopen) {
 TEST_F(ClientVaultTest, FileIsPrivateAndHoldsNoPlaintext) {
   auto v = MakeVault();
   const std::string canary = "CANARY-7f3a9c-plaintext";
-  ASSERT_TRUE(v.Put(VaultTable::kInbox, B("alice-canary-key"), B(canary)).has_value());
+  ASSERT_TRUE(v.Put(VaultTable::kInbox, AsBytes("alice-canary-key"), AsBytes(canary)).has_value());
   struct stat st {};
   ASSERT_EQ(::stat(path_.c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0600u);
@@ -91,15 +93,15 @@ TEST_F(ClientVaultTest, FileIsPrivateAndHoldsNoPlaintext) {
 
 TEST_F(ClientVaultTest, WrongPassphraseIsRefused) {
   { MakeVault("right"); }
-  auto v = ClientVault::Open(path_, B("wrong"));
+  auto v = ClientVault::Open(path_, AsBytes("wrong"));
   ASSERT_FALSE(v.has_value());
   EXPECT_EQ(v.error(), Errc::kWrongPassphrase);
-  EXPECT_TRUE(ClientVault::Open(path_, B("right")).has_value());
+  EXPECT_TRUE(ClientVault::Open(path_, AsBytes("right")).has_value());
 }
 
 TEST_F(ClientVaultTest, CreateRefusesAnExistingFileAndOpenAForeignOne) {
   { MakeVault(); }
-  auto again = ClientVault::Create(path_, B("x"), crypto::kArgon2TestOnly, crypto::SystemCsprng());
+  auto again = ClientVault::Create(path_, AsBytes("x"), crypto::kArgon2TestOnly, crypto::SystemCsprng());
   ASSERT_FALSE(again.has_value());
   EXPECT_EQ(again.error(), Errc::kAlreadyExists);
   const std::string other = (dir_ / "other.db").string();
@@ -109,10 +111,10 @@ TEST_F(ClientVaultTest, CreateRefusesAnExistingFileAndOpenAForeignOne) {
     ASSERT_EQ(sqlite3_exec(db, "CREATE TABLE t (x)", nullptr, nullptr, nullptr), SQLITE_OK);
     sqlite3_close(db);
   }
-  auto foreign = ClientVault::Open(other, B("x"));
+  auto foreign = ClientVault::Open(other, AsBytes("x"));
   ASSERT_FALSE(foreign.has_value());
   EXPECT_EQ(foreign.error(), Errc::kNotAClientVault);
-  auto missing = ClientVault::Open((dir_ / "missing.db").string(), B("x"));
+  auto missing = ClientVault::Open((dir_ / "missing.db").string(), AsBytes("x"));
   ASSERT_FALSE(missing.has_value());
   EXPECT_EQ(missing.error(), Errc::kCannotOpen);
 }
@@ -120,16 +122,16 @@ TEST_F(ClientVaultTest, CreateRefusesAnExistingFileAndOpenAForeignOne) {
 TEST_F(ClientVaultTest, SwappedRowsAreDetected) {
   {
     auto v = MakeVault();
-    ASSERT_TRUE(v.Put(VaultTable::kContacts, B("bob"), B("trusted key of bob")).has_value());
-    ASSERT_TRUE(v.Put(VaultTable::kContacts, B("mallory"), B("key of mallory")).has_value());
+    ASSERT_TRUE(v.Put(VaultTable::kContacts, AsBytes("bob"), AsBytes("trusted key of bob")).has_value());
+    ASSERT_TRUE(v.Put(VaultTable::kContacts, AsBytes("mallory"), AsBytes("key of mallory")).has_value());
   }
   // Give bob's row mallory's sealed value: the row's index is bound in its associated data.
   RawExec(
       "UPDATE rows SET nonce = (SELECT nonce FROM rows WHERE seq = 2 AND tbl = 4), "
       "sealed = (SELECT sealed FROM rows WHERE seq = 2 AND tbl = 4) WHERE seq = 1 AND tbl = 4");
-  auto v = ClientVault::Open(path_, B("correct horse"));
+  auto v = ClientVault::Open(path_, AsBytes("correct horse"));
   ASSERT_TRUE(v.has_value());
-  auto got = v->Get(VaultTable::kContacts, B("bob"));
+  auto got = v->Get(VaultTable::kContacts, AsBytes("bob"));
   ASSERT_FALSE(got.has_value());
   EXPECT_EQ(got.error(), Errc::kTampered);
   auto listed = v->List(VaultTable::kContacts);
@@ -140,12 +142,12 @@ TEST_F(ClientVaultTest, SwappedRowsAreDetected) {
 TEST_F(ClientVaultTest, RowsCannotMoveBetweenTables) {
   {
     auto v = MakeVault();
-    ASSERT_TRUE(v.Put(VaultTable::kInbox, B("k"), B("v")).has_value());
+    ASSERT_TRUE(v.Put(VaultTable::kInbox, AsBytes("k"), AsBytes("v")).has_value());
   }
   RawExec("UPDATE rows SET tbl = 4 WHERE tbl = 6");
-  auto v = ClientVault::Open(path_, B("correct horse"));
+  auto v = ClientVault::Open(path_, AsBytes("correct horse"));
   ASSERT_TRUE(v.has_value());
-  EXPECT_FALSE(v->Get(VaultTable::kContacts, B("k"))->has_value()) << "the index is per table";
+  EXPECT_FALSE(v->Get(VaultTable::kContacts, AsBytes("k"))->has_value()) << "the index is per table";
   auto listed = v->List(VaultTable::kContacts);
   ASSERT_FALSE(listed.has_value());
   EXPECT_EQ(listed.error(), Errc::kTampered);
@@ -154,11 +156,11 @@ TEST_F(ClientVaultTest, RowsCannotMoveBetweenTables) {
 TEST_F(ClientVaultTest, AlteredKeyRowOrParametersAreRefused) {
   { MakeVault(); }
   RawExec("UPDATE vault_key SET kdf_ops = kdf_ops + 1");
-  auto v = ClientVault::Open(path_, B("correct horse"));
+  auto v = ClientVault::Open(path_, AsBytes("correct horse"));
   ASSERT_FALSE(v.has_value());
   EXPECT_EQ(v.error(), Errc::kWrongPassphrase);
   RawExec("UPDATE vault_key SET kdf_ops = 1000000");
-  auto huge = ClientVault::Open(path_, B("correct horse"));
+  auto huge = ClientVault::Open(path_, AsBytes("correct horse"));
   ASSERT_FALSE(huge.has_value());
   EXPECT_EQ(huge.error(), Errc::kTampered) << "a crafted file may not make Open spin";
 }
@@ -166,28 +168,29 @@ TEST_F(ClientVaultTest, AlteredKeyRowOrParametersAreRefused) {
 TEST_F(ClientVaultTest, TransactionsCommitOrRollBackAsAWhole) {
   auto v = MakeVault();
   ASSERT_TRUE(v.Begin().has_value());
-  ASSERT_TRUE(v.Put(VaultTable::kSessions, B("a"), B("1")).has_value());
-  ASSERT_TRUE(v.Put(VaultTable::kReceived, B("m1"), B("")).has_value());
+  ASSERT_TRUE(v.Put(VaultTable::kSessions, AsBytes("a"), AsBytes("1")).has_value());
+  ASSERT_TRUE(v.Put(VaultTable::kReceived, AsBytes("m1"), AsBytes("")).has_value());
   v.Rollback();
   EXPECT_EQ(*v.Count(VaultTable::kSessions), 0);
   EXPECT_EQ(*v.Count(VaultTable::kReceived), 0);
   ASSERT_TRUE(v.Begin().has_value());
-  ASSERT_TRUE(v.Put(VaultTable::kSessions, B("a"), B("1")).has_value());
+  ASSERT_TRUE(v.Put(VaultTable::kSessions, AsBytes("a"), AsBytes("1")).has_value());
   ASSERT_TRUE(v.Commit().has_value());
   EXPECT_EQ(*v.Count(VaultTable::kSessions), 1);
   // A second process waits for the write lock, then sees the committed state.
-  auto other = ClientVault::Open(path_, B("correct horse"));
+  auto other = ClientVault::Open(path_, AsBytes("correct horse"));
   ASSERT_TRUE(other.has_value());
-  EXPECT_EQ(S(**other->Get(VaultTable::kSessions, B("a"))), "1");
+  EXPECT_EQ(S(**other->Get(VaultTable::kSessions, AsBytes("a"))), "1");
 }
 
 TEST_F(ClientVaultTest, ListKeepsInsertionOrderAndTrimKeepsTheNewest) {
   auto v = MakeVault();
   for (int i = 0; i < 10; ++i) {
     const std::string k = "id" + std::to_string(i);
-    ASSERT_TRUE(v.Put(VaultTable::kReceived, B(k), B("")).has_value());
+    ASSERT_TRUE(v.Put(VaultTable::kReceived, AsBytes(k), AsBytes("")).has_value());
   }
-  ASSERT_TRUE(v.Put(VaultTable::kReceived, B("id3"), B("updated")).has_value());  // keeps its place
+  ASSERT_TRUE(
+      v.Put(VaultTable::kReceived, AsBytes("id3"), AsBytes("updated")).has_value());  // keeps its place
   auto rows = v.List(VaultTable::kReceived);
   ASSERT_TRUE(rows.has_value());
   ASSERT_EQ(rows->size(), 10u);
@@ -197,13 +200,13 @@ TEST_F(ClientVaultTest, ListKeepsInsertionOrderAndTrimKeepsTheNewest) {
   rows = v.List(VaultTable::kReceived);
   ASSERT_EQ(rows->size(), 4u);
   EXPECT_EQ(S((*rows)[0].key), "id6");
-  EXPECT_FALSE(*v.Contains(VaultTable::kReceived, B("id5")));
+  EXPECT_FALSE(*v.Contains(VaultTable::kReceived, AsBytes("id5")));
 }
 
 TEST_F(ClientVaultTest, OversizedValuesAreRefused) {
   auto v = MakeVault();
   std::vector<uint8_t> big(kMaxVaultValueBytes + 1, 1);
-  auto s = v.Put(VaultTable::kSessions, B("k"), big);
+  auto s = v.Put(VaultTable::kSessions, AsBytes("k"), big);
   ASSERT_FALSE(s.has_value());
   EXPECT_EQ(s.error(), sc::Errc::kLengthOverflow);
 }
@@ -211,13 +214,14 @@ TEST_F(ClientVaultTest, OversizedValuesAreRefused) {
 TEST_F(ClientVaultTest, ChangePassphraseKeepsTheData) {
   {
     auto v = MakeVault("old");
-    ASSERT_TRUE(v.Put(VaultTable::kSettings, B("identity"), B("seed")).has_value());
-    ASSERT_TRUE(v.ChangePassphrase(B("new"), crypto::kArgon2TestOnly, crypto::SystemCsprng()).has_value());
+    ASSERT_TRUE(v.Put(VaultTable::kSettings, AsBytes("identity"), AsBytes("seed")).has_value());
+    ASSERT_TRUE(
+        v.ChangePassphrase(AsBytes("new"), crypto::kArgon2TestOnly, crypto::SystemCsprng()).has_value());
   }
-  EXPECT_EQ(ClientVault::Open(path_, B("old")).error(), Errc::kWrongPassphrase);
-  auto v = ClientVault::Open(path_, B("new"));
+  EXPECT_EQ(ClientVault::Open(path_, AsBytes("old")).error(), Errc::kWrongPassphrase);
+  auto v = ClientVault::Open(path_, AsBytes("new"));
   ASSERT_TRUE(v.has_value());
-  EXPECT_EQ(S(**v->Get(VaultTable::kSettings, B("identity"))), "seed");
+  EXPECT_EQ(S(**v->Get(VaultTable::kSettings, AsBytes("identity"))), "seed");
 }
 
 }  // namespace

@@ -1,10 +1,10 @@
 #include "fault_vfs.h"
 
+#include <sqlite3.h>
+
 #include <atomic>
 #include <cstdlib>
 #include <mutex>
-
-#include <sqlite3.h>
 
 namespace sc::store::testing {
 namespace {
@@ -21,6 +21,7 @@ struct FaultFile {
   sqlite3_file* real;
 };
 
+// SQLite's VFS hands back the sqlite3_file it allocated with our szOsFile: a FaultFile.
 sqlite3_file* Real(sqlite3_file* f) {
   return reinterpret_cast<FaultFile*>(f)->real;
 }
@@ -84,6 +85,7 @@ int Unfetch(sqlite3_file* f, sqlite3_int64 off, void* p) {
 }
 
 int Open(sqlite3_vfs*, const char* name, sqlite3_file* file, int flags, int* out_flags) {
+  // SQLite allocated szOsFile bytes: our FaultFile, then the real VFS's file right after it.
   auto* f = reinterpret_cast<FaultFile*>(file);
   f->real = reinterpret_cast<sqlite3_file*>(f + 1);
   f->real->pMethods = nullptr;
@@ -132,10 +134,25 @@ int CurrentTimeInt64(sqlite3_vfs*, sqlite3_int64* out) {
 void Register() {
   g_real = sqlite3_vfs_find(nullptr);
   if (g_real == nullptr || g_real->iVersion < 2) std::abort();
-  g_methods = sqlite3_io_methods{3,         Close,       Read,       Write,    Truncate,        Sync,
-                                 FileSize,  Lock,        Unlock,     CheckReservedLock, FileControl,
-                                 SectorSize, DeviceCharacteristics, ShmMap, ShmLock, ShmBarrier,
-                                 ShmUnmap,  Fetch,       Unfetch};
+  g_methods = sqlite3_io_methods{3,
+                                 Close,
+                                 Read,
+                                 Write,
+                                 Truncate,
+                                 Sync,
+                                 FileSize,
+                                 Lock,
+                                 Unlock,
+                                 CheckReservedLock,
+                                 FileControl,
+                                 SectorSize,
+                                 DeviceCharacteristics,
+                                 ShmMap,
+                                 ShmLock,
+                                 ShmBarrier,
+                                 ShmUnmap,
+                                 Fetch,
+                                 Unfetch};
   g_vfs = sqlite3_vfs{};
   g_vfs.iVersion = 2;
   g_vfs.szOsFile = static_cast<int>(sizeof(FaultFile)) + g_real->szOsFile;

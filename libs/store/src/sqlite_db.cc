@@ -58,7 +58,8 @@ Status Statement::BindBlob(int i, std::span<const uint8_t> v) noexcept {
 }
 
 Status Statement::BindText(int i, std::string_view v) noexcept {
-  const int rc = sqlite3_bind_text64(stmt_, i, v.empty() ? "" : v.data(), v.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+  const int rc =
+      sqlite3_bind_text64(stmt_, i, v.empty() ? "" : v.data(), v.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
   return rc == SQLITE_OK ? OkStatus() : Fail(MapSqliteError(rc));
 }
 
@@ -84,6 +85,7 @@ std::span<const uint8_t> Statement::ColumnBlob(int i) const noexcept {
 }
 
 std::string_view Statement::ColumnText(int i) const noexcept {
+  // SQLite's C API returns text as unsigned char; its bytes are UTF-8 characters.
   const auto* data = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, i));
   const int size = sqlite3_column_bytes(stmt_, i);
   if (data == nullptr || size <= 0) return {};
@@ -92,8 +94,8 @@ std::string_view Statement::ColumnText(int i) const noexcept {
 
 Result<Database> Database::Open(const std::string& path, int flags, const std::string& vfs) noexcept {
   sqlite3* db = nullptr;
-  const int rc = sqlite3_open_v2(path.c_str(), &db, flags | SQLITE_OPEN_EXRESCODE,
-                                 vfs.empty() ? nullptr : vfs.c_str());
+  const int rc =
+      sqlite3_open_v2(path.c_str(), &db, flags | SQLITE_OPEN_EXRESCODE, vfs.empty() ? nullptr : vfs.c_str());
   Database out(db);  // closes db on every path below
   if (rc != SQLITE_OK) return Fail(db == nullptr ? Error(Errc::kSqliteError) : MapSqliteError(rc));
   return out;

@@ -2,7 +2,10 @@
 // audit logs (missing, garbage, another database, another schema version) and damaged files give
 // clear errors and are never modified; the file is in WAL mode; a page quota (a full disk) and a
 // stale second writer fail cleanly without losing acknowledged entries.
+#include "securecomm/store/sqlite_log_store.h"
+
 #include <fcntl.h>
+#include <sqlite3.h>
 #include <unistd.h>
 
 #include <cstdint>
@@ -11,12 +14,10 @@
 #include <vector>
 
 #include <gtest/gtest.h>
-#include <sqlite3.h>
 
 #include "securecomm/audit/errors.h"
 #include "securecomm/audit/stored_log.h"
 #include "securecomm/store/errors.h"
-#include "securecomm/store/sqlite_log_store.h"
 
 #include "test_support.h"
 
@@ -51,8 +52,9 @@ TEST_F(SqliteLogStoreTest, CreateNeverTakesOverAnExistingFile) {
   std::ofstream(path_) << "precious";
   EXPECT_EQ(SqliteLogStore::Create(path_, testing::Metadata(signer_)).error(), Errc::kAlreadyExists);
   EXPECT_EQ(ReadAll(path_), "precious");
-  EXPECT_EQ(SqliteLogStore::Create(dir_.path() / "no" / "such" / "dir.db", testing::Metadata(signer_)).error(),
-            Errc::kCannotOpen);
+  EXPECT_EQ(
+      SqliteLogStore::Create(dir_.path() / "no" / "such" / "dir.db", testing::Metadata(signer_)).error(),
+      Errc::kCannotOpen);
 }
 
 TEST_F(SqliteLogStoreTest, OpenRefusesWhatIsNotAnAuditLog) {
@@ -71,6 +73,7 @@ TEST_F(SqliteLogStoreTest, OpenRefusesWhatIsNotAnAuditLog) {
   sqlite3_stmt* st = nullptr;
   ASSERT_EQ(sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &st, nullptr), SQLITE_OK);
   ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
+  // SQLite's C API returns text as unsigned char.
   EXPECT_STREQ(reinterpret_cast<const char*>(sqlite3_column_text(st, 0)), "delete");
   sqlite3_finalize(st);
   sqlite3_close(db);

@@ -2,6 +2,7 @@
 // and direct SQL on a log file through the sqlite3 C API (as an attacker with the file would).
 #pragma once
 
+#include <sqlite3.h>
 #include <unistd.h>
 
 #include <cstdint>
@@ -11,11 +12,11 @@
 #include <vector>
 
 #include <gtest/gtest.h>
-#include <sqlite3.h>
 
 #include "securecomm/audit/entry.h"
 #include "securecomm/audit/log_store.h"
 #include "securecomm/audit/note_key.h"
+#include "securecomm/base/bytes.h"
 #include "securecomm/base/random.h"
 #include "securecomm/crypto/ed25519.h"
 
@@ -62,8 +63,11 @@ inline audit::LogMetadata Metadata(const audit::NoteSigner& signer) {
 
 // EntryBytes returns the canonical encoding of the i-th test event.
 inline std::vector<uint8_t> EntryBytes(uint64_t i) {
-  audit::Entry e{1'700'000'000'000 + static_cast<int64_t>(i), audit::EventKind::kAuthFailure,
-                 "ip:198.51.100.7", "account:user" + std::to_string(i), {static_cast<uint8_t>(i), 0x01}};
+  audit::Entry e{1'700'000'000'000 + static_cast<int64_t>(i),
+                 audit::EventKind::kAuthFailure,
+                 "ip:198.51.100.7",
+                 "account:user" + std::to_string(i),
+                 {static_cast<uint8_t>(i), 0x01}};
   return audit::EncodeEntry(e).value();
 }
 
@@ -76,9 +80,11 @@ inline std::vector<std::vector<uint8_t>> Entries(uint64_t first, uint64_t count)
 // Sql runs statements on a database file (created if missing) through a connection of its own.
 inline void Sql(const std::filesystem::path& path, const std::string& sql) {
   sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr), SQLITE_OK);
+  ASSERT_EQ(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr),
+            SQLITE_OK);
   char* error = nullptr;
-  EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error), SQLITE_OK) << (error ? error : "") << sql;
+  EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error), SQLITE_OK)
+      << (error ? error : "") << sql;
   sqlite3_free(error);
   sqlite3_close(db);
 }
@@ -103,8 +109,7 @@ inline void FlipByte(const std::filesystem::path& path, const std::string& table
   const std::string update = "UPDATE " + table + " SET " + column + " = ?1 WHERE " + where;
   ASSERT_EQ(sqlite3_prepare_v2(db, update.c_str(), -1, &st, nullptr), SQLITE_OK) << update;
   if (text) {
-    sqlite3_bind_text(st, 1, reinterpret_cast<const char*>(value.data()), static_cast<int>(value.size()),
-                      SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 1, AsChars(value).data(), static_cast<int>(value.size()), SQLITE_TRANSIENT);
   } else {
     sqlite3_bind_blob(st, 1, value.data(), static_cast<int>(value.size()), SQLITE_TRANSIENT);
   }
