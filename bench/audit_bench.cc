@@ -15,8 +15,6 @@
 //    one transaction with its tree head and a signed checkpoint, fsync'd (WAL, synchronous=FULL)
 //    before Append returns. Goal (issue 4): at least 50,000 entries/s with batching, i.e. at
 //    most 20,000 ns of wall time per entry at batch 1000.
-#include <benchmark/benchmark.h>
-#include <openssl/evp.h>
 #include <fcntl.h>
 #include <sys/statfs.h>
 #include <unistd.h>
@@ -25,11 +23,14 @@
 #include <cstdarg>
 #include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <string>
 #include <vector>
 
-#include "ratio_runner.h"
+#include <benchmark/benchmark.h>
+#include <openssl/evp.h>
+
 #include "securecomm/audit/entry.h"
 #include "securecomm/audit/merkle_log.h"
 #include "securecomm/audit/note_key.h"
@@ -38,6 +39,8 @@
 #include "securecomm/base/random.h"
 #include "securecomm/crypto/ed25519.h"
 #include "securecomm/store/sqlite_log_store.h"
+
+#include "ratio_runner.h"
 
 namespace {
 
@@ -98,8 +101,8 @@ void VerifyInclusionBench(benchmark::State& state) {
   size_t i = 0;
   for (auto _ : state) {
     const size_t k = i++ % kSamples;
-    auto ok = sc::audit::VerifyInclusion(g->indices[k], kLogSize, *g->log.LeafHashAt(g->indices[k]), g->inclusion[k],
-                                         g->root);
+    auto ok = sc::audit::VerifyInclusion(g->indices[k], kLogSize, *g->log.LeafHashAt(g->indices[k]),
+                                         g->inclusion[k], g->root);
     benchmark::DoNotOptimize(ok);
   }
 }
@@ -116,14 +119,18 @@ void VerifyConsistencyBench(benchmark::State& state) {
   size_t i = 0;
   for (auto _ : state) {
     const size_t k = i++ % kSamples;
-    auto ok = sc::audit::VerifyConsistency(g->old_sizes[k], kLogSize, g->consistency[k], g->roots_old[k], g->root);
+    auto ok =
+        sc::audit::VerifyConsistency(g->old_sizes[k], kLogSize, g->consistency[k], g->roots_old[k], g->root);
     benchmark::DoNotOptimize(ok);
   }
 }
 
 std::vector<uint8_t> EntryBytes(uint64_t i) {
-  sc::audit::Entry e{1'700'000'000'000 + static_cast<int64_t>(i), sc::audit::EventKind::kAuthFailure,
-                     "ip:198.51.100.7", "account:user" + std::to_string(i), {0x01, static_cast<uint8_t>(i)}};
+  sc::audit::Entry e{1'700'000'000'000 + static_cast<int64_t>(i),
+                     sc::audit::EventKind::kAuthFailure,
+                     "ip:198.51.100.7",
+                     "account:user" + std::to_string(i),
+                     {0x01, static_cast<uint8_t>(i)}};
   return sc::audit::EncodeEntry(e).value();
 }
 
@@ -132,8 +139,10 @@ void BuildFixture(Fixture& f) {
   f.root = f.log.Root();
   sc::DeterministicRandom rng(7);
   for (size_t k = 0; k < kSamples; ++k) {
+    uint8_t bytes[2 * sizeof(uint64_t)];
+    rng.Fill(bytes);
     uint64_t r[2];
-    rng.Fill(std::span<uint8_t>(reinterpret_cast<uint8_t*>(r), sizeof r));
+    std::memcpy(r, bytes, sizeof r);  // native order, as the samples have always been drawn
     f.indices.push_back(r[0] % kLogSize);
     f.old_sizes.push_back(1 + r[1] % (kLogSize - 1));
     f.inclusion.push_back(f.log.ProveInclusion(f.indices.back(), kLogSize).value());
@@ -148,7 +157,9 @@ bool CrossCheck(const Fixture& f) {
   for (size_t k = 0; k < kSamples; ++k) {
     const Hash leaf = *f.log.LeafHashAt(f.indices[k]);
     if (!sc::audit::VerifyInclusion(f.indices[k], kLogSize, leaf, f.inclusion[k], f.root)) return false;
-    if (!sc::audit::VerifyConsistency(f.old_sizes[k], kLogSize, f.consistency[k], f.roots_old[k], f.root)) return false;
+    if (!sc::audit::VerifyConsistency(f.old_sizes[k], kLogSize, f.consistency[k], f.roots_old[k], f.root)) {
+      return false;
+    }
   }
   std::vector<Hash> bad = f.inclusion[0];
   bad[0].mutable_span()[0] ^= 1;
@@ -171,12 +182,18 @@ std::string FilesystemOf(const std::filesystem::path& p) {
   struct statfs s {};
   if (statfs(p.c_str(), &s) != 0) return "unknown";
   switch (static_cast<unsigned long>(s.f_type)) {
-    case 0xEF53: return "ext4";
-    case 0x01021994: return "tmpfs (fsync is free: numbers are NOT durable-write numbers)";
-    case 0x58465342: return "xfs";
-    case 0x9123683E: return "btrfs";
-    case 0x794C7630: return "overlayfs";
-    default: return "other";
+    case 0xEF53:
+      return "ext4";
+    case 0x01021994:
+      return "tmpfs (fsync is free: numbers are NOT durable-write numbers)";
+    case 0x58465342:
+      return "xfs";
+    case 0x9123683E:
+      return "btrfs";
+    case 0x794C7630:
+      return "overlayfs";
+    default:
+      return "other";
   }
 }
 
@@ -194,7 +211,8 @@ AppendFigures MeasureAppends(const std::filesystem::path& dir, size_t batch, dou
   const std::filesystem::path path = dir / ("append_" + std::to_string(batch) + ".db");
   AppendFigures f;
   {
-    auto store = sc::store::SqliteLogStore::Create(path, {signer.verifier().name(), signer.verifier().ToString()});
+    auto store =
+        sc::store::SqliteLogStore::Create(path, {signer.verifier().name(), signer.verifier().ToString()});
     if (!store) return {};
     auto log = sc::audit::StoredLog::Open(std::move(*store));
     if (!log) return {};
@@ -237,7 +255,8 @@ double RawSyncNs(const std::filesystem::path& dir) {
   uint64_t n = 0;
   const auto start = Clock::now();
   while (Clock::now() - start < std::chrono::seconds(1)) {
-    if (::pwrite(fd, page.data(), page.size(), static_cast<off_t>(n * page.size())) != 4096 || ::fdatasync(fd) != 0) {
+    if (::pwrite(fd, page.data(), page.size(), static_cast<off_t>(n * page.size())) != 4096 ||
+        ::fdatasync(fd) != 0) {
       ::close(fd);
       return -1;
     }
@@ -259,35 +278,43 @@ int main(int argc, char** argv) {
   const double goal = kProofGoalNs / anchor_ns;  // 100 us in SHA-256s of 64 bytes, this machine
   runner.AddPair("inclusion proof, generate (1M)", "inclusion_prove", ProveInclusionBench, RawAnchor, goal);
   runner.AddPair("inclusion proof, verify (1M)", "inclusion_verify", VerifyInclusionBench, RawAnchor, goal);
-  runner.AddPair("consistency proof, generate (1M)", "consistency_prove", ProveConsistencyBench, RawAnchor, goal);
-  runner.AddPair("consistency proof, verify (1M)", "consistency_verify", VerifyConsistencyBench, RawAnchor, goal);
+  runner.AddPair("consistency proof, generate (1M)", "consistency_prove", ProveConsistencyBench, RawAnchor,
+                 goal);
+  runner.AddPair("consistency proof, verify (1M)", "consistency_verify", VerifyConsistencyBench, RawAnchor,
+                 goal);
   return runner.Run(argc, argv, [&]() {
     BuildFixture(fixture);
     if (!CrossCheck(fixture)) {
       std::fprintf(stderr, "audit_bench: a prepared proof does not verify\n");
       return false;
     }
-    runner.AddNote(Format("\nproof rows: raw = one SHA-256 of 64 bytes (%.0f ns at startup); ours/raw = the operation in "
-                          "SHA-256s; goal = 100 us = %.0f SHA-256s.",
-                          anchor_ns, goal));
-    runner.AddNote(Format("ceiling: one core hashes %.2f M 64-byte inputs/s; an append hashes its leaf and about one "
-                          "node, so no log appends faster than ~%.2f M entries/s.",
-                          1e3 / anchor_ns, 1e3 / anchor_ns / 2));
+    runner.AddNote(Format(
+        "\nproof rows: raw = one SHA-256 of 64 bytes (%.0f ns at startup); ours/raw = the operation in "
+        "SHA-256s; goal = 100 us = %.0f SHA-256s.",
+        anchor_ns, goal));
+    runner.AddNote(
+        Format("ceiling: one core hashes %.2f M 64-byte inputs/s; an append hashes its leaf and about one "
+               "node, so no log appends faster than ~%.2f M entries/s.",
+               1e3 / anchor_ns, 1e3 / anchor_ns / 2));
     std::string tmpl = (std::filesystem::temp_directory_path() / "audit_bench.XXXXXX").string();
     if (mkdtemp(tmpl.data()) == nullptr) return false;
     const std::filesystem::path dir = tmpl;
     sc::DeterministicRandom rng(11);
-    const auto signer = sc::audit::NoteSigner::Create("bench.example.org/log", sc::crypto::Ed25519KeyPair::Generate(rng)).value();
+    const auto signer =
+        sc::audit::NoteSigner::Create("bench.example.org/log", sc::crypto::Ed25519KeyPair::Generate(rng))
+            .value();
     const double sync_ns = RawSyncNs(dir);
     if (sync_ns <= 0) {
       std::fprintf(stderr, "audit_bench: cannot write and fdatasync in %s\n", dir.c_str());
       return false;
     }
-    runner.AddNote("durable appends (wall clock; " + dir.string() + " on " + FilesystemOf(dir) +
-                   "; each batch = 1 SQLite transaction with its tree head and a signed checkpoint, fsync'd):");
-    runner.AddNote(Format("  anchor: raw 4 KiB pwrite + fdatasync in the same directory: %.0f us; a batch of N entries "
-                          "cannot beat N / that per second",
-                          sync_ns / 1e3));
+    runner.AddNote(
+        "durable appends (wall clock; " + dir.string() + " on " + FilesystemOf(dir) +
+        "; each batch = 1 SQLite transaction with its tree head and a signed checkpoint, fsync'd):");
+    runner.AddNote(
+        Format("  anchor: raw 4 KiB pwrite + fdatasync in the same directory: %.0f us; a batch of N entries "
+               "cannot beat N / that per second",
+               sync_ns / 1e3));
     for (const auto& [batch, seconds] : {std::pair<size_t, double>{1, 2.0}, {100, 2.0}, {1000, 3.0}}) {
       const AppendFigures f = MeasureAppends(dir, batch, seconds, signer);
       if (f.entries == 0) {
@@ -295,13 +322,15 @@ int main(int argc, char** argv) {
         return false;
       }
       if (batch == 1000) {
-        runner.AddMeasurement("durable append, batch 1000, ns/entry", f.ns_per_entry, "ns", kAppendGoalNsPerEntry);
+        runner.AddMeasurement("durable append, batch 1000, ns/entry", f.ns_per_entry, "ns",
+                              kAppendGoalNsPerEntry);
       }
       const double ceiling = static_cast<double>(batch) * 1e9 / sync_ns;
-      runner.AddNote(Format("  batch %4zu: %9.0f entries/s = %4.2f of the fsync ceiling (%.0f/s); %llu entries, "
-                            "reopened and checked in %.0f ms",
-                            batch, f.entries_per_s, f.entries_per_s / ceiling, ceiling,
-                            static_cast<unsigned long long>(f.entries), f.open_ms));
+      runner.AddNote(
+          Format("  batch %4zu: %9.0f entries/s = %4.2f of the fsync ceiling (%.0f/s); %llu entries, "
+                 "reopened and checked in %.0f ms",
+                 batch, f.entries_per_s, f.entries_per_s / ceiling, ceiling,
+                 static_cast<unsigned long long>(f.entries), f.open_ms));
     }
     runner.AddNote("  goal: >= 50,000 entries/s with batching (batch 1000: <= 20000 ns/entry).");
     std::error_code ignored;

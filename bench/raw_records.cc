@@ -16,6 +16,7 @@
 #include <openssl/kdf.h>
 #include <openssl/params.h>
 
+#include "securecomm/base/bytes.h"
 #include "securecomm/base/secret.h"
 #include "securecomm/scp/frame.h"
 
@@ -25,15 +26,6 @@ namespace sc::bench {
 namespace {
 
 using sc::scp::FrameType;
-
-void PutBe(uint8_t* p, uint64_t v, int bytes) {
-  for (int i = 0; i < bytes; ++i) p[i] = static_cast<uint8_t>(v >> (8 * (bytes - 1 - i)));
-}
-uint64_t GetBe(const uint8_t* p, int bytes) {
-  uint64_t v = 0;
-  for (int i = 0; i < bytes; ++i) v = (v << 8) | p[i];
-  return v;
-}
 
 }  // namespace
 
@@ -89,10 +81,10 @@ bool RawRecords::Seal(const uint8_t* pt, size_t n, uint8_t* frame) {
   const uint64_t seq = tx_seq_;
   frame[0] = 0x01;
   frame[1] = static_cast<uint8_t>(FrameType::kData);
-  PutBe(frame + 2, seq, 8);
-  PutBe(frame + 10, n + kTag, 4);
+  StoreBe64(std::span<uint8_t, 8>(frame + 2, 8), seq);
+  StoreBe32(std::span<uint8_t, 4>(frame + 10, 4), static_cast<uint32_t>(n + kTag));
   uint8_t iv[12] = {};
-  PutBe(iv + 4, seq, 8);
+  StoreBe64(std::span<uint8_t, 8>(iv + 4, 8), seq);
   uint8_t* ct = frame + kHeader;
   int len = 0, fin = 0;
   size_t mac_len = 0;
@@ -113,7 +105,7 @@ long RawRecords::Open(const uint8_t* frame, size_t size, uint8_t* out) {
       frame[1] != static_cast<uint8_t>(FrameType::kData)) {
     return -1;
   }
-  const size_t length = GetBe(frame + 10, 4);
+  const size_t length = LoadBe32(std::span<const uint8_t, 4>(frame + 10, 4));
   if (kHeader + length + kMac != size || length < kTag) return -1;
   uint8_t tag[kMac];
   size_t mac_len = 0;
@@ -123,11 +115,11 @@ long RawRecords::Open(const uint8_t* frame, size_t size, uint8_t* out) {
       CRYPTO_memcmp(tag, frame + kHeader + length, kMac) != 0) {
     return -1;
   }
-  const uint64_t seq = GetBe(frame + 2, 8);
+  const uint64_t seq = LoadBe64(std::span<const uint8_t, 8>(frame + 2, 8));
   if (seq != rx_seq_) return -1;
   const size_t n = length - kTag;
   uint8_t iv[12] = {};
-  PutBe(iv + 4, seq, 8);
+  StoreBe64(std::span<uint8_t, 8>(iv + 4, 8), seq);
   int len = 0, fin = 0;
   if (EVP_DecryptInit_ex2(dec_, nullptr, nullptr, iv, nullptr) != 1 ||
       EVP_DecryptUpdate(dec_, nullptr, &len, frame, kHeader) != 1 ||

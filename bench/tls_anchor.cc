@@ -41,6 +41,7 @@ X509* NewCert(EVP_PKEY* key, const char* cn, X509* issuer, EVP_PKEY* issuer_key,
                   X509_gmtime_adj(X509_getm_notBefore(cert), -3600) != nullptr &&
                   X509_gmtime_adj(X509_getm_notAfter(cert), 3600L * 24 * 365) != nullptr &&
                   X509_set_pubkey(cert, key) == 1 &&
+                  // OpenSSL's C API takes the NUL-terminated name as unsigned char.
                   X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
                                              reinterpret_cast<const unsigned char*>(cn), -1, -1, 0) == 1 &&
                   X509_set_issuer_name(cert, issuer != nullptr ? X509_get_subject_name(issuer) : name) == 1 &&

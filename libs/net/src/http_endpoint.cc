@@ -1,6 +1,7 @@
 #include "securecomm/net/http_endpoint.h"
 
 #include <arpa/inet.h>
+#include <microhttpd.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 
@@ -9,8 +10,6 @@
 #include <cstdio>
 #include <new>
 #include <optional>
-
-#include <microhttpd.h>
 
 #include "securecomm/base/check.h"
 #include "securecomm/base/log.h"
@@ -45,8 +44,8 @@ bool IsValidHeaderValue(std::string_view v) {
 MHD_Result Reply(MHD_Connection* connection, unsigned int status, const char* content_type,
                  std::string_view body, bool allow_header = false) {
   // MHD_RESPMEM_MUST_COPY: MHD only reads the buffer, its parameter is merely not const-qualified.
-  MHD_Response* response = MHD_create_response_from_buffer(
-      body.size(), const_cast<char*>(body.data()), MHD_RESPMEM_MUST_COPY);
+  MHD_Response* response =
+      MHD_create_response_from_buffer(body.size(), const_cast<char*>(body.data()), MHD_RESPMEM_MUST_COPY);
   if (response == nullptr) return MHD_NO;
   MHD_Result ok = MHD_add_response_header(response, MHD_HTTP_HEADER_CONTENT_TYPE, content_type);
   if (ok == MHD_YES && allow_header) {
@@ -83,8 +82,7 @@ char g_screened;
 // refuses what the endpoint never serves. A reply queued at this point makes MHD discard the rest of
 // the request (an announced body is never read) and close the connection after sending. Returns
 // nullopt if the request may proceed.
-std::optional<MHD_Result> Screen(MHD_Connection* connection, std::string_view method,
-                                 std::string_view path) {
+std::optional<MHD_Result> Screen(MHD_Connection* connection, std::string_view method, std::string_view path) {
   if (method != MHD_HTTP_METHOD_GET && method != MHD_HTTP_METHOD_HEAD) {
     return ReplyText(connection, MHD_HTTP_METHOD_NOT_ALLOWED, "method not allowed\n", /*allow_header=*/true);
   }
@@ -137,8 +135,7 @@ MHD_Result OnRequest(void* cls, MHD_Connection* connection, const char* url, con
                      const char* /*version*/, const char* /*upload_data*/, size_t* upload_data_size,
                      void** con_cls) {
   try {
-    return Serve(*static_cast<const HttpHandler*>(cls), connection, url, method, upload_data_size,
-                 con_cls);
+    return Serve(*static_cast<const HttpHandler*>(cls), connection, url, method, upload_data_size, con_cls);
   } catch (...) {
     return MHD_NO;
   }
@@ -146,8 +143,7 @@ MHD_Result OnRequest(void* cls, MHD_Connection* connection, const char* url, con
 
 }  // namespace
 
-Result<std::unique_ptr<HttpEndpoint>> HttpEndpoint::Start(const Options& options,
-                                                          HttpHandler handler) {
+Result<std::unique_ptr<HttpEndpoint>> HttpEndpoint::Start(const Options& options, HttpHandler handler) {
   SC_CHECK(handler != nullptr);
   sockaddr_in address{};
   address.sin_family = AF_INET;
@@ -171,16 +167,20 @@ Result<std::unique_ptr<HttpEndpoint>> HttpEndpoint::Start(const Options& options
   // thousands of sockets). MHD_USE_ITC wakes the thread at once on stop.
   constexpr unsigned int kFlags =
       MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ITC | MHD_USE_ERROR_LOG;
-  // Variadic options: each value is cast to exactly the type MHD reads with va_arg.
+  // Variadic options: each value is cast to exactly the type MHD reads with va_arg; one option and
+  // its value per line, which clang-format would not keep.
+  // clang-format off
   endpoint->daemon_ = MHD_start_daemon(
       kFlags, options.port, /*apc=*/nullptr, /*apc_cls=*/nullptr, &OnRequest, &endpoint->handler_,
       // First, so that MHD's messages about the options that follow reach our log too.
       MHD_OPTION_EXTERNAL_LOGGER, &LogFromMhd, static_cast<void*>(nullptr),
+      // The sockets C API takes every address family through sockaddr.
       MHD_OPTION_SOCK_ADDR, reinterpret_cast<const sockaddr*>(&address),
       MHD_OPTION_CONNECTION_LIMIT, static_cast<unsigned int>(options.max_connections),
       MHD_OPTION_CONNECTION_TIMEOUT, static_cast<unsigned int>(options.connection_timeout.count()),
       MHD_OPTION_CONNECTION_MEMORY_LIMIT, static_cast<size_t>(kHttpConnectionMemory),
       MHD_OPTION_END);
+  // clang-format on
   if (endpoint->daemon_ == nullptr) {
     SC_LOG_WARN("http endpoint: cannot listen on {}:{}", options.address, options.port);
     return Fail(Errc::kHttpStartFailed);

@@ -57,6 +57,7 @@ std::optional<int> Connect(uint16_t port) {
   addr.sin_family = AF_INET;
   addr.sin_port = htons(port);
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  // The sockets C API takes every address family through sockaddr.
   if (::connect(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof addr) != 0) {
     const int saved = errno;
     ::close(fd);
@@ -150,8 +151,7 @@ struct TestServer {
         last_path = path;
       }
       if (path == "/metrics") {
-        return HttpResponse{.content_type = "text/plain; version=0.0.4; charset=utf-8",
-                            .body = "sc_up 1\n"};
+        return HttpResponse{.content_type = "text/plain; version=0.0.4; charset=utf-8", .body = "sc_up 1\n"};
       }
       if (path == "/healthz") return HttpResponse{.body = "ok\n"};
       if (path == "/throw") throw std::runtime_error("handler bug");
@@ -272,8 +272,8 @@ TEST(HttpEndpoint, BodySentWithHeadersGets413) {
 TEST(HttpEndpoint, ZeroContentLengthIsNoBody) {
   TestServer server;
   ASSERT_NE(server.endpoint, nullptr);
-  const Reply r = Exchange(server.port(),
-                           "GET /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+  const Reply r = Exchange(
+      server.port(), "GET /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
   EXPECT_EQ(r.status, 200) << r.raw;
   EXPECT_EQ(r.body, "ok\n");
 }
@@ -311,8 +311,10 @@ TEST(HttpEndpoint, KeepAliveServesSeveralRequests) {
 }
 
 TEST(HttpEndpoint, TwoEndpointsAtOnce) {
-  auto a = HttpEndpoint::Start({}, [](std::string_view, std::string_view) { return HttpResponse{.body = "a"}; });
-  auto b = HttpEndpoint::Start({}, [](std::string_view, std::string_view) { return HttpResponse{.body = "b"}; });
+  auto a =
+      HttpEndpoint::Start({}, [](std::string_view, std::string_view) { return HttpResponse{.body = "a"}; });
+  auto b =
+      HttpEndpoint::Start({}, [](std::string_view, std::string_view) { return HttpResponse{.body = "b"}; });
   ASSERT_TRUE(a.has_value());
   ASSERT_TRUE(b.has_value());
   EXPECT_NE((*a)->port(), (*b)->port());
@@ -324,13 +326,13 @@ TEST(HttpEndpoint, ExplicitPortAndPortInUse) {
   auto first = HttpEndpoint::Start({}, [](std::string_view, std::string_view) { return HttpResponse{}; });
   ASSERT_TRUE(first.has_value());
   const uint16_t port = (*first)->port();
-  auto clash = HttpEndpoint::Start({.port = port}, [](std::string_view, std::string_view) { return HttpResponse{}; });
+  auto clash =
+      HttpEndpoint::Start({.port = port}, [](std::string_view, std::string_view) { return HttpResponse{}; });
   ASSERT_FALSE(clash.has_value());
   EXPECT_EQ(clash.error(), Errc::kHttpStartFailed);
   first->reset();
-  auto again = HttpEndpoint::Start({.port = port}, [](std::string_view, std::string_view) {
-    return HttpResponse{.body = "again"};
-  });
+  auto again = HttpEndpoint::Start(
+      {.port = port}, [](std::string_view, std::string_view) { return HttpResponse{.body = "again"}; });
   ASSERT_TRUE(again.has_value());
   EXPECT_EQ((*again)->port(), port);
   EXPECT_EQ(Get(port, "/").body, "again");

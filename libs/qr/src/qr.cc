@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <memory>
 
+#include "securecomm/base/bytes.h"
 #include "securecomm/base/check.h"
 
 namespace sc::qr {
@@ -126,12 +127,18 @@ std::vector<uint8_t> EncodePng(const QrCode& code, int module_pixels) {
 
 std::string_view ErrcName(Errc e) noexcept {
   switch (e) {
-    case Errc::kTextTooLong: return "kTextTooLong";
-    case Errc::kEncodeFailed: return "kEncodeFailed";
-    case Errc::kPngWriteFailed: return "kPngWriteFailed";
-    case Errc::kEmptyText: return "kEmptyText";
-    case Errc::kBadModuleSize: return "kBadModuleSize";
-    case Errc::kPngEncodeFailed: return "kPngEncodeFailed";
+    case Errc::kTextTooLong:
+      return "kTextTooLong";
+    case Errc::kEncodeFailed:
+      return "kEncodeFailed";
+    case Errc::kPngWriteFailed:
+      return "kPngWriteFailed";
+    case Errc::kEmptyText:
+      return "kEmptyText";
+    case Errc::kBadModuleSize:
+      return "kBadModuleSize";
+    case Errc::kPngEncodeFailed:
+      return "kPngEncodeFailed";
   }
   return "kUnknown";
 }
@@ -145,8 +152,7 @@ Result<QrCode> EncodeQr(std::string_view text) {
   std::unique_ptr<QRinput, QrInputDeleter> input(QRinput_new2(0, QR_ECLEVEL_M));
   if (!input) return Fail(Errc::kEncodeFailed);
   const QRencodeMode mode = numeric ? QR_MODE_NUM : QR_MODE_8;
-  if (QRinput_append(input.get(), mode, static_cast<int>(text.size()),
-                     reinterpret_cast<const unsigned char*>(text.data())) != 0) {
+  if (QRinput_append(input.get(), mode, static_cast<int>(text.size()), AsBytes(text).data()) != 0) {
     return Fail(Errc::kEncodeFailed);
   }
   errno = 0;
