@@ -9,16 +9,13 @@
 
 #include <gtest/gtest.h>
 
+#include "securecomm/base/bytes.h"
 #include "securecomm/base/error.h"
 
 namespace sc {
 namespace {
 
 using Bytes = std::vector<uint8_t>;
-
-std::span<const uint8_t> AsBytes(std::string_view s) {
-  return {reinterpret_cast<const uint8_t*>(s.data()), s.size()};
-}
 
 Bytes AllByteValues() {
   Bytes all(256);

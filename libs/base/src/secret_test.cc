@@ -160,6 +160,7 @@ class RecordingAllocator {
   T* allocate(size_t n) { return std::allocator<T>().allocate(n); }
   // NOLINTNEXTLINE(readability-identifier-naming)
   void deallocate(T* p, size_t n) noexcept {
+    // The freed block's object representation: was it wiped? (unsigned char may alias any object.)
     const auto* bytes = reinterpret_cast<const unsigned char*>(p);
     const bool clean = std::all_of(bytes, bytes + n * sizeof(T), [](unsigned char b) { return b == 0; });
     ++Log().deallocations;
