@@ -59,12 +59,21 @@ struct PayloadBounds {
   constexpr bool Contains(size_t n) const noexcept { return min <= n && n <= max; }
 };
 
-// A Noise message 2 or 3: bounded by the frame only; NoiseXX::ReadMessage checks its structure.
-inline constexpr PayloadBounds kNoiseMessagePayload{0, kMaxFramePayload};
-// HANDSHAKE_INIT: the suite byte, then at least the initiator's ephemeral key (scp.md §3, §4).
+// Payload bounds of the registry rows (scp.md §3).
+// HANDSHAKE_INIT: the suite byte, then at least the initiator's ephemeral key (scp.md §4).
 inline constexpr PayloadBounds kInitPayload{1 + kNoiseDhLen, kMaxFramePayload};
-// Not sent in this phase.
-inline constexpr PayloadBounds kNoPayload{0, 0};
+// Noise message 2 or 3: bounded by the frame only; NoiseXX::ReadMessage checks its structure.
+inline constexpr PayloadBounds kNoiseMessagePayload{0, kMaxFramePayload};
+// DATA: any application bytes a record holds.
+inline constexpr PayloadBounds kDataPlaintext{0, kMaxRecordPlaintext};
+// ACK record: uint64 largest_sequence_received.
+inline constexpr PayloadBounds kAckPlaintext{8, 8};
+// CLOSE record: empty. Also the bounds of a phase a type is never sent in.
+inline constexpr PayloadBounds kEmptyPayload{0, 0};
+// KEY_UPDATE record: uint8 update_requested.
+inline constexpr PayloadBounds kKeyUpdatePlaintext{1, 1};
+// ERROR, plain in the handshake or a record afterwards: uint16 code (scp.md §9).
+inline constexpr PayloadBounds kErrorPayload{2, 2};
 
 struct FrameTypeInfo {
   FrameType type;
@@ -80,40 +89,23 @@ struct FrameTypeInfo {
   PayloadBounds record_plaintext;
 };
 
-// The registry, in value order (scp.md §3).
+// The registry, in value order (scp.md §3). Row: type, name, handshake use, handshake sender,
+// handshake payload, record, record plaintext.
 inline constexpr std::array kFrameTypes = {
     FrameTypeInfo{FrameType::kHandshakeInit, "HANDSHAKE_INIT", HandshakeUse::kMessage1,
-                  FrameSender::kInitiator, kInitPayload, false, kNoPayload},
+                  FrameSender::kInitiator, kInitPayload, false, kEmptyPayload},
     FrameTypeInfo{FrameType::kHandshakeResponse, "HANDSHAKE_RESPONSE", HandshakeUse::kMessage2,
-                  FrameSender::kResponder, kNoiseMessagePayload, false, kNoPayload},
-    FrameTypeInfo{FrameType::kData,
-                  "DATA",
-                  HandshakeUse::kNone,
-                  FrameSender::kNobody,
-                  kNoPayload,
-                  true,
-                  {0, kMaxRecordPlaintext}},
-    // In the handshake, the initiator's Noise message 3; afterwards uint64 largest_sequence_received.
-    FrameTypeInfo{FrameType::kAck,
-                  "ACK",
-                  HandshakeUse::kMessage3,
-                  FrameSender::kInitiator,
-                  kNoiseMessagePayload,
-                  true,
-                  {8, 8}},
-    FrameTypeInfo{
-        FrameType::kClose, "CLOSE", HandshakeUse::kNone, FrameSender::kNobody, kNoPayload, true, {0, 0}},
-    // uint8 update_requested.
-    FrameTypeInfo{FrameType::kKeyUpdate,
-                  "KEY_UPDATE",
-                  HandshakeUse::kNone,
-                  FrameSender::kNobody,
-                  kNoPayload,
-                  true,
-                  {1, 1}},
-    // uint16 code (scp.md §9), plain before record keys exist, a record afterwards.
-    FrameTypeInfo{
-        FrameType::kError, "ERROR", HandshakeUse::kError, FrameSender::kEither, {2, 2}, true, {2, 2}},
+                  FrameSender::kResponder, kNoiseMessagePayload, false, kEmptyPayload},
+    FrameTypeInfo{FrameType::kData, "DATA", HandshakeUse::kNone, FrameSender::kNobody, kEmptyPayload, true,
+                  kDataPlaintext},
+    FrameTypeInfo{FrameType::kAck, "ACK", HandshakeUse::kMessage3, FrameSender::kInitiator,
+                  kNoiseMessagePayload, true, kAckPlaintext},
+    FrameTypeInfo{FrameType::kClose, "CLOSE", HandshakeUse::kNone, FrameSender::kNobody, kEmptyPayload, true,
+                  kEmptyPayload},
+    FrameTypeInfo{FrameType::kKeyUpdate, "KEY_UPDATE", HandshakeUse::kNone, FrameSender::kNobody,
+                  kEmptyPayload, true, kKeyUpdatePlaintext},
+    FrameTypeInfo{FrameType::kError, "ERROR", HandshakeUse::kError, FrameSender::kEither, kErrorPayload, true,
+                  kErrorPayload},
 };
 
 // FindFrameType returns the row of a type byte read from the wire, or nullptr when the byte is

@@ -32,7 +32,7 @@
 
 namespace sc::scp {
 
-// Append only; never renumber (the value travels in handshake payloads, scp.md §5.2).
+// Append only; never renumber (the value travels in HANDSHAKE_INIT and ServerHello, scp.md §4).
 enum class NoiseSuite : uint8_t {
   kAesGcm = 1,      // Noise_XX_25519_AESGCM_SHA256
   kChaChaPoly = 2,  // Noise_XX_25519_ChaChaPoly_SHA256
