@@ -14,6 +14,7 @@
 #include "securecomm/audit/limits.h"
 #include "securecomm/audit/note.h"
 #include "securecomm/audit/note_key.h"
+#include "securecomm/base/bytes.h"
 
 namespace {
 
@@ -57,7 +58,7 @@ const Keys& TheKeys() {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  const std::string_view text(reinterpret_cast<const char*>(data), size);
+  const std::string_view text = sc::AsChars({data, size});
   const Keys& keys = TheKeys();
 
   auto note = ParseNote(text);
@@ -70,8 +71,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     Require(note.has_value() && opened->text == note->text && !opened->verified.empty());
     for (const VerifiedSignature& v : opened->verified) {
       bool trusted = false;
-      for (const NoteVerifier& k : keys.all)
+      for (const NoteVerifier& k : keys.all) {
         trusted = trusted || (k.name() == v.name && k.key_id() == v.key_id);
+      }
       Require(trusted);
     }
   }
@@ -89,7 +91,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto skey = NoteSigner::Parse(text);
   if (skey) {
     const sc::SecretBytes back = skey->ToString();
-    Require(std::string_view(reinterpret_cast<const char*>(back.Expose().data()), back.size()) == text);
+    Require(sc::AsChars(back.Expose()) == text);
   }
   return 0;
 }

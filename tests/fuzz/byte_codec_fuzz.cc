@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "securecomm/base/byte_reader.h"
+#include "securecomm/base/bytes.h"
 #include "securecomm/base/encoding.h"
 
 namespace {
@@ -22,14 +23,38 @@ void DriveReader(std::span<const uint8_t> data) {
     auto op = r.ReadU8();
     Require(op.has_value());
     switch (*op % 8) {
-      case 0: (void)r.ReadU16(); break;
-      case 1: (void)r.ReadU32(); break;
-      case 2: (void)r.ReadU64(); break;
-      case 3: { auto c = r.ReadPrefixed8(); if (c) (void)c->Finish(); break; }
-      case 4: { auto c = r.ReadPrefixed16(); if (c) (void)c->ReadRest(); break; }
-      case 5: { auto c = r.ReadPrefixed32(); if (c) Require(c->remaining() <= before); break; }
-      case 6: { auto b = r.ReadBytes(*op / 8); if (b) Require(b->size() == *op / 8u); break; }
-      default: (void)r.Skip(*op / 8); break;
+      case 0:
+        (void)r.ReadU16();
+        break;
+      case 1:
+        (void)r.ReadU32();
+        break;
+      case 2:
+        (void)r.ReadU64();
+        break;
+      case 3: {
+        auto c = r.ReadPrefixed8();
+        if (c) (void)c->Finish();
+        break;
+      }
+      case 4: {
+        auto c = r.ReadPrefixed16();
+        if (c) (void)c->ReadRest();
+        break;
+      }
+      case 5: {
+        auto c = r.ReadPrefixed32();
+        if (c) Require(c->remaining() <= before);
+        break;
+      }
+      case 6: {
+        auto b = r.ReadBytes(*op / 8);
+        if (b) Require(b->size() == *op / 8u);
+        break;
+      }
+      default:
+        (void)r.Skip(*op / 8);
+        break;
     }
     Require(r.remaining() < before);
   }
@@ -41,7 +66,7 @@ void DriveReader(std::span<const uint8_t> data) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::span<const uint8_t> bytes(data, size);
   DriveReader(bytes);
-  const std::string_view text(reinterpret_cast<const char*>(data), size);
+  const std::string_view text = sc::AsChars(bytes);
   if (auto hex = sc::HexDecode(text); hex) {
     Require(hex->size() * 2 == size);
     auto again = sc::HexDecode(sc::HexEncode(*hex));

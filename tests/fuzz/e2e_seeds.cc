@@ -25,12 +25,14 @@
 #include <utility>
 #include <vector>
 
+#include "securecomm/base/bytes.h"
 #include "securecomm/base/random.h"
 #include "securecomm/base/secret.h"
 #include "securecomm/crypto/ed25519.h"
 #include "securecomm/e2e/prekey.h"
 #include "securecomm/e2e/session.h"
 #include "securecomm/e2e/wire.h"
+
 #include "e2e_session_fixture.h"
 
 namespace {
@@ -55,7 +57,7 @@ Bytes Text(std::string_view s) {
 void Write(const std::filesystem::path& dir, const std::string& name, std::span<const uint8_t> bytes) {
   std::filesystem::create_directories(dir);
   std::ofstream out(dir / name, std::ios::binary | std::ios::trunc);
-  out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+  out.write(sc::AsChars(bytes).data(), static_cast<std::streamsize>(bytes.size()));
   Expect(static_cast<bool>(out), "cannot write " + (dir / name).string());
 }
 
