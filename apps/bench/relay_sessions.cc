@@ -50,16 +50,10 @@ asio::awaitable<Expected<OpenedSession>> TryOpen(asio::io_context& io, const Rel
   auto key = DeviceKey(account, slot);
   auto c = co_await ConnectFrom(io, target, key, SourceFor(target, index));
   if (!c) co_return Failure(c.error());
-  client::Refusal refusal;
-  auto login = co_await (*c)->Login(account.username, Bytes(account.password), &refusal, send_only);
+  auto login = co_await (*c)->Login(account.username, Bytes(account.password), send_only);
   if (!login) {
     (*c)->Abort();
     co_return Failure(fmt::format("login of {}: {}", account.username, login.error().name()));
-  }
-  if (refusal.code != pb::OK) {
-    (*c)->Abort();
-    co_return Failure(
-        fmt::format("login of {} refused: {}", account.username, pb::ErrorCode_Name(refusal.code)));
   }
   if (!send_only) {
     const auto deadline = std::chrono::steady_clock::now() + kQueueDrainedWait;
@@ -120,11 +114,11 @@ asio::awaitable<Expected<std::vector<Account>>> RegisterAccounts(asio::io_contex
         }
         Account a{names[i], NewPassword()};
         auto r = co_await c->Register(a.username, Bytes(a.password));
-        if (!r) continue;  // the session failed: reconnect and try again
-        if (r->code != pb::OK) {
-          error = fmt::format("register {}: {}", a.username, pb::ErrorCode_Name(r->code));
+        if (!r && r.error().domain() == ErrorDomain::kRelay) {
+          error = fmt::format("register {}: {}", a.username, r.error().name());
           break;
         }
+        if (!r) continue;  // the session failed: reconnect and try again
         accounts[i] = std::move(a);
         done = true;
       }

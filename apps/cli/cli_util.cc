@@ -13,6 +13,7 @@
 #include "exit_codes.h"
 #include "securecomm/base/encoding.h"
 #include "securecomm/client/errors.h"
+#include "securecomm/proto/relay_error.h"
 #include "securecomm/scp/connection_string.h"
 #include "securecomm/store/errors.h"
 #include "terminal.h"
@@ -56,15 +57,20 @@ void PrintJson(const json& j) {
 
 namespace {
 
-std::string Describe(const Error& e, const Messenger* m) {
+// RetryText: " (retry in N s)" for an error with a retry hint, else "".
+std::string RetryText(const Error& e) {
+  if (e.retry_after().count() == 0) return "";
+  return fmt::format(" (retry in {} s)", (e.retry_after().count() + 999) / 1000);
+}
+
+std::string Describe(const Error& e) {
   switch (e.domain()) {
+    case ErrorDomain::kRelay: {
+      const auto code = static_cast<proto::RelayErrc>(e.code());
+      return fmt::format("the relay refused: {} ({}){}", proto::DescribeRelayError(code), proto::WireName(code),
+                         RetryText(e));
+    }
     case ErrorDomain::kClient:
-      if (e == client::Errc::kRefused && m != nullptr) {
-        return fmt::format("the relay refused: {}{}", client::pb::ErrorCode_Name(m->last_refusal().code),
-                           m->last_refusal().retry_after_ms > 0
-                               ? fmt::format(" (retry in {} s)", (m->last_refusal().retry_after_ms + 999) / 1000)
-                               : "");
-      }
       return std::string(client::Describe(static_cast<client::Errc>(e.code())));
     case ErrorDomain::kStore:
       return std::string(store::Describe(static_cast<store::Errc>(e.code())));
@@ -77,12 +83,15 @@ std::string Describe(const Error& e, const Messenger* m) {
 }
 }  // namespace
 
-int Report(const Options& o, const Error& e, const std::string& what, const Messenger* m) {
+int Report(const Options& o, const Error& e, const std::string& what, const Messenger*) {
   const int code = ExitCodeFor(e);
-  const std::string text = Describe(e, m);
+  const std::string text = Describe(e);
   if (o.json) {
     json j{{"ok", false}, {"error", std::string(e.name())}, {"message", text}, {"exit_code", code}};
-    if (e == client::Errc::kRefused && m != nullptr) j["relay_code"] = client::pb::ErrorCode_Name(m->last_refusal().code);
+    if (e.domain() == ErrorDomain::kRelay) {
+      j["relay_code"] = std::string(proto::WireName(static_cast<proto::RelayErrc>(e.code())));
+      if (e.retry_after().count() > 0) j["retry_after_ms"] = e.retry_after().count();
+    }
     PrintJson(j);
   }
   std::cerr << "securecomm: " << what << ": " << text << "\n";
@@ -181,10 +190,10 @@ int ExitCodeFor(const Error& e) noexcept {
   if (e == store::Errc::kWrongPassphrase) return kExitWrongPassphrase;
   if (e.domain() == ErrorDomain::kStore) return e == store::Errc::kAlreadyExists ? kExitUsage : kExitStore;
   if (e.domain() == ErrorDomain::kNet || e.domain() == ErrorDomain::kScp) return kExitUnreachable;
+  if (e.domain() == ErrorDomain::kRelay) return kExitRefused;
   if (e.domain() == ErrorDomain::kClient) {
     switch (static_cast<client::Errc>(e.code())) {
       case client::Errc::kDisconnected: return kExitUnreachable;
-      case client::Errc::kRefused: return kExitRefused;
       case client::Errc::kIdentityChanged: return kExitIdentityChanged;
       case client::Errc::kUnknownUser:
       case client::Errc::kNotAContact: return kExitUnknownUser;

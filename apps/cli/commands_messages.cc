@@ -128,9 +128,7 @@ int CmdListen(const Options& o) {
       }
       auto ev = co_await m.Pump(std::chrono::milliseconds(500));
       if (ev.kind == client::PumpEvent::Kind::kEnded) {
-        const auto reason = m.last_refusal().code;
-        std::cerr << "securecomm: the relay session ended ("
-                  << (reason != client::pb::OK ? client::pb::ErrorCode_Name(reason) : std::string(ev.ended ? ev.ended->name() : ""))
+        std::cerr << "securecomm: the relay session ended (" << (ev.ended ? ev.ended->name() : "disconnected")
                   << "); reconnecting\n";
         co_await m.Close();
         continue;

@@ -69,19 +69,16 @@ int CmdRegister(const Options& o, bool link_existing) {
   return RunAsync([&](asio::io_context& io) -> asio::awaitable<int> {
     const std::string user = o.user;
     // Two statements: GCC 12 miscompiles co_await inside a conditional expression.
-    Result<client::Refusal> r = client::Refusal{};
+    Status r = OkStatus();
     if (link_existing) {
       r = co_await m.Login(io, user, password->Expose());
     } else {
       r = co_await m.Register(io, user, password->Expose());
     }
-    if (!r) co_return Report(o, r.error(), link_existing ? "login failed" : "register failed", &m);
-    if (r->code != client::pb::OK) {
-      const std::string name = client::pb::ErrorCode_Name(r->code);
-      if (o.json) PrintJson({{"ok", false}, {"error", name}, {"exit_code", kExitRefused}, {"retry_after_ms", r->retry_after_ms}});
-      std::cerr << "securecomm: the relay refused: " << name << "\n";
+    if (!r) {
+      const int rc = Report(o, r.error(), link_existing ? "login failed" : "register failed", &m);
       co_await m.Close();
-      co_return kExitRefused;
+      co_return rc;
     }
     const auto a = m.account();
     if (o.json) {

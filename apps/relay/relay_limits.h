@@ -1,15 +1,19 @@
 // relay_limits.h: bounds on securecomm-relay's settings, each with its reason.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
+
+#include "securecomm/relay/limits.h"
+#include "securecomm/relay_server/limits.h"
 
 namespace sc::relay_app {
 
-// A process may hold 20,000 descriptors here (and the limit cannot be raised); the store, its
-// WAL and shared memory, the HTTP endpoint, logs and the listening sockets need the rest.
-inline constexpr uint32_t kMaxConnectionsCeiling = 19900;
+// The descriptor limit less the relay's own files (relay_server/limits.h): also the default.
+inline constexpr uint32_t kMaxConnectionsCeiling = relay_server::kDefaultMaxConnections;
 // A message may wait at most this long (relay::kMaxMessageTtl).
-inline constexpr uint32_t kMaxTtlDays = 90;
+inline constexpr uint32_t kMaxTtlDays =
+    static_cast<uint32_t>(std::chrono::duration_cast<std::chrono::hours>(relay::kMaxMessageTtl).count() / 24);
 // A device's queue: far beyond any real backlog; the disk is the real bound.
 inline constexpr uint32_t kMaxQueueCeiling = 1000000;
 // SIGTERM waits at most this long for in-flight requests; orchestrators kill after 30 s.

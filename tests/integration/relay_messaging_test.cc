@@ -165,7 +165,7 @@ TEST_F(RelayMessagingTest, SendOnlySessionsGetNoDeliveries) {
   auto alice = NewUser("alice");
   auto bob_listener = NewUser("bob", "pw-bob");
   auto sender = Connect(bob_listener.key);
-  client::Refusal refusal;
+  Refusal refusal;
   Login(*sender, "bob", "pw-bob", &refusal, /*send_only=*/true);
   ASSERT_EQ(refusal.code, pb::OK);
   ASSERT_EQ(Call(*alice.client, SendTo(bob_listener.info, "for the listener")).error(), pb::OK);

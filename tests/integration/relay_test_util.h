@@ -23,6 +23,12 @@ inline std::span<const uint8_t> Pw(const std::string& s) {
   return {reinterpret_cast<const uint8_t*>(s.data()), s.size()};
 }
 
+// Refusal: what a test reads of a relay's refusal (RelayClient returns it as a kRelay Error).
+struct Refusal {
+  pb::ErrorCode code = pb::OK;
+  uint64_t retry_after_ms = 0;
+};
+
 struct TestDevice {
   std::shared_ptr<const crypto::Ed25519KeyPair> key;
   std::shared_ptr<RelayClient> client;
@@ -59,18 +65,29 @@ class RelayFixture : public ::testing::Test {
     return *c;
   }
 
+  // Register returns OK or the relay's refusal code (a transport error fails the test).
   pb::ErrorCode Register(RelayClient& c, const std::string& user, const std::string& password) {
     auto r = RunSync(io_, c.Register(user, Pw(password)));
-    EXPECT_TRUE(r.has_value());
-    return r ? r->code : pb::STORAGE_FAILURE;
+    if (r) return pb::OK;
+    EXPECT_EQ(r.error().domain(), ErrorDomain::kRelay) << r.error().name();
+    return r.error().domain() == ErrorDomain::kRelay ? static_cast<pb::ErrorCode>(r.error().code())
+                                                     : pb::STORAGE_FAILURE;
   }
 
+  // Login logs in; `refusal` (if given) receives OK or the relay's refusal and its retry hint.
+  // A refusal leaves an empty LoginInfo; a transport error fails the test.
   client::LoginInfo Login(RelayClient& c, const std::string& user, const std::string& password,
-                          client::Refusal* refusal = nullptr, bool send_only = false) {
-    client::Refusal local;
-    auto r = RunSync(io_, c.Login(user, Pw(password), refusal ? refusal : &local, send_only));
-    EXPECT_TRUE(r.has_value()) << (r ? "" : r.error().name());
-    return r ? *r : client::LoginInfo{};
+                          Refusal* refusal = nullptr, bool send_only = false) {
+    Refusal local;
+    Refusal& out = refusal ? *refusal : local;
+    out = Refusal{};
+    auto r = RunSync(io_, c.Login(user, Pw(password), send_only));
+    if (r) return *r;
+    EXPECT_EQ(r.error().domain(), ErrorDomain::kRelay) << r.error().name();
+    out.code = r.error().domain() == ErrorDomain::kRelay ? static_cast<pb::ErrorCode>(r.error().code())
+                                                         : pb::STORAGE_FAILURE;
+    out.retry_after_ms = static_cast<uint64_t>(r.error().retry_after().count());
+    return client::LoginInfo{};
   }
 
   // NewUser registers `user` and logs a fresh device in.

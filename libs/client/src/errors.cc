@@ -10,7 +10,6 @@ std::string_view ErrcName(Errc e) noexcept {
     case Errc::kUnknownUser: return "kUnknownUser";
     case Errc::kNotRegistered: return "kNotRegistered";
     case Errc::kAlreadyRegistered: return "kAlreadyRegistered";
-    case Errc::kRefused: return "kRefused";
     case Errc::kNoPrekeys: return "kNoPrekeys";
     case Errc::kMessageTooLarge: return "kMessageTooLarge";
     case Errc::kNotAContact: return "kNotAContact";
@@ -30,7 +29,6 @@ std::string_view Describe(Errc e) noexcept {
     case Errc::kUnknownUser: return "no such user on this relay";
     case Errc::kNotRegistered: return "this device has no account yet: run `securecomm register` or `securecomm login`";
     case Errc::kAlreadyRegistered: return "this device already belongs to an account";
-    case Errc::kRefused: return "the relay refused the request";
     case Errc::kNoPrekeys: return "a device of the recipient has published no prekeys";
     case Errc::kMessageTooLarge: return "the message is too large";
     case Errc::kNotAContact: return "no such contact";

@@ -12,6 +12,7 @@
 
 #include "securecomm/base/byte_reader.h"
 #include "securecomm/base/byte_writer.h"
+#include "securecomm/base/bytes.h"
 #include "securecomm/base/log.h"
 #include "securecomm/client/errors.h"
 #include "securecomm/crypto/random.h"
@@ -39,15 +40,8 @@ asio::awaitable<Status> Messenger::Impl::Open(asio::io_context& io) {
 
 asio::awaitable<Result<LoginInfo>> Messenger::Impl::LogIn(const std::string& username, std::span<const uint8_t> password,
                                          bool send_only) {
-  Refusal refusal;
   auto c = client;
-  auto info = co_await c->Login(username, password, &refusal, send_only);
-  if (!info) co_return Fail(info.error());
-  if (refusal.code != pb::OK) {
-    last_refusal = refusal;
-    co_return Fail(Errc::kRefused);
-  }
-  co_return *info;
+  co_return co_await c->Login(username, password, send_only);
 }
 
 Status Messenger::Impl::StoreAccount(const Account& a, const Contact& self) {
@@ -125,7 +119,6 @@ Result<std::unique_ptr<Messenger>> Messenger::Open(const std::string& home, std:
 
 const crypto::Ed25519PublicKey& Messenger::identity() const noexcept { return impl_->identity->public_key(); }
 const std::string& Messenger::relay() const noexcept { return impl_->relay; }
-const Refusal& Messenger::last_refusal() const noexcept { return impl_->last_refusal; }
 bool Messenger::connected() const noexcept { return impl_->client && impl_->client->connected(); }
 
 std::optional<Account> Messenger::account() const {
@@ -134,20 +127,15 @@ std::optional<Account> Messenger::account() const {
   return Account{a.relay, a.username, a.password.Clone(), a.account_id, a.device_id};
 }
 
-asio::awaitable<Result<Refusal>> Messenger::Register(asio::io_context& io, const std::string& username,
-                                                     std::span<const uint8_t> password) {
+asio::awaitable<Status> Messenger::Register(asio::io_context& io, const std::string& username,
+                                            std::span<const uint8_t> password) {
   Impl& m = *impl_;
   if (m.account) co_return Fail(Errc::kAlreadyRegistered);
   if (auto s = co_await m.Open(io); !s) co_return Fail(s.error());
   auto c = m.client;
-  auto refusal = co_await c->Register(username, password);
-  if (!refusal) co_return Fail(refusal.error());
-  if (refusal->code != pb::OK) co_return *refusal;
+  if (auto registered = co_await c->Register(username, password); !registered) co_return registered;
   auto info = co_await m.LogIn(username, password, false);
-  if (!info) {
-    if (info.error() == Errc::kRefused) co_return m.last_refusal;
-    co_return Fail(info.error());
-  }
+  if (!info) co_return Fail(info.error());
   Account a{m.relay, username, SecretBytes(password), info->account_id, info->device_id};
   Contact self;
   self.username = username;
@@ -157,20 +145,16 @@ asio::awaitable<Result<Refusal>> Messenger::Register(asio::io_context& io, const
   self.added_ms = m.clock->UnixMillis();
   if (auto s = m.StoreAccount(a, self); !s) co_return Fail(s.error());
   m.account = std::move(a);
-  if (auto s = co_await m.UploadPrekeys(true); !s) co_return Fail(s.error());
-  co_return Refusal{};
+  co_return co_await m.UploadPrekeys(true);
 }
 
-asio::awaitable<Result<Refusal>> Messenger::Login(asio::io_context& io, const std::string& username,
-                                                  std::span<const uint8_t> password) {
+asio::awaitable<Status> Messenger::Login(asio::io_context& io, const std::string& username,
+                                         std::span<const uint8_t> password) {
   Impl& m = *impl_;
   if (m.account) co_return Fail(Errc::kAlreadyRegistered);
   if (auto s = co_await m.Open(io); !s) co_return Fail(s.error());
   auto info = co_await m.LogIn(username, password, false);
-  if (!info) {
-    if (info.error() == Errc::kRefused) co_return m.last_refusal;
-    co_return Fail(info.error());
-  }
+  if (!info) co_return Fail(info.error());
   auto dir = co_await m.Lookup(username);
   if (!dir) co_return Fail(dir.error());
   Account a{m.relay, username, SecretBytes(password), info->account_id, info->device_id};
@@ -178,16 +162,14 @@ asio::awaitable<Result<Refusal>> Messenger::Login(asio::io_context& io, const st
   self.username = username;
   self.account_id = info->account_id;
   for (const auto& d : dir->devices()) {
-    auto key = crypto::Ed25519PublicKey::FromSpan(
-        {reinterpret_cast<const uint8_t*>(d.identity_key().data()), d.identity_key().size()});
+    auto key = crypto::Ed25519PublicKey::FromSpan(AsBytes(d.identity_key()));
     if (!key) co_return Fail(Errc::kMalformedRecord);
     self.devices.push_back({d.device_id(), *key});
   }
   self.added_ms = m.clock->UnixMillis();
   if (auto s = m.StoreAccount(a, self); !s) co_return Fail(s.error());
   m.account = std::move(a);
-  if (auto s = co_await m.UploadPrekeys(true); !s) co_return Fail(s.error());
-  co_return Refusal{};
+  co_return co_await m.UploadPrekeys(true);
 }
 
 asio::awaitable<Status> Messenger::Connect(asio::io_context& io, bool send_only) {
@@ -216,14 +198,15 @@ asio::awaitable<Status> Messenger::ConnectWithRetry(asio::io_context& io, bool s
   for (;;) {
     auto s = co_await Connect(io, send_only);
     if (s) co_return s;
-    // Refusals (a wrong password, a removed device, a lockout) are not retried blindly.
-    const bool transient = s.error().domain() == ErrorDomain::kNet || s.error().domain() == ErrorDomain::kScp ||
-                           s.error() == Errc::kDisconnected ||
-                           (s.error() == Errc::kRefused && (impl_->last_refusal.code == pb::RELAY_SHUTTING_DOWN ||
-                                                            impl_->last_refusal.code == pb::STORAGE_FAILURE));
+    // Refusals (a wrong password, a removed device) are not retried; the relay's retryable
+    // ones (shutting down, busy, storage, throttling) are, no sooner than its retry hint.
+    const Error& e = s.error();
+    const bool transient = e.domain() == ErrorDomain::kNet || e.domain() == ErrorDomain::kScp ||
+                           e == Errc::kDisconnected ||
+                           (e.domain() == ErrorDomain::kRelay && proto::IsRetryable(static_cast<proto::RelayErrc>(e.code())));
     if (!transient) co_return s;
     std::uniform_int_distribution<int64_t> pick(0, window.count());
-    const std::chrono::milliseconds wait{pick(impl_->jitter)};  // full jitter
+    const std::chrono::milliseconds wait = std::max(std::chrono::milliseconds{pick(impl_->jitter)}, e.retry_after());
     if (std::chrono::steady_clock::now() + wait > deadline) co_return s;
     SC_LOG_INFO("relay unreachable ({}); retrying in {} ms", s.error().name(), wait.count());
     asio::steady_timer timer(io, wait);
@@ -244,16 +227,11 @@ asio::awaitable<Result<std::vector<DeviceInfo>>> Messenger::Devices() {
   Impl& m = *impl_;
   pb::ClientFrame f;
   f.mutable_list_devices();
-  auto r = co_await m.Call(std::move(f));
+  auto r = co_await m.Request(std::move(f));
   if (!r) co_return Fail(r.error());
-  if (r->error() != pb::OK) {
-    m.last_refusal = {r->error(), r->retry_after_ms()};
-    co_return Fail(Errc::kRefused);
-  }
   std::vector<DeviceInfo> out;
   for (const auto& d : r->list_devices().devices()) {
-    auto key = crypto::Ed25519PublicKey::FromSpan(
-        {reinterpret_cast<const uint8_t*>(d.identity_key().data()), d.identity_key().size()});
+    auto key = crypto::Ed25519PublicKey::FromSpan(AsBytes(d.identity_key()));
     if (!key) co_return Fail(Errc::kMalformedRecord);
     out.push_back({d.device_id(), *key, d.created_ms(), *key == m.identity->public_key()});
   }
@@ -264,12 +242,8 @@ asio::awaitable<Status> Messenger::RemoveDevice(uint32_t device_id) {
   Impl& m = *impl_;
   pb::ClientFrame f;
   f.mutable_remove_device()->set_device_id(device_id);
-  auto r = co_await m.Call(std::move(f));
+  auto r = co_await m.Request(std::move(f));
   if (!r) co_return Fail(r.error());
-  if (r->error() != pb::OK) {
-    m.last_refusal = {r->error(), r->retry_after_ms()};
-    co_return Fail(Errc::kRefused);
-  }
   co_return OkStatus();
 }
 

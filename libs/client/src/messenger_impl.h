@@ -31,7 +31,6 @@ struct Messenger::Impl {
   std::string relay;
   std::optional<Account> account;
   std::shared_ptr<RelayClient> client;
-  Refusal last_refusal;
   std::minstd_rand jitter{std::random_device{}()};
 
   explicit Impl(store::ClientVault v) : vault(std::move(v)) {}
@@ -84,21 +83,23 @@ struct Messenger::Impl {
   }
 
   // ---- relay helpers ----
-  asio::awaitable<Result<pb::Response>> Call(pb::ClientFrame frame) {
+  // Request: the relay's answer, or its refusal as a kRelay error (relay_client.h).
+  asio::awaitable<Result<pb::Response>> Request(pb::ClientFrame frame) {
     if (!client || !client->connected()) co_return Fail(Errc::kDisconnected);
     auto c = client;
-    auto r = co_await c->Call(std::move(frame));
+    auto r = co_await c->Request(std::move(frame));
     co_return r;
   }
   asio::awaitable<Result<pb::LookupAccountResponse>> Lookup(const std::string& username) {
     pb::ClientFrame f;
     f.mutable_lookup_account()->set_username(username);
-    auto r = co_await Call(std::move(f));
-    if (!r) co_return Fail(r.error());
-    if (r->error() == pb::UNKNOWN_ACCOUNT || r->error() == pb::INVALID_USERNAME) co_return Fail(Errc::kUnknownUser);
-    if (r->error() != pb::OK) {
-      last_refusal = {r->error(), r->retry_after_ms()};
-      co_return Fail(Errc::kRefused);
+    auto r = co_await Request(std::move(f));
+    if (!r) {
+      const Error& e = r.error();
+      if (e == proto::RelayErrc::kUnknownAccount || e == proto::RelayErrc::kInvalidUsername) {
+        co_return Fail(Errc::kUnknownUser);
+      }
+      co_return Fail(e);
     }
     co_return r->lookup_account();
   }

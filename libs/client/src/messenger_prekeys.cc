@@ -65,12 +65,8 @@ asio::awaitable<Status> Messenger::Impl::UploadPrekeys(bool with_signed) {
     return OkStatus();
   });
   if (!stored) co_return stored;
-  auto r = co_await Call(std::move(f));
+  auto r = co_await Request(std::move(f));
   if (!r) co_return Fail(r.error());
-  if (r->error() != pb::OK) {
-    last_refusal = {r->error(), r->retry_after_ms()};
-    co_return Fail(Errc::kRefused);
-  }
   co_return OkStatus();
 }
 
@@ -80,11 +76,10 @@ asio::awaitable<Result<bool>> Messenger::Impl::Refill() {
   if (!has_signed) co_return Fail(has_signed.error());
   pb::ClientFrame f;
   f.mutable_prekey_count();
-  auto r = co_await Call(std::move(f));
-  if (!r) co_return Fail(r.error());
-  if (*has_signed && r->error() == pb::OK && r->prekey_count().one_time_remaining() >= kPrekeyLowWater) {
-    co_return false;
-  }
+  auto r = co_await Request(std::move(f));
+  // A refusal of the count is no reason not to upload: only a lost session is.
+  if (!r && r.error().domain() != ErrorDomain::kRelay) co_return Fail(r.error());
+  if (*has_signed && r && r->prekey_count().one_time_remaining() >= kPrekeyLowWater) co_return false;
   auto s = co_await UploadPrekeys(!*has_signed);
   if (!s) co_return Fail(s.error());
   co_return true;

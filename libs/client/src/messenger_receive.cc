@@ -169,8 +169,7 @@ asio::awaitable<PumpEvent> Messenger::Pump(std::chrono::milliseconds timeout) {
   }
   if (push->has_session_ended()) {
     ev.kind = PumpEvent::Kind::kEnded;
-    ev.ended = Error(Errc::kDisconnected);
-    m.last_refusal = {push->session_ended().reason(), 0};
+    ev.ended = proto::RefusalError(push->session_ended().reason());  // why, as a kRelay error
     co_return ev;
   }
   if (push->has_queue_drained()) {
@@ -208,8 +207,8 @@ asio::awaitable<PumpEvent> Messenger::Pump(std::chrono::milliseconds timeout) {
   if (processed->added_to_inbox) ev.delivered = 1;
   pb::ClientFrame ack;
   ack.mutable_ack()->add_message_ids(d.message_id());
-  auto r = co_await m.Call(std::move(ack));
-  if (!r) {
+  auto r = co_await m.Request(std::move(ack));
+  if (!r && r.error().domain() != ErrorDomain::kRelay) {  // a refused ack is redelivered: harmless
     ev.kind = PumpEvent::Kind::kEnded;
     ev.ended = r.error();
   }

@@ -53,13 +53,11 @@ asio::awaitable<Result<SendReport>> Messenger::Send(const std::string& to, std::
     pb::ClientFrame f;
     f.mutable_fetch_prekey_bundle()->set_account_id(t.account);
     f.mutable_fetch_prekey_bundle()->set_device_id(t.device.device_id);
-    auto r = co_await m.Call(std::move(f));
-    if (!r) co_return Fail(r.error());
-    if (r->error() == pb::NO_PREKEYS || r->error() == pb::UNKNOWN_DEVICE) co_return Fail(Errc::kNoPrekeys);
-    if (r->error() != pb::OK) {
-      m.last_refusal = {r->error(), r->retry_after_ms()};
-      co_return Fail(Errc::kRefused);
+    auto r = co_await m.Request(std::move(f));
+    if (!r && (r.error() == proto::RelayErrc::kNoPrekeys || r.error() == proto::RelayErrc::kUnknownDevice)) {
+      co_return Fail(Errc::kNoPrekeys);
     }
+    if (!r) co_return Fail(r.error());
     auto b = DecodeBundle(r->fetch_prekey_bundle());
     if (!b) co_return Fail(b.error());
     t.bundle = std::move(*b);
@@ -105,12 +103,8 @@ asio::awaitable<Result<SendReport>> Messenger::Send(const std::string& to, std::
   });
   if (!encrypted) co_return Fail(encrypted.error());
   if (targets.empty()) co_return report;  // a note to self with no other device
-  auto r = co_await m.Call(std::move(send));
+  auto r = co_await m.Request(std::move(send));
   if (!r) co_return Fail(r.error());
-  if (r->error() != pb::OK) {
-    m.last_refusal = {r->error(), r->retry_after_ms()};
-    co_return Fail(Errc::kRefused);
-  }
   report.server_time_ms = r->send().server_time_ms();
   co_return report;
 }

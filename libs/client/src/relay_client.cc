@@ -12,7 +12,9 @@
 #include <asio/ip/tcp.hpp>
 #include <asio/use_awaitable.hpp>
 
+#include "securecomm/base/bytes.h"
 #include "securecomm/crypto/random.h"
+#include "securecomm/proto/protocol.h"
 #include "securecomm/net/errors.h"
 #include "securecomm/scp/errors.h"
 
@@ -22,7 +24,6 @@ namespace {
 using asio::ip::tcp;
 constexpr auto kNoThrow = asio::experimental::as_tuple(asio::use_awaitable);
 
-std::span<const uint8_t> Bytes(const std::string& s) { return {reinterpret_cast<const uint8_t*>(s.data()), s.size()}; }
 
 // SrpIdentity: the SRP identity I of relay.md §5.1, the username with ASCII letters lowercased
 // (the relay checks the rest of the username rules).
@@ -109,7 +110,7 @@ asio::awaitable<void> RelayClient::ReadLoop() {
         End(Error(net::Errc::kIoError));
         break;
       }
-      if (frame.push().has_session_ended()) end_error_ = Error(scp::Errc::kClosed);
+      if (frame.push().has_session_ended()) end_error_ = proto::RefusalError(frame.push().session_ended().reason());
       pushes_.push_back(std::move(*frame.mutable_push()));
     }
     Wake();
@@ -140,12 +141,12 @@ asio::awaitable<Result<pb::Response>> RelayClient::Call(pb::ClientFrame frame) {
   auto self = shared_from_this();
   if (ended_) co_return Fail(end_error_.value_or(Error(scp::Errc::kClosed)));
   const uint64_t id = next_request_id_++;
-  frame.set_version(1);
+  frame.set_version(proto::kProtocolVersion);
   frame.set_request_id(id);
   std::string bytes;
   frame.SerializeToString(&bytes);
   waiting_.emplace(id, std::nullopt);
-  if (auto s = co_await stream_.Send(Bytes(bytes)); !s) {
+  if (auto s = co_await stream_.Send(AsBytes(bytes)); !s) {
     waiting_.erase(id);
     End(s.error());
     co_return Fail(s.error());
@@ -157,6 +158,12 @@ asio::awaitable<Result<pb::Response>> RelayClient::Call(pb::ClientFrame frame) {
   if (answer) co_return std::move(*answer);
   if (ended_) co_return Fail(end_error_.value_or(Error(scp::Errc::kClosed)));
   co_return Fail(net::Errc::kTimeout);
+}
+
+asio::awaitable<Result<pb::Response>> RelayClient::Request(pb::ClientFrame frame) {
+  auto answer = co_await Call(std::move(frame));
+  if (answer && answer->error() != pb::OK) co_return Fail(proto::RefusalError(*answer));
+  co_return answer;
 }
 
 asio::awaitable<Result<pb::Push>> RelayClient::NextPush(std::chrono::milliseconds timeout) {
@@ -190,8 +197,8 @@ asio::awaitable<Status> RelayClient::SendRaw(std::span<const uint8_t> bytes) {
   co_return co_await stream_.Send(bytes);
 }
 
-asio::awaitable<Result<Refusal>> RelayClient::Register(const std::string& given_username,
-                                                       std::span<const uint8_t> password, crypto::SrpGroup group) {
+asio::awaitable<Status> RelayClient::Register(const std::string& given_username, std::span<const uint8_t> password,
+                                              crypto::SrpGroup group) {
   const std::string username = SrpIdentity(given_username);
   std::vector<uint8_t> salt(crypto::kSrpSaltSize);
   crypto::SystemCsprng().Fill(salt);
@@ -203,20 +210,14 @@ asio::awaitable<Result<Refusal>> RelayClient::Register(const std::string& given_
   r->set_srp_group(static_cast<uint32_t>(group));
   r->set_srp_salt(verifier->salt.data(), verifier->salt.size());
   r->set_srp_verifier(verifier->verifier.data(), verifier->verifier.size());
-  auto answer = co_await Call(std::move(frame));
+  auto answer = co_await Request(std::move(frame));
   if (!answer) co_return Fail(answer.error());
-  co_return Refusal{answer->error(), answer->retry_after_ms()};
+  co_return OkStatus();
 }
 
 asio::awaitable<Result<LoginInfo>> RelayClient::Login(const std::string& given_username,
-                                                      std::span<const uint8_t> password, Refusal* refusal,
-                                                      bool send_only) {
+                                                      std::span<const uint8_t> password, bool send_only) {
   const std::string username = SrpIdentity(given_username);
-  auto refuse = [&](const pb::Response& r) {
-    if (refusal) *refusal = Refusal{r.error(), r.retry_after_ms()};
-    return LoginInfo{};
-  };
-  if (refusal) *refusal = Refusal{};
   // The group is not known before the relay answers; A is computed for the default group and
   // the login restarts once if the account uses another.
   crypto::SrpGroup group = crypto::SrpGroup::k3072;
@@ -226,9 +227,8 @@ asio::awaitable<Result<LoginInfo>> RelayClient::Login(const std::string& given_u
     pb::ClientFrame start;
     start.mutable_login_start()->set_username(username);
     start.mutable_login_start()->set_srp_a(srp->A().data(), srp->A().size());
-    auto challenge = co_await Call(std::move(start));
+    auto challenge = co_await Request(std::move(start));
     if (!challenge) co_return Fail(challenge.error());
-    if (challenge->error() != pb::OK) co_return refuse(*challenge);
     const auto& c = challenge->login_start();
     if (c.srp_group() != static_cast<uint32_t>(group)) {
       if (c.srp_group() != static_cast<uint32_t>(crypto::SrpGroup::k3072) &&
@@ -239,16 +239,15 @@ asio::awaitable<Result<LoginInfo>> RelayClient::Login(const std::string& given_u
       group = static_cast<crypto::SrpGroup>(c.srp_group());
       continue;
     }
-    auto m1 = srp->Respond(username, password, Bytes(c.srp_salt()), Bytes(c.srp_b()));
+    auto m1 = srp->Respond(username, password, AsBytes(c.srp_salt()), AsBytes(c.srp_b()));
     if (!m1) co_return Fail(m1.error());
     pb::ClientFrame finish;
     finish.mutable_login_finish()->set_srp_m1(m1->data(), m1->size());
     finish.mutable_login_finish()->set_send_only(send_only);
-    auto done = co_await Call(std::move(finish));
+    auto done = co_await Request(std::move(finish));
     if (!done) co_return Fail(done.error());
-    if (done->error() != pb::OK) co_return refuse(*done);
     const auto& f = done->login_finish();
-    if (auto ok = srp->VerifyServer(Bytes(f.srp_m2())); !ok) co_return Fail(ok.error());
+    if (auto ok = srp->VerifyServer(AsBytes(f.srp_m2())); !ok) co_return Fail(ok.error());
     co_return LoginInfo{f.account_id(), f.device_id(), f.new_device(), f.queued_messages()};
   }
   co_return Fail(crypto::Errc::kInvalidArgument);

@@ -45,12 +45,18 @@ asio::awaitable<Status> ScpStream::Flush() {
   // One writer at a time: a Flush that finds another in progress leaves its bytes to that writer.
   if (writing_) co_return OkStatus();
   writing_ = true;
+  last_write_progress_ = clock_->Now();
   while (session_.HasOutput()) {
     session_.SwapOutput(out_);  // the session queues into the other buffer while this one is written
-    auto [ec, n] = co_await asio::async_write(socket_, asio::buffer(out_), kNoThrow);
-    if (ec) {
-      writing_ = false;
-      co_return Fail(Errc::kIoError);
+    // write_some, not write: each chunk the kernel takes is progress (write_progress()).
+    for (size_t done = 0; done < out_.size();) {
+      auto [ec, n] = co_await socket_.async_write_some(asio::buffer(out_.data() + done, out_.size() - done), kNoThrow);
+      if (ec) {
+        writing_ = false;
+        co_return Fail(Errc::kIoError);
+      }
+      done += n;
+      last_write_progress_ = clock_->Now();
     }
   }
   writing_ = false;

@@ -6,7 +6,10 @@
 
 #include <set>
 
+#include "securecomm/base/bytes.h"
 #include "securecomm/crypto/ed25519.h"
+#include "securecomm/e2e/prekey.h"
+#include "securecomm/proto/username.h"
 #include "securecomm/crypto/x25519.h"
 #include "securecomm/store/errors.h"
 #include "securecomm/store/memory_relay_store.h"
@@ -14,7 +17,7 @@
 namespace sc::relay {
 namespace {
 
-std::span<const uint8_t> B(const std::string& s) { return {reinterpret_cast<const uint8_t*>(s.data()), s.size()}; }
+std::span<const uint8_t> B(const std::string& s) { return AsBytes(s); }
 
 class ServiceTest : public ::testing::Test {
  protected:
@@ -92,12 +95,12 @@ class ServiceTest : public ::testing::Test {
 };
 
 TEST_F(ServiceTest, UsernamesAreNormalisedAndChecked) {
-  EXPECT_EQ(Service::NormalizeUsername("Alice.B-2_x"), "alice.b-2_x");
-  EXPECT_FALSE(Service::NormalizeUsername("al"));
-  EXPECT_FALSE(Service::NormalizeUsername(std::string(33, 'a')));
-  EXPECT_FALSE(Service::NormalizeUsername(".alice"));
-  EXPECT_FALSE(Service::NormalizeUsername("al ice"));
-  EXPECT_FALSE(Service::NormalizeUsername("\xc3\xa4lice"));
+  EXPECT_EQ(proto::NormalizeUsername("Alice.B-2_x"), "alice.b-2_x");
+  EXPECT_FALSE(proto::NormalizeUsername("al"));
+  EXPECT_FALSE(proto::NormalizeUsername(std::string(33, 'a')));
+  EXPECT_FALSE(proto::NormalizeUsername(".alice"));
+  EXPECT_FALSE(proto::NormalizeUsername("al ice"));
+  EXPECT_FALSE(proto::NormalizeUsername("\xc3\xa4lice"));
 }
 
 TEST_F(ServiceTest, RegisterThenLoginBindsTheSessionToItsDevice) {
@@ -319,16 +322,16 @@ TEST_F(LoggedInServiceTest, ExpiredMessagesAreSkippedAndPurged) {
 pb::ClientFrame Upload(const crypto::Ed25519KeyPair& id, uint32_t spk_id, uint32_t first, uint32_t n, Random& rng) {
   pb::ClientFrame f;
   auto spk = crypto::X25519KeyPair::Generate(rng);
-  auto sig = id.Sign(Service::SignedPrekeyMessage(spk_id, spk.public_key.span()));
+  auto sig = id.Sign(e2e::SignedPrekeyMessage(spk_id, spk.public_key));
   auto* sp = f.mutable_upload_prekeys()->mutable_signed_prekey();
   sp->set_id(spk_id);
-  sp->set_public_key(reinterpret_cast<const char*>(spk.public_key.data()), 32);
-  sp->set_signature(reinterpret_cast<const char*>(sig.data()), 64);
+  sp->set_public_key(AsChars(spk.public_key.span()).data(), 32);
+  sp->set_signature(AsChars(sig.span()).data(), 64);
   for (uint32_t i = 0; i < n; ++i) {
     auto k = crypto::X25519KeyPair::Generate(rng);
     auto* ot = f.mutable_upload_prekeys()->add_one_time_prekeys();
     ot->set_id(first + i);
-    ot->set_public_key(reinterpret_cast<const char*>(k.public_key.data()), 32);
+    ot->set_public_key(AsChars(k.public_key.span()).data(), 32);
   }
   return f;
 }
@@ -351,7 +354,7 @@ TEST_F(LoggedInServiceTest, PrekeysAreSignedByTheDeviceAndConsumedOnce) {
     auto out = Run(alice_, fetch);
     ASSERT_EQ(out.response.error(), pb::OK);
     const auto& b = out.response.fetch_prekey_bundle();
-    EXPECT_EQ(b.identity_key(), std::string(reinterpret_cast<const char*>(bob_key_.public_key().data()), 32));
+    EXPECT_EQ(b.identity_key(), BytesToString(bob_key_.public_key().span()));
     if (i <= kPrekeysLowThreshold) {
       ASSERT_TRUE(b.has_one_time_prekey());
       EXPECT_TRUE(seen.insert(b.one_time_prekey().id()).second);

@@ -3,11 +3,12 @@
 #include <asio/co_spawn.hpp>
 #include <asio/detached.hpp>
 #include <asio/experimental/as_tuple.hpp>
-#include <asio/experimental/awaitable_operators.hpp>
 #include <asio/post.hpp>
 #include <asio/use_awaitable.hpp>
 
+#include "securecomm/base/bytes.h"
 #include "securecomm/base/log.h"
+#include "securecomm/relay/requests.h"
 #include "securecomm/store/errors.h"
 
 namespace sc::relay_server {
@@ -15,11 +16,8 @@ namespace {
 
 namespace pb = relay::pb;
 constexpr auto kNoThrow = asio::experimental::as_tuple(asio::use_awaitable);
-using asio::experimental::awaitable_operators::operator||;
 
-void Count(const ServerMetrics& metrics, pb::ErrorCode code) {
-  metrics.rejected.Inc(pb::ErrorCode_Name(code));
-}
+void Count(const ServerMetrics& metrics, pb::ErrorCode code) { metrics.rejected.Inc(pb::ErrorCode_Name(code)); }
 
 }  // namespace
 
@@ -36,21 +34,26 @@ RelayServer::Connection::Connection(RelayServer& server, net::ScpStream stream, 
   context_.peer_address = peer_address_;
 }
 
+// ---- Receive loop: kHandshake -> kServing -> (peer leaves) kClosed ----
+
 asio::awaitable<void> RelayServer::Connection::Run() {
   auto self = shared_from_this();
   if (auto hs = co_await stream_.Handshake(); !hs) {
     server_->metrics_.handshakes_failed.Inc();
     SC_LOG_DEBUG("handshake from {} failed: {}", peer_address_, hs.error().name());
+    CloseSocket();
+    server_->Unregister(this, device_);
     co_return;
   }
+  if (state_ == State::kHandshake) state_ = State::kServing;
   const auto& identity = *stream_.session().peer_identity();
   std::copy(identity.span().begin(), identity.span().end(), context_.peer_identity.begin());
 
-  while (!closed_) {
+  while (state_ != State::kClosed) {
     auto record = co_await stream_.ReceiveView();
     if (!record) break;
     pb::ClientFrame frame;
-    if (!frame.ParseFromArray(record->data(), static_cast<int>(record->size()))) {
+    if (!frame.ParseFromArray(AsChars(*record).data(), static_cast<int>(record->size()))) {
       Count(server_->metrics_, pb::MALFORMED_FRAME);
       Reject(pb::MALFORMED_FRAME, 0);
       if (++bad_frames_ >= kMaxBadFrames) {
@@ -59,23 +62,22 @@ asio::awaitable<void> RelayServer::Connection::Run() {
       }
       continue;
     }
-    if (ending_) continue;  // the session is being closed: nothing more is served
-    server_->metrics_.requests.Inc();
-    SC_LOG_DEBUG("session {}: request {} (kind {})", peer_address_, frame.request_id(),
-                 static_cast<int>(frame.body_case()));
+    if (!open()) continue;  // kEnding: nothing more is served
+    const relay::RequestType* type = relay::FindRequestType(frame.body_case());
+    const std::string_view name = type != nullptr ? type->name : "unknown";
+    server_->metrics_.requests.Inc(name);
+    SC_LOG_DEBUG("session {}: request {} ({})", peer_address_, frame.request_id(), name);
     Submit(std::move(frame));
-    while (inflight_requests_ >= kMaxInflightRequests && !closed_) {
-      wake_.expires_after(std::chrono::seconds(5));
+    while (inflight_requests_ >= kMaxInflightRequests && state_ != State::kClosed) {
+      wake_.expires_after(kInflightRecheck);
       (void)co_await wake_.async_wait(kNoThrow);
     }
   }
-  if (!ending_) {  // an End in progress closes the socket once its notice is written
-    closed_ = true;
-    asio::error_code ignored;
-    stream_.socket().close(ignored);
-  }
+  if (state_ != State::kEnding) CloseSocket();  // an End in progress closes once its notice is out
   server_->Unregister(this, device_);
 }
+
+// ---- Requests ----
 
 void RelayServer::Connection::Submit(pb::ClientFrame frame) {
   auto request = std::make_shared<Request>();
@@ -93,10 +95,10 @@ void RelayServer::Connection::Submit(pb::ClientFrame frame) {
         if (committed) relay::Service::ApplyCommitted(self->context_, request->outcome);
         asio::post(*io, [self, request, ok = static_cast<bool>(committed)] { self->OnAnswered(request, ok); });
       });
-  if (!queued) {
+  if (!queued) {  // the worker's queue is full: backpressure, nothing was written
     --inflight_requests_;
-    Count(server_->metrics_, pb::STORAGE_FAILURE);
-    Reject(pb::STORAGE_FAILURE, request->frame.request_id());
+    Count(server_->metrics_, pb::RELAY_BUSY);
+    Reject(pb::RELAY_BUSY, request->frame.request_id(), kBusyRetryAfter);
   }
 }
 
@@ -104,7 +106,7 @@ void RelayServer::Connection::OnAnswered(const std::shared_ptr<Request>& request
   --inflight_requests_;
   wake_.cancel();
   auto& outcome = request->outcome;
-  if (!committed) {
+  if (!committed) {  // the commit failed: nothing the request wrote exists, and nothing happens
     outcome.response.Clear();
     outcome.response.set_request_id(request->frame.request_id());
     outcome.response.set_error(pb::STORAGE_FAILURE);
@@ -113,54 +115,49 @@ void RelayServer::Connection::OnAnswered(const std::shared_ptr<Request>& request
   if (outcome.response.error() != pb::OK) Count(server_->metrics_, outcome.response.error());
   SC_LOG_DEBUG("session {}: answered {} with {}", peer_address_, outcome.response.request_id(),
                pb::ErrorCode_Name(outcome.response.error()));
-  if (!closed_) {
+  if (state_ != State::kClosed) {
     pb::ServerFrame frame;
     *frame.mutable_response() = std::move(outcome.response);
     Write(frame);
   }
-  auto& stats = server_->metrics_;
-  const auto& effects = outcome.effects;
-  if (committed && request->frame.body_case() == pb::ClientFrame::kSend && !effects.new_messages.empty()) {
-    stats.messages_in.Inc(effects.new_messages.size());
-  }
-  for (const auto& message : effects.new_messages) {
-    server_->ForEachSession(message.recipient, [&](Connection& c) { c.OfferLive(message); });
-  }
-  for (const auto& [device, remaining] : effects.prekeys_low) {
-    pb::Push push;
-    push.mutable_prekeys_low()->set_one_time_remaining(remaining);
-    server_->ForEachSession(device, [&](Connection& c) { c.SendPush(push); });
-  }
-  for (const auto& device : effects.removed_devices) {
-    server_->ForEachSession(device, [&](Connection& c) { c.End(pb::DEVICE_REMOVED); });
-  }
-  if (effects.logged_in && !closed_) {
+  server_->metrics_.messages_in.Inc(outcome.effects.new_messages.size());
+  relay::Publish(outcome.effects, server_->delivery_);
+  ApplyOwnEffects(outcome.effects);
+  if (outcome.response.error() == pb::DEVICE_REMOVED) End(pb::DEVICE_REMOVED);
+}
+
+// ApplyOwnEffects: the effects on this session itself (effects.h).
+void RelayServer::Connection::ApplyOwnEffects(const relay::Effects& effects) {
+  if (effects.logged_in && state_ != State::kClosed) {
     device_ = effects.logged_in;
     // Every logged-in session is registered, so that removing its device ends it; only those
     // that asked for deliveries get them.
-    stats.sessions_authenticated.Add(1);
+    server_->metrics_.sessions_authenticated.Add(1);
     server_->Register(shared_from_this(), *device_);
-    if (!request->frame.login_finish().send_only()) StartDelivery();
+    if (effects.wants_deliveries) StartDelivery();
   }
-  if (outcome.response.error() == pb::DEVICE_REMOVED) End(pb::DEVICE_REMOVED);
-  if (committed && outcome.ok() && request->frame.body_case() == pb::ClientFrame::kAck) {
-    for (auto id : request->frame.ack().message_ids()) {
+  if (!effects.acknowledged.empty()) {
+    for (auto id : effects.acknowledged) {
       if (auto it = unacked_.find(id); it != unacked_.end()) {
         unacked_bytes_ -= it->second;
         unacked_.erase(it);
       }
     }
-    stats.acks.Inc(static_cast<uint64_t>(request->frame.ack().message_ids_size()));
-    if (delivering_ && !live_) FetchMore();
+    server_->metrics_.acks.Inc(effects.acknowledged.size());
+    if (delivery_ == Delivery::kCatchingUp) FetchMore();
   }
 }
 
-void RelayServer::Connection::Reject(pb::ErrorCode code, uint64_t request_id) {
+void RelayServer::Connection::Reject(pb::ErrorCode code, uint64_t request_id, std::chrono::milliseconds retry_after) {
   pb::ServerFrame frame;
-  frame.mutable_response()->set_request_id(request_id);
-  frame.mutable_response()->set_error(code);
+  auto* response = frame.mutable_response();
+  response->set_request_id(request_id);
+  response->set_error(code);
+  if (retry_after.count() > 0) response->set_retry_after_ms(static_cast<uint64_t>(retry_after.count()));
   Write(frame);
 }
+
+// ---- Writer: kIdle <-> kFlushing ----
 
 void RelayServer::Connection::SendPush(const pb::Push& push) {
   pb::ServerFrame frame;
@@ -169,80 +166,90 @@ void RelayServer::Connection::SendPush(const pb::Push& push) {
 }
 
 void RelayServer::Connection::Write(const pb::ServerFrame& frame) {
-  if (closed_) return;
+  if (state_ == State::kClosed) return;
   std::string bytes;
   frame.SerializeToString(&bytes);
-  if (!stream_.Queue({reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()})) {
+  if (!stream_.Queue(AsBytes(bytes))) {
     End(pb::OK);
     return;
   }
-  if (stream_.pending() > relay::kMaxSessionOutboundBytes) {
+  if (stream_.pending() > relay::kMaxSessionOutboundBytes && state_ != State::kEnding) {
     server_->metrics_.slow_readers.Inc();
-    SC_LOG_INFO("session from {} fell behind by {} bytes: closed, its queue is kept", peer_address_,
-                stream_.pending());
-    End(pb::OK);  // no room left to say why
+    SC_LOG_INFO("session from {} fell behind by {} bytes: ended, its queue is kept", peer_address_, stream_.pending());
+    End(pb::SLOW_READER);  // behind the backlog: read only by a peer that catches up in time
     return;
   }
   ScheduleFlush();
 }
 
 void RelayServer::Connection::ScheduleFlush() {
-  if (flush_scheduled_) return;
-  flush_scheduled_ = true;
+  if (writer_ == Writer::kFlushing) return;  // the running flush takes what was queued meanwhile
+  writer_ = Writer::kFlushing;
   asio::co_spawn(
       stream_.socket().get_executor(),
       [self = shared_from_this()]() -> asio::awaitable<void> {
         const auto flushed = co_await self->stream_.Flush();
-        self->flush_scheduled_ = false;
+        self->writer_ = Writer::kIdle;
+        if (self->state_ == State::kEnding) {
+          self->CloseSocket();  // the notice is out (or the write failed): End's work is done
+          co_return;
+        }
         if (!flushed) self->End(pb::OK);
       },
       asio::detached);
 }
 
-void RelayServer::Connection::End(pb::ErrorCode reason) {
-  if (closed_ || ending_) return;
-  if (reason != pb::OK) {
-    ending_ = true;
-    pb::Push push;
-    push.mutable_session_ended()->set_reason(reason);
-    SendPush(push);
-    // Let the flush write the notice, then close: the flush coroutine holds a reference.
-    asio::co_spawn(
-        stream_.socket().get_executor(),
-        [self = shared_from_this()]() -> asio::awaitable<void> {
-          // A peer that does not read gets kEndNoticeTimeout to take the notice, then is cut off.
-          asio::steady_timer limit(self->stream_.socket().get_executor(), kEndNoticeTimeout);
-          (void)co_await (self->stream_.Flush() || limit.async_wait(kNoThrow));
-          self->closed_ = true;
-          asio::error_code ignored;
-          self->stream_.socket().close(ignored);
-        },
-        asio::detached);
-    server_->Unregister(this, device_);
-    return;
-  }
-  closed_ = true;
-  asio::error_code ignored;
-  stream_.socket().close(ignored);
-  server_->Unregister(this, device_);
+bool RelayServer::Connection::WriteStalled(Clock::TimePoint now) const noexcept {
+  return writer_ == Writer::kFlushing && stream_.writing() &&
+         now - stream_.last_write_progress() >= server_->options_.write_stall_timeout;
 }
 
-// ---- Delivery ----
+// ---- Ending: kServing -> kEnding -> kClosed ----
+
+void RelayServer::Connection::End(pb::ErrorCode reason) {
+  if (state_ == State::kClosed || state_ == State::kEnding) return;
+  server_->Unregister(this, device_);
+  if (reason == pb::OK || state_ == State::kHandshake) {
+    CloseSocket();
+    return;
+  }
+  state_ = State::kEnding;
+  pb::Push push;
+  push.mutable_session_ended()->set_reason(reason);
+  SendPush(push);  // starts a flush, or joins the running one; it closes the socket when done
+  // A peer that does not read gets kEndNoticeTimeout to take the notice, then is cut off.
+  asio::co_spawn(
+      stream_.socket().get_executor(),
+      [self = shared_from_this()]() -> asio::awaitable<void> {
+        asio::steady_timer limit(self->stream_.socket().get_executor(), kEndNoticeTimeout);
+        (void)co_await limit.async_wait(kNoThrow);
+        self->CloseSocket();
+      },
+      asio::detached);
+}
+
+void RelayServer::Connection::CloseSocket() {
+  state_ = State::kClosed;
+  asio::error_code ignored;
+  stream_.socket().close(ignored);  // cancels a pending read or write: their coroutines end
+  wake_.cancel();
+}
+
+// ---- Delivery: kOff -> kCatchingUp <-> kFetching -> kLive ----
 
 void RelayServer::Connection::StartDelivery() {
-  delivering_ = true;
-  live_ = false;
+  delivery_ = Delivery::kCatchingUp;
   FetchMore();
 }
 
 void RelayServer::Connection::FetchMore() {
-  if (fetching_ || closed_ || !device_) return;
+  if (delivery_ != Delivery::kCatchingUp || state_ == State::kClosed || !device_) return;
   const uint32_t room = relay::kDeliveryWindow - static_cast<uint32_t>(unacked_.size());
   // Wait for acks to free half the window (in count and in bytes) before reading more.
   if (!unacked_.empty() && (room < relay::kDeliveryWindow / 2 || unacked_bytes_ > relay::kDeliveryWindowBytes / 2)) {
     return;
   }
-  fetching_ = true;
+  delivery_ = Delivery::kFetching;
   auto self = shared_from_this();
   auto result = std::make_shared<Result<std::vector<store::StoredMessage>>>(Fail(store::Errc::kIoError));
   relay::Service* service = server_->service_;
@@ -255,36 +262,38 @@ void RelayServer::Connection::FetchMore() {
         return true;
       },
       [self, result, io, room](Status) {
-        asio::post(*io, [self, result, room] {
-          self->fetching_ = false;
-          if (!*result) {  // the store failed: try again on the next ack or login
-            SC_LOG_WARN("delivery fetch failed: {}", result->error().name());
-            return;
-          }
-          for (const auto& m : **result) {
-            if (self->WindowFull()) return;  // the rest is read again once acks make room
-            self->Deliver(m);
-          }
-          if ((*result)->size() < room) {
-            self->live_ = true;
-            if (!self->drained_told_) {
-              self->drained_told_ = true;
-              pb::Push push;
-              push.mutable_queue_drained();
-              self->SendPush(push);
-            }
-          } else {
-            self->FetchMore();
-          }
-        });
+        asio::post(*io, [self, result, room] { self->OnFetched(std::move(*result), room); });
       });
-  if (!queued) fetching_ = false;
+  if (!queued) delivery_ = Delivery::kCatchingUp;  // tried again on the next ack
+}
+
+void RelayServer::Connection::OnFetched(Result<std::vector<store::StoredMessage>> fetched, uint32_t room) {
+  delivery_ = Delivery::kCatchingUp;
+  if (!fetched) {  // the store failed: try again on the next ack or login
+    SC_LOG_WARN("delivery fetch failed: {}", fetched.error().name());
+    return;
+  }
+  for (const auto& m : *fetched) {
+    if (WindowFull()) return;  // the rest is read again once acks make room
+    Deliver(m);
+  }
+  if (fetched->size() < room) {
+    delivery_ = Delivery::kLive;
+    if (!told_drained_) {
+      told_drained_ = true;
+      pb::Push push;
+      push.mutable_queue_drained();
+      SendPush(push);
+    }
+  } else {
+    FetchMore();
+  }
 }
 
 void RelayServer::Connection::OfferLive(const store::StoredMessage& message) {
-  if (!delivering_ || !live_ || closed_ || message.id <= last_pushed_) return;
+  if (delivery_ != Delivery::kLive || state_ == State::kClosed || message.id <= last_pushed_) return;
   if (WindowFull()) {
-    live_ = false;  // back to reading the queue once acks make room; the message waits there
+    delivery_ = Delivery::kCatchingUp;  // back to reading the queue once acks make room; it waits there
     return;
   }
   Deliver(message);
@@ -302,7 +311,7 @@ void RelayServer::Connection::Deliver(const store::StoredMessage& m) {
   d->set_sender_account(m.sender.account);
   d->set_sender_device(m.sender.device);
   d->set_server_time_ms(m.server_time_ms);
-  d->set_payload(m.payload.data(), m.payload.size());
+  d->set_payload(AsChars(m.payload).data(), m.payload.size());
   last_pushed_ = m.id;
   unacked_.emplace(m.id, m.payload.size());
   unacked_bytes_ += m.payload.size();

@@ -1,9 +1,15 @@
-// connection.h (private): one client session of the RelayServer: its receive loop, its
-// requests in flight at the store worker, and its delivery state (relay.md §8).
+// connection.h (private): one client session of the RelayServer, as a state machine: its
+// receive loop, its requests in flight at the store worker, its writer, and its delivery state
+// (relay.md §8). Every transition is a named method; every timer is in limits.h.
+//
+//   State:     kHandshake -> kServing -> kEnding -> kClosed     (or straight to kClosed)
+//   Writer:    kIdle <-> kFlushing                              (one flush coroutine at a time)
+//   Delivery:  kOff -> kCatchingUp <-> kFetching -> kLive -> kCatchingUp (window full) ...
 #pragma once
 
-#include <memory>
 #include <map>
+#include <memory>
+#include <optional>
 #include <string>
 
 #include <asio/awaitable.hpp>
@@ -17,37 +23,61 @@ namespace sc::relay_server {
 
 class RelayServer::Connection : public std::enable_shared_from_this<RelayServer::Connection> {
  public:
+  enum class State {
+    kHandshake,  // SCP handshake running; nothing served
+    kServing,    // requests are read, answered, and pushes written
+    kEnding,     // End(reason) is writing its SessionEnded notice; nothing more is served
+    kClosed,     // the socket is closed; the connection only waits for its coroutines to finish
+  };
+  enum class Writer {
+    kIdle,      // nothing being written
+    kFlushing,  // a flush coroutine writes the queued output (it picks up what is queued meanwhile)
+  };
+  enum class Delivery {
+    kOff,         // not logged in, or a send-only session: no deliveries
+    kCatchingUp,  // reading the queue; waits for acks while the window is full
+    kFetching,    // a queue read is at the store worker
+    kLive,        // caught up: new messages are pushed as they commit
+  };
+
   Connection(RelayServer& server, net::ScpStream stream, std::string peer_address);
 
   // Run: handshake, then requests until the peer leaves or the session is ended.
   asio::awaitable<void> Run();
 
-  // Push helpers (io thread).
+  // OfferLive pushes a committed message if this session is live and its window has room.
   void OfferLive(const store::StoredMessage& message);
   void SendPush(const relay::pb::Push& push);
   // End tells the peer why (if `reason` is not OK) and closes the socket.
   void End(relay::pb::ErrorCode reason);
-  bool idle() const noexcept { return inflight_requests_ == 0 && !fetching_; }
-  bool flushing() const noexcept { return flush_scheduled_; }
+  bool idle() const noexcept { return inflight_requests_ == 0 && delivery_ != Delivery::kFetching; }
+  bool flushing() const noexcept { return writer_ == Writer::kFlushing; }
+  // WriteStalled: a flush has been writing since before `now - write_stall_timeout` and the
+  // peer took no byte since (the server's sweep then ends the session with SLOW_READER).
+  bool WriteStalled(Clock::TimePoint now) const noexcept;
 
  private:
   struct Request;
+  bool open() const noexcept { return state_ == State::kServing; }
   void Submit(relay::pb::ClientFrame frame);
   void OnAnswered(const std::shared_ptr<Request>& request, bool committed);
-  void Reject(relay::pb::ErrorCode code, uint64_t request_id);
+  void ApplyOwnEffects(const relay::Effects& effects);
+  void Reject(relay::pb::ErrorCode code, uint64_t request_id, std::chrono::milliseconds retry_after = {});
   void Write(const relay::pb::ServerFrame& frame);
   void ScheduleFlush();
+  void CloseSocket();
   void StartDelivery();
   void FetchMore();
+  void OnFetched(Result<std::vector<store::StoredMessage>> fetched, uint32_t room);
   void Deliver(const store::StoredMessage& message);
+  bool WindowFull() const noexcept;
 
   RelayServer* server_;
   net::ScpStream stream_;
   std::string peer_address_;
   asio::steady_timer wake_;  // the receive loop waits here while kMaxInflightRequests are out
-  bool closed_ = false;
-  bool ending_ = false;  // End(reason) is writing its notice; it closes the socket after
-  bool flush_scheduled_ = false;
+  State state_ = State::kHandshake;
+  Writer writer_ = Writer::kIdle;
   uint32_t inflight_requests_ = 0;
   uint32_t bad_frames_ = 0;
 
@@ -56,14 +86,11 @@ class RelayServer::Connection : public std::enable_shared_from_this<RelayServer:
 
   // Delivery (io thread).
   std::optional<store::DeviceAddress> device_;
-  bool delivering_ = false;  // a delivery session (not send_only)
-  bool live_ = false;        // caught up with the queue: new messages are pushed as they commit
-  bool fetching_ = false;
-  bool drained_told_ = false;
+  Delivery delivery_ = Delivery::kOff;
+  bool told_drained_ = false;  // QueueDrained is said once, at the first catch-up
   store::MessageId last_pushed_ = 0;
   std::map<store::MessageId, size_t> unacked_;  // pushed, not yet acknowledged: id -> payload bytes
   size_t unacked_bytes_ = 0;
-  bool WindowFull() const noexcept;
 };
 
 }  // namespace sc::relay_server

@@ -27,11 +27,12 @@ ServerMetrics::ServerMetrics(Metrics& m)
                                        "Connections refused: over max_connections or the handshake rate")),
       handshakes_failed(m.AddCounter("securecomm_relay_handshakes_failed_total", "SCP handshakes that failed")),
       sessions_authenticated(m.AddGauge("securecomm_relay_sessions_authenticated", "Logged-in sessions now")),
-      requests(m.AddCounter("securecomm_relay_requests_total", "Requests decoded")),
+      requests(m.AddLabeledCounter("securecomm_relay_requests_total", "Requests decoded, by type", "type")),
       messages_in(m.AddCounter("securecomm_relay_messages_in_total", "Envelopes accepted and committed")),
       messages_out(m.AddCounter("securecomm_relay_messages_out_total", "Deliveries pushed to devices")),
       acks(m.AddCounter("securecomm_relay_acks_total", "Message ids acknowledged by devices")),
-      slow_readers(m.AddCounter("securecomm_relay_slow_readers_total", "Sessions closed for falling behind")),
+      slow_readers(m.AddCounter("securecomm_relay_slow_readers_total",
+                                "Sessions ended SLOW_READER: too far behind, or no byte taken for a while")),
       rejected(m.AddLabeledCounter("securecomm_relay_rejected_total",
                                    "Refused requests and undecodable frames, by error code", "reason")) {}
 
@@ -64,8 +65,44 @@ Status RelayServer::Start() {
   port_ = acceptor_.local_endpoint(ec).port();
   // Spawned from inside the io_context: asio 1.22 allocates a coroutine frame created outside
   // its thread with operator new but may free it with free() inside (its frame recycling).
-  asio::post(*io_, [this] { asio::co_spawn(*io_, AcceptLoop(), asio::detached); });
+  asio::post(*io_, [this] {
+    asio::co_spawn(*io_, AcceptLoop(), asio::detached);
+    asio::co_spawn(*io_, StallSweep(), asio::detached);
+  });
   return OkStatus();
+}
+
+asio::awaitable<void> RelayServer::StallSweep() {
+  asio::steady_timer timer(*io_);
+  while (!draining_) {
+    timer.expires_after(kStallSweepInterval);
+    (void)co_await timer.async_wait(kNoThrow);
+    const auto now = clock_->Now();
+    std::vector<std::shared_ptr<Connection>> stalled;  // End edits connections_
+    for (auto& [raw, weak] : connections_) {
+      if (auto c = weak.lock(); c && c->WriteStalled(now)) stalled.push_back(std::move(c));
+    }
+    for (auto& c : stalled) {
+      metrics_.slow_readers.Inc();
+      SC_LOG_INFO("a session took no bytes for {} ms: ended SLOW_READER, its queue is kept",
+                  options_.write_stall_timeout.count());
+      c->End(relay::pb::SLOW_READER);
+    }
+  }
+}
+
+void RelayServer::InProcessDelivery::Deliver(const store::StoredMessage& message) {
+  server_->ForEachSession(message.recipient, [&](Connection& c) { c.OfferLive(message); });
+}
+
+void RelayServer::InProcessDelivery::PrekeysLow(store::DeviceAddress device, uint32_t remaining) {
+  relay::pb::Push push;
+  push.mutable_prekeys_low()->set_one_time_remaining(remaining);
+  server_->ForEachSession(device, [&](Connection& c) { c.SendPush(push); });
+}
+
+void RelayServer::InProcessDelivery::EndSessions(store::DeviceAddress device, relay::pb::ErrorCode reason) {
+  server_->ForEachSession(device, [&](Connection& c) { c.End(reason); });
 }
 
 asio::awaitable<void> RelayServer::AcceptLoop() {
@@ -151,7 +188,7 @@ asio::awaitable<void> RelayServer::DrainLoop(std::function<void()> drained) {
     return false;
   };
   while (busy() && clock_->Now() < deadline) {
-    timer.expires_after(std::chrono::milliseconds(10));
+    timer.expires_after(kDrainPoll);
     (void)co_await timer.async_wait(kNoThrow);
   }
   std::vector<std::shared_ptr<Connection>> all;
@@ -160,12 +197,12 @@ asio::awaitable<void> RelayServer::DrainLoop(std::function<void()> drained) {
   }
   for (auto& c : all) c->End(relay::pb::RELAY_SHUTTING_DOWN);
   // Give the notices a moment to be written (bounded), then report.
-  const auto notice_deadline = clock_->Now() + std::chrono::seconds(2);
+  const auto notice_deadline = clock_->Now() + kDrainNoticeTimeout;
   while (clock_->Now() < notice_deadline) {
     bool writing = false;
     for (auto& c : all) writing = writing || c->flushing();
     if (!writing) break;
-    timer.expires_after(std::chrono::milliseconds(10));
+    timer.expires_after(kDrainPoll);
     (void)co_await timer.async_wait(kNoThrow);
   }
   SC_LOG_INFO("relay drained: {} sessions ended", all.size());

@@ -1,4 +1,5 @@
 // errors.h: client::Errc, errors of the messaging client (libs/client) that no lower layer names.
+// The relay's refusals are proto::RelayErrc errors (kRelay domain), not client errors.
 // Append only; never renumber (the CLI maps them to exit codes: apps/cli/exit_codes.h).
 #pragma once
 
@@ -15,7 +16,8 @@ enum class Errc : uint16_t {
   kUnknownUser = 3,        // the relay has no such username
   kNotRegistered = 4,      // this device has no account yet (register or login first)
   kAlreadyRegistered = 5,  // this device already belongs to an account
-  kRefused = 6,            // the relay refused the request (the Refusal says why)
+  // 6: retired (was kRefused): a relay's refusal is an error of its own domain,
+  //    proto::RelayErrc (securecomm/proto/relay_error.h), with its retry hint. Never reuse 6.
   kNoPrekeys = 7,          // a recipient device has uploaded no signed prekey
   kMessageTooLarge = 8,    // a text over kMaxTextBytes
   kNotAContact = 9,        // no contact of that name

@@ -98,25 +98,26 @@ class Messenger {
   const std::string& relay() const noexcept;
 
   // Register creates `username` on the relay, logs this device in, uploads its prekeys and
-  // remembers the account. A refusal (USERNAME_TAKEN, ...) comes back as the Refusal with
-  // nothing stored. kAlreadyRegistered if this device has an account.
-  asio::awaitable<Result<Refusal>> Register(asio::io_context& io, const std::string& username,
-                                            std::span<const uint8_t> password);
+  // remembers the account. Errors: the relay's refusal (proto::RelayErrc::kUsernameTaken, ...)
+  // with nothing stored; kAlreadyRegistered if this device has an account; transport errors.
+  asio::awaitable<Status> Register(asio::io_context& io, const std::string& username,
+                                   std::span<const uint8_t> password);
   // Login adds this device to an existing account (SRP login with the account password), uploads
   // its prekeys and trusts the account's devices as they are now (the password holder vouches).
-  asio::awaitable<Result<Refusal>> Login(asio::io_context& io, const std::string& username,
-                                         std::span<const uint8_t> password);
+  // Errors: the relay's refusal (kBadCredentials, kAccountThrottled with its retry hint, ...).
+  asio::awaitable<Status> Login(asio::io_context& io, const std::string& username,
+                                std::span<const uint8_t> password);
   // Connect opens the relay session of a registered device (send_only: no deliveries; for a
-  // sender beside a listener) and refills one-time prekeys when low. kNotRegistered, kRefused
-  // (the Refusal in last_refusal()), transport errors.
+  // sender beside a listener) and refills one-time prekeys when low. kNotRegistered, the
+  // relay's refusal (a kRelay error), transport errors.
   asio::awaitable<Status> Connect(asio::io_context& io, bool send_only = false);
   // ConnectWithRetry: Connect, retrying transport failures with backoff and jitter
-  // (kReconnectBase..kReconnectCap) until `give_up_after`; refusals are not retried.
+  // (kReconnectBase..kReconnectCap) until `give_up_after`; of the relay's refusals only the
+  // retryable ones (proto::IsRetryable) are retried, never sooner than their retry hint.
   asio::awaitable<Status> ConnectWithRetry(asio::io_context& io, bool send_only,
                                            std::chrono::milliseconds give_up_after);
   [[nodiscard]] bool connected() const noexcept;
   asio::awaitable<void> Close();
-  const Refusal& last_refusal() const noexcept;
 
   asio::awaitable<Result<std::vector<DeviceInfo>>> Devices();
   asio::awaitable<Status> RemoveDevice(uint32_t device_id);
@@ -124,7 +125,7 @@ class Messenger {
   // Send encrypts `text` for every trusted device of `to` and copies it to this account's other
   // trusted devices, in one all-or-nothing relay request. Errors: kUnknownUser, kIdentityChanged
   // (nothing sent; the new keys wait in the contact's pending list), kNoPrekeys,
-  // kMessageTooLarge, kRefused, transport errors.
+  // kMessageTooLarge, the relay's refusal (a kRelay error, e.g. kQueueFull), transport errors.
   asio::awaitable<Result<SendReport>> Send(const std::string& to, std::string_view text);
 
   // Pump waits up to `timeout` for one push and handles it: deliveries are decrypted into the

@@ -20,13 +20,14 @@
 #include "securecomm/base/error.h"
 #include "securecomm/base/secret.h"
 #include "securecomm/crypto/keys.h"
+#include "securecomm/proto/protocol.h"
 
 namespace sc::client {
 
 inline constexpr uint8_t kContentVersion = 1;
 inline constexpr uint8_t kRecordVersion = 1;
 // A username on the wire and in records: the relay's own bound (relay.md §4).
-inline constexpr size_t kMaxUsernameBytes = 64;
+inline constexpr size_t kMaxUsernameBytes = proto::kMaxUsernameLength;  // the relay's rule, one constant
 // The longest text message: well inside e2e::kMaxPlaintextSize with the content's header, and
 // about ten pages of text; files come with their own transfer later.
 inline constexpr size_t kMaxTextBytes = 32 * 1024;

@@ -3,14 +3,18 @@
 // requests (answers matched by request id, so several coroutines may call at once), and read
 // pushes (deliveries, prekey warnings, session end).
 //
-//   auto client = co_await RelayClient::Connect(   // a shared_ptr: the reader holds one tooio, relay_connection_string, device_identity, clock);
+//   auto client = co_await RelayClient::Connect(   // a shared_ptr: the reader holds one too
+//       io, relay_connection_string, device_identity, clock);
 //   co_await (*client)->Register("alice", password);
 //   auto login = co_await (*client)->Login("alice", password);
-//   auto answer = co_await (*client)->Call(frame_with_send_request);
+//   auto answer = co_await (*client)->Request(frame_with_send_request);
+//   if (!answer && answer.error() == proto::RelayErrc::kQueueFull) ...   // a refusal, as an Error
 //   auto push = co_await (*client)->NextPush();   // a Delivery: acknowledge it with an AckRequest
 //
-// A Response with an ErrorCode other than OK is a successful Call: the relay answered. Errors of
-// Call itself are transport errors (the session ended) or kTimeout.
+// One shape for refusals: Request, Register and Login return a relay refusal as an Error of the
+// kRelay domain (proto/relay_error.h) carrying the relay's retry hint (Error::retry_after());
+// transport errors are net, scp or kTimeout errors. Call is the raw form, for tests of the
+// relay's answers: a Response with any ErrorCode is a successful Call.
 // Thread safety: one io_context thread.
 #pragma once
 
@@ -32,6 +36,7 @@
 #include "securecomm/crypto/srp.h"
 #include "securecomm/net/scp_stream.h"
 #include "securecomm/proto/relay.pb.h"
+#include "securecomm/proto/relay_error.h"
 #include "securecomm/scp/connection_string.h"
 
 namespace sc::client {
@@ -56,12 +61,6 @@ struct LoginInfo {
   uint32_t queued_messages = 0;
 };
 
-// A relay's refusal of a high-level call: its ErrorCode (and retry hint).
-struct Refusal {
-  pb::ErrorCode code = pb::OK;
-  uint64_t retry_after_ms = 0;
-};
-
 class RelayClient : public std::enable_shared_from_this<RelayClient> {
  public:
   // Connect opens TCP to the relay, runs the SCP handshake pinned to the connection string's
@@ -71,7 +70,12 @@ class RelayClient : public std::enable_shared_from_this<RelayClient> {
       std::shared_ptr<const crypto::Ed25519KeyPair> identity, const Clock& clock, ConnectOptions options = {});
   ~RelayClient();
 
-  // Call sends `frame` (version and request_id are filled in) and returns its Response.
+  // Request sends `frame` (version and request_id are filled in) and returns its Response if
+  // the relay accepted it; a refusal is the Error proto::RefusalError(response) (kRelay domain,
+  // with the retry hint); transport errors as Call.
+  asio::awaitable<Result<pb::Response>> Request(pb::ClientFrame frame);
+  // Call sends `frame` (version and request_id are filled in) and returns its Response, whatever
+  // its ErrorCode. Errors: the session ended (its end_error()), net kTimeout after kCallTimeout.
   asio::awaitable<Result<pb::Response>> Call(pb::ClientFrame frame);
   // NextPush returns the next push, waiting up to `timeout`. kTimeout when none came.
   asio::awaitable<Result<pb::Push>> NextPush(std::chrono::milliseconds timeout = std::chrono::seconds(30));
@@ -80,13 +84,15 @@ class RelayClient : public std::enable_shared_from_this<RelayClient> {
   // NextRawResponse: the next Response that matched no call (answers to SendRaw), or kTimeout.
   asio::awaitable<Result<pb::Response>> NextUnmatched(std::chrono::milliseconds timeout = std::chrono::seconds(30));
 
-  // Register creates the account with a fresh salt and verifier. The Refusal is the relay's answer.
-  asio::awaitable<Result<Refusal>> Register(const std::string& username, std::span<const uint8_t> password,
-                                            crypto::SrpGroup group = crypto::SrpGroup::k3072);
-  // Login runs SRP-6a and checks the relay's proof M2. On a refusal, `refusal` is set and the
-  // result is an empty LoginInfo. Errors: transport; crypto kAuthFailed if M2 is wrong.
+  // Register creates the account with a fresh salt and verifier. Errors: the relay's refusal
+  // (kUsernameTaken, kInvalidUsername, ...), transport errors.
+  asio::awaitable<Status> Register(const std::string& username, std::span<const uint8_t> password,
+                                   crypto::SrpGroup group = crypto::SrpGroup::k3072);
+  // Login runs SRP-6a and checks the relay's proof M2. Errors: the relay's refusal
+  // (kBadCredentials, kAccountThrottled with its retry hint, ...), transport errors, crypto
+  // kAuthFailed if M2 is wrong (a relay that does not know the verifier).
   asio::awaitable<Result<LoginInfo>> Login(const std::string& username, std::span<const uint8_t> password,
-                                           Refusal* refusal = nullptr, bool send_only = false);
+                                           bool send_only = false);
 
   // Close ends the session: shuts the socket down and closes it. The reader stops, and with it
   // the reference it holds on this client.
@@ -94,7 +100,8 @@ class RelayClient : public std::enable_shared_from_this<RelayClient> {
   // Abort closes the socket at once (no CLOSE): a client that vanishes.
   void Abort();
   bool connected() const noexcept { return !ended_; }
-  // ended_reason: why the session ended, if the relay said (SessionEnded) or the stream failed.
+  // end_error: why the session ended: the relay's SessionEnded reason as a kRelay error
+  // (kDeviceRemoved, kRelayShuttingDown, kSlowReader, ...), or the stream's error.
   std::optional<Error> end_error() const noexcept { return end_error_; }
   const scp::Session& session() const noexcept { return stream_.session(); }
   // socket_for_testing: the TCP socket under the session, for tests that inject bytes below SCP.

@@ -1,13 +1,15 @@
-// service.h: the relay's request handlers (docs/protocol/relay.md §4-§8): accounts with SRP-6a,
-// devices, prekeys and store-and-forward, over a store::RelayStore. Sans-I/O: no sockets, no
-// threads; time and randomness are injected. The store worker (store_worker.h) runs Handle
-// inside a transaction and a savepoint per request, and the server adapter moves frames.
+// service.h: the relay's requests (docs/protocol/relay.md §4-§8): accounts with SRP-6a,
+// devices, prekeys and store-and-forward, over a store::RelayStore. Handle checks what every
+// request shares (version, login) and dispatches by the request table (requests.h); the
+// handlers return the answer and the effects (effects.h). Sans-I/O: no sockets, no threads;
+// time and randomness are injected. The store worker (store_worker.h) runs Handle inside a
+// transaction and a savepoint per request, and the server adapter moves frames.
 //
 //   Service service(store, clock, rng, ServiceOptions{});
 //   SessionContext session{.peer_address = "127.0.0.1", .peer_identity = key_from_scp};
 //   Outcome out = service.Handle(session, frame);   // inside the caller's savepoint
 //   if (!out.keep_writes) store.RollbackToSavepoint();
-//   ...commit...; then ApplyCommitted(session, out) and send out.response, push out.effects
+//   ...commit...; then ApplyCommitted(session, out), send out.response, Publish(out.effects, sink)
 //
 // Nothing the service writes is acknowledged before the caller committed it: the caller sends
 // the response only after the commit, and replaces it with STORAGE_FAILURE if the commit failed.
@@ -16,9 +18,9 @@
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
-#include <utility>
 #include <vector>
 
 #include "securecomm/base/clock.h"
@@ -26,13 +28,11 @@
 #include "securecomm/base/secret.h"
 #include "securecomm/crypto/srp.h"
 #include "securecomm/proto/relay.pb.h"
+#include "securecomm/relay/effects.h"
 #include "securecomm/relay/limits.h"
-#include "securecomm/relay/login_throttle.h"
 #include "securecomm/store/relay_store.h"
 
 namespace sc::relay {
-
-namespace pb = securecomm::relay::v1;
 
 struct ServiceOptions {
   crypto::SrpGroup minimum_group = crypto::SrpGroup::k3072;
@@ -60,14 +60,6 @@ struct SessionContext {
   std::optional<PendingLogin> login;
 };
 
-// Effects: what the adapter does after the commit, besides sending the response.
-struct Effects {
-  std::vector<store::StoredMessage> new_messages;  // push to their recipients if online
-  std::vector<store::DeviceAddress> removed_devices;  // end these devices' sessions
-  std::vector<std::pair<store::DeviceAddress, uint32_t>> prekeys_low;  // push PrekeysLow
-  std::optional<store::DeviceAddress> logged_in;  // this session is now this device
-};
-
 struct Outcome {
   pb::Response response;
   Effects effects;
@@ -77,14 +69,20 @@ struct Outcome {
   bool ok() const noexcept { return response.error() == pb::OK; }
 };
 
+class HandlerContext;
+
 class Service {
  public:
   Service(store::RelayStore& store, const Clock& clock, Random& rng, ServiceOptions options);
+  ~Service();
+  Service(const Service&) = delete;
+  Service& operator=(const Service&) = delete;
 
-  // Handle answers one parsed frame. On a store error the response is STORAGE_FAILURE with
-  // keep_writes false. Version, request_id and body presence are checked here too. A request
-  // of a session whose device has been removed is refused with DEVICE_REMOVED, and the session
-  // is logged out.
+  // Handle answers one parsed frame: UNSUPPORTED_VERSION for another version, UNKNOWN_REQUEST
+  // for a body without a row in the request table, NOT_AUTHENTICATED for a request that needs
+  // a login on a session without one, DEVICE_REMOVED (and the session logged out) for a
+  // session whose device was removed meanwhile; otherwise the row's handler answers. A store
+  // error is STORAGE_FAILURE with keep_writes false. The response echoes request_id.
   Outcome Handle(SessionContext& session, const pb::ClientFrame& frame);
 
   // ApplyCommitted updates the session after the request's transaction committed.
@@ -97,33 +95,12 @@ class Service {
   // PurgeExpired removes up to kPurgeBatch expired messages; returns how many.
   Result<uint32_t> PurgeExpired();
 
-  // NormalizeUsername lowercases ASCII letters and checks relay.md §5.1; nullopt if invalid.
-  static std::optional<std::string> NormalizeUsername(std::string_view username);
-  // SignedPrekeyMessage: the bytes a device signs for its signed prekey (relay.md §6).
-  static std::vector<uint8_t> SignedPrekeyMessage(uint32_t id, std::span<const uint8_t, 32> public_key);
-
  private:
-  Outcome Register(const SessionContext& s, const pb::RegisterRequest& r);
-  Outcome LoginStart(SessionContext& s, const pb::LoginStartRequest& r);
-  Outcome LoginFinish(SessionContext& s, const pb::LoginFinishRequest& r);
-  Outcome ListDevices(const SessionContext& s);
-  Outcome RemoveDevice(const SessionContext& s, const pb::RemoveDeviceRequest& r);
-  Outcome UploadPrekeys(const SessionContext& s, const pb::UploadPrekeysRequest& r);
-  Outcome PrekeyCount(const SessionContext& s);
-  Outcome FetchPrekeyBundle(const SessionContext& s, const pb::FetchPrekeyBundleRequest& r);
-  Outcome LookupAccount(const SessionContext& s, const pb::LookupAccountRequest& r);
-  Outcome Send(const SessionContext& s, const pb::SendRequest& r);
-  Outcome Ack(const SessionContext& s, const pb::AckRequest& r);
-
-  Result<crypto::SrpVerifier> DecoyVerifier(const std::string& username);
   // DeviceStillExists: false once the session's device was removed (by any session).
   bool DeviceStillExists(const SessionContext& s);
 
-  store::RelayStore* store_;
-  const Clock* clock_;
-  Random* rng_;
   ServiceOptions options_;
-  AddressThrottle address_throttle_;
+  std::unique_ptr<HandlerContext> ctx_;
 };
 
 }  // namespace sc::relay

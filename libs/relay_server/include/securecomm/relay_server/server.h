@@ -48,6 +48,7 @@ struct ServerOptions {
   net::HandshakeLimiter::Options handshake_limits;
   size_t max_connections = kDefaultMaxConnections;
   std::chrono::seconds drain_timeout = kDefaultDrainTimeout;
+  std::chrono::milliseconds write_stall_timeout = kDefaultWriteStallTimeout;  // tests shorten it
 };
 
 // ServerMetrics: the relay's network counters, registered in the process's Metrics registry
@@ -59,11 +60,11 @@ struct ServerMetrics {
   Counter& connections_refused;  // over max_connections or the handshake rate
   Counter& handshakes_failed;
   Gauge& sessions_authenticated;
-  Counter& requests;
+  LabeledCounter& requests;  // decoded requests, by the request table's name
   Counter& messages_in;   // envelopes accepted (committed)
   Counter& messages_out;  // deliveries pushed
   Counter& acks;          // message ids acknowledged
-  Counter& slow_readers;  // sessions closed for falling behind
+  Counter& slow_readers;  // sessions ended SLOW_READER: too far behind, or no byte taken for a while
   LabeledCounter& rejected;  // refused requests and undecodable frames, by ErrorCode name
 };
 
@@ -90,7 +91,24 @@ class RelayServer {
 
  private:
   friend class Connection;
+
+  // InProcessDelivery: the relay core's effects (relay/effects.h) carried out on this process's
+  // own sessions. Cluster mode will put a message bus behind the same interface.
+  class InProcessDelivery final : public relay::EffectSink {
+   public:
+    explicit InProcessDelivery(RelayServer& server) : server_(&server) {}
+    void Deliver(const store::StoredMessage& message) override;
+    void PrekeysLow(store::DeviceAddress device, uint32_t remaining) override;
+    void EndSessions(store::DeviceAddress device, relay::pb::ErrorCode reason) override;
+
+   private:
+    RelayServer* server_;
+  };
+
   asio::awaitable<void> AcceptLoop();
+  // StallSweep ends, every kStallSweepInterval, the sessions whose peer took no byte for
+  // write_stall_timeout while output waited (SLOW_READER).
+  asio::awaitable<void> StallSweep();
   asio::awaitable<void> DrainLoop(std::function<void()> drained);
   void Register(const std::shared_ptr<Connection>& c, store::DeviceAddress device);
   // Unregister forgets a closing connection; `device` is the one it logged in as, if any.
@@ -107,6 +125,7 @@ class RelayServer {
   uint16_t port_ = 0;
   net::HandshakeLimiter limiter_;
   ServerMetrics metrics_;
+  InProcessDelivery delivery_{*this};
   bool draining_ = false;
   std::map<Connection*, std::weak_ptr<Connection>> connections_;
   std::multimap<store::DeviceAddress, std::weak_ptr<Connection>> sessions_;  // logged-in sessions by device

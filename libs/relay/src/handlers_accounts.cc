@@ -1,0 +1,199 @@
+// Accounts: register and the two steps of an SRP-6a login (relay.md §5).
+#include <vector>
+
+#include "securecomm/base/bytes.h"
+#include "securecomm/base/encoding.h"
+#include "securecomm/base/log.h"
+#include "securecomm/crypto/hash.h"
+#include "securecomm/proto/protocol.h"
+#include "securecomm/proto/username.h"
+#include "securecomm/store/errors.h"
+
+#include "handlers.h"
+
+namespace sc::relay {
+namespace {
+
+bool ValidGroup(uint32_t g) {
+  return g == static_cast<uint32_t>(crypto::SrpGroup::k1024) ||
+         g == static_cast<uint32_t>(crypto::SrpGroup::k3072) ||
+         g == static_cast<uint32_t>(crypto::SrpGroup::k4096);
+}
+
+// The store keeps a verifier's group as its size in bits (relay-store.md).
+uint32_t GroupBits(crypto::SrpGroup g) {
+  return static_cast<uint32_t>(crypto::SrpGroupBytes(g) * 8);
+}
+std::optional<crypto::SrpGroup> GroupFromBits(uint32_t bits) {
+  for (auto g : {crypto::SrpGroup::k1024, crypto::SrpGroup::k3072, crypto::SrpGroup::k4096}) {
+    if (GroupBits(g) == bits) return g;
+  }
+  return std::nullopt;
+}
+
+bool AllZero(std::span<const uint8_t> b) {
+  return std::all_of(b.begin(), b.end(), [](uint8_t x) { return x == 0; });
+}
+
+// DecoyVerifier: a salt and verifier for an unknown username, deterministic per (relay,
+// username), so that repeated attempts see the same salt, as for a real account (relay.md §5.2).
+Result<crypto::SrpVerifier> DecoyVerifier(const ServiceOptions& options, const std::string& username) {
+  std::vector<uint8_t> input(username.begin(), username.end());
+  input.insert(input.begin(), 's');
+  const auto salt_tag = crypto::HmacSha256(options.decoy_key.Expose(), input);
+  input[0] = 'p';
+  const auto password_tag = crypto::HmacSha256(options.decoy_key.Expose(), input);
+  // Hex, because SRP passwords are C strings (no NUL bytes), which raw HMAC output may contain.
+  const std::string password = HexEncode(password_tag.span());
+  return crypto::SrpMakeVerifier(username, AsBytes(password), salt_tag.span().first(crypto::kSrpSaltSize),
+                                 options.minimum_group);
+}
+
+}  // namespace
+
+Outcome StoreFailure(const Error& e) {
+  SC_LOG_WARN("relay store failure: {}", e.name());
+  return Refuse(pb::STORAGE_FAILURE);
+}
+
+Outcome InternalError(std::string_view what, const Error& e) {
+  SC_LOG_ERROR("relay internal error: {}: {}", what, e.name());
+  return Refuse(pb::INTERNAL_ERROR);
+}
+
+Outcome HandleRegister(HandlerContext& ctx, SessionContext& s, const pb::ClientFrame& f) {
+  const pb::RegisterRequest& r = f.register_();
+  if (s.device) return Refuse(pb::ALREADY_AUTHENTICATED);
+  auto username = proto::NormalizeUsername(r.username());
+  if (!username) return Refuse(pb::INVALID_USERNAME);
+  if (!ValidGroup(r.srp_group())) return Refuse(pb::INVALID_SRP_PARAMETERS);
+  const auto group = static_cast<crypto::SrpGroup>(r.srp_group());
+  if (crypto::SrpGroupBytes(group) < crypto::SrpGroupBytes(ctx.options.minimum_group)) {
+    return Refuse(pb::WEAK_SRP_GROUP);
+  }
+  if (r.srp_salt().size() != crypto::kSrpSaltSize ||
+      r.srp_verifier().size() != crypto::SrpGroupBytes(group) || AllZero(AsBytes(r.srp_verifier()))) {
+    return Refuse(pb::INVALID_SRP_PARAMETERS);
+  }
+  store::NewAccount account{*username, std::vector<uint8_t>(r.srp_salt().begin(), r.srp_salt().end()),
+                            std::vector<uint8_t>(r.srp_verifier().begin(), r.srp_verifier().end()),
+                            GroupBits(group), ctx.clock.UnixMillis()};
+  auto id = ctx.store.CreateAccount(account);
+  if (!id)
+    return id.error() == store::Errc::kDuplicate ? Refuse(pb::USERNAME_TAKEN) : StoreFailure(id.error());
+  Outcome out;
+  out.response.mutable_register_()->set_account_id(*id);
+  return out;
+}
+
+Outcome HandleLoginStart(HandlerContext& ctx, SessionContext& s, const pb::ClientFrame& f) {
+  const pb::LoginStartRequest& r = f.login_start();
+  if (s.device) return Refuse(pb::ALREADY_AUTHENTICATED);
+  s.login.reset();  // a new start abandons any earlier one
+  const int64_t now = ctx.clock.UnixMillis();
+  if (auto v = ctx.address_throttle.Check(s.peer_address, now); v.code != pb::OK) {
+    return RefuseFor(v.code, v.retry_after_ms);
+  }
+  auto username = proto::NormalizeUsername(r.username());
+  if (!username) return Refuse(pb::INVALID_USERNAME);
+
+  std::optional<store::AccountId> account_id;
+  crypto::SrpVerifier verifier;
+  auto account = ctx.store.FindAccount(*username);
+  if (account) {
+    const auto v = Check(AccountPolicy(), account->failed_logins, account->locked_until_ms, now);
+    if (v.code != pb::OK) return RefuseFor(v.code, v.retry_after_ms);
+    const auto group = GroupFromBits(account->srp_group_bits);
+    if (!group) return InternalError("a stored SRP group this relay never writes", store::Errc::kSqliteError);
+    account_id = account->id;
+    verifier.group = *group;
+    verifier.salt = std::move(account->srp_salt);
+    verifier.verifier = std::move(account->srp_verifier);
+  } else if (account.error() == store::Errc::kNotFound) {
+    auto decoy = DecoyVerifier(ctx.options, *username);
+    if (!decoy) return InternalError("decoy verifier", decoy.error());  // not for a valid username
+    verifier = std::move(*decoy);
+  } else {
+    return StoreFailure(account.error());
+  }
+  if (r.srp_a().empty() || r.srp_a().size() > crypto::SrpGroupBytes(verifier.group)) {
+    return Refuse(pb::INVALID_SRP_PARAMETERS);
+  }
+  auto server = crypto::SrpServer::Start(verifier, ctx.rng);
+  if (!server) return InternalError("a stored verifier that does not parse", server.error());
+  Outcome out;
+  auto* body = out.response.mutable_login_start();
+  body->set_srp_group(static_cast<uint32_t>(verifier.group));
+  body->set_srp_salt(verifier.salt.data(), verifier.salt.size());
+  body->set_srp_b(server->B().data(), server->B().size());
+  s.login.emplace(SessionContext::PendingLogin{*username, account_id, std::move(*server),
+                                               std::vector<uint8_t>(r.srp_a().begin(), r.srp_a().end())});
+  return out;
+}
+
+Outcome HandleLoginFinish(HandlerContext& ctx, SessionContext& s, const pb::ClientFrame& f) {
+  const pb::LoginFinishRequest& r = f.login_finish();
+  if (s.device) return Refuse(pb::ALREADY_AUTHENTICATED);
+  if (!s.login) return Refuse(pb::NO_LOGIN_IN_PROGRESS);
+  SessionContext::PendingLogin login = std::move(*s.login);
+  s.login.reset();  // one proof per start
+  const int64_t now = ctx.clock.UnixMillis();
+
+  auto m2 = login.server.Finish(login.username, login.A, AsBytes(r.srp_m1()));
+  if (!m2 && m2.error() == crypto::Errc::kInvalidPublicKey) return Refuse(pb::INVALID_SRP_PARAMETERS);
+  if (!m2 || !login.account) {
+    ctx.address_throttle.RecordFailure(s.peer_address, now);
+    Outcome out = Refuse(pb::BAD_CREDENTIALS);
+    if (login.account) {
+      auto account = ctx.store.GetAccount(*login.account);
+      if (!account) return StoreFailure(account.error());
+      const auto next = AfterFailure(AccountPolicy(), account->failed_logins, now);
+      if (auto st = ctx.store.SetLoginFailures(account->id, next.failed, next.not_before_ms); !st) {
+        return StoreFailure(st.error());
+      }
+      out.keep_writes = true;
+    }
+    SC_LOG_INFO("login failed for an account from {}", s.peer_address);
+    return out;
+  }
+
+  ctx.address_throttle.RecordSuccess(s.peer_address);
+  auto account = ctx.store.GetAccount(*login.account);
+  if (!account) return StoreFailure(account.error());
+  if (account->failed_logins != 0 || account->locked_until_ms != 0) {
+    if (auto st = ctx.store.SetLoginFailures(account->id, 0, 0); !st) return StoreFailure(st.error());
+  }
+  auto devices = ctx.store.ListDevices(account->id);
+  if (!devices) return StoreFailure(devices.error());
+  std::optional<store::DeviceId> device_id;
+  for (const auto& d : *devices) {
+    if (d.identity_key == s.peer_identity) device_id = d.id;
+  }
+  const bool new_device = !device_id;
+  if (new_device) {
+    if (devices->size() >= kMaxDevicesPerAccount) {
+      Outcome out = Refuse(pb::TOO_MANY_DEVICES);
+      out.keep_writes = true;  // the password was right: the failure count is reset
+      return out;
+    }
+    auto added = ctx.store.AddDevice(account->id, s.peer_identity, now);
+    if (!added) return StoreFailure(added.error());
+    device_id = *added;
+  }
+  const store::DeviceAddress address{account->id, *device_id};
+  auto depth = ctx.store.QueueDepth(address);
+  if (!depth) return StoreFailure(depth.error());
+
+  Outcome out;
+  auto* body = out.response.mutable_login_finish();
+  body->set_srp_m2(m2->data(), m2->size());
+  body->set_account_id(address.account);
+  body->set_device_id(address.device);
+  body->set_new_device(new_device);
+  body->set_queued_messages(*depth);
+  out.effects.logged_in = address;
+  out.effects.wants_deliveries = !r.send_only();
+  return out;
+}
+
+}  // namespace sc::relay
