@@ -2,9 +2,14 @@
 // fail-closed behaviour on every kind of bad frame (docs/protocol/scp.md).
 #include "securecomm/scp/session.h"
 
+#include <algorithm>
+
 #include <gtest/gtest.h>
 
+#include "securecomm/base/bytes.h"
+#include "securecomm/crypto/hash.h"
 #include "securecomm/scp/errors.h"
+
 #include "session_test_util.h"
 
 namespace sc::scp {
@@ -133,7 +138,8 @@ TEST_P(SessionTest, EveryBitFlipOfARecordIsRefusedWithoutStateChange) {
       if (byte == 0) {
         EXPECT_EQ(e, Errc::kUnsupportedVersion);
       } else if (byte == 1) {
-        EXPECT_TRUE(e == Errc::kUnknownType || e == Errc::kUnexpectedMessage || e == Errc::kBadMac) << e.name();
+        EXPECT_TRUE(e == Errc::kUnknownType || e == Errc::kUnexpectedMessage || e == Errc::kBadMac)
+            << e.name();
       } else if (byte >= 10 && byte < 14) {
         EXPECT_TRUE(e == Errc::kMalformedFrame || e == Errc::kFrameTooLarge) << e.name();
       } else {
@@ -200,6 +206,58 @@ TEST_P(SessionTest, DatagramsAcceptReorderButNotDuplicates) {
     EXPECT_EQ(s.received()[0], i);
   }
   for (const auto& f : frames) EXPECT_EQ(s.HandleFrame(f).error(), Errc::kReplay);
+}
+
+// HandshakeErrorFrame builds an ERROR the responder could send before record keys exist, under
+// mac_hs_key (scp.md §4.1), with `payload` as its body.
+Bytes HandshakeErrorFrame(const crypto::X25519PublicKey& responder_static, std::span<const uint8_t> init,
+                          const Bytes& payload) {
+  crypto::Sha256Hasher h;
+  h.Update(AsBytes("SCP/1 mac handshake"));
+  h.Update(responder_static.span());
+  h.Update(init.subspan(kHeaderSize + 1, kNoiseDhLen));  // E_i_pub, after the suite byte
+  const auto key = h.Final();
+  const auto header = FrameHeader{FrameType::kError, 0, static_cast<uint32_t>(payload.size())}.Encode();
+  Bytes frame(kHeaderSize + payload.size() + kMacSize);
+  std::copy(header.begin(), header.end(), frame.begin());
+  std::copy(payload.begin(), payload.end(), frame.begin() + kHeaderSize);
+  const auto mac_input = std::span<const uint8_t>(frame).first(kHeaderSize + payload.size());
+  const auto tag = crypto::HmacSha256(key.span(), mac_input);
+  std::copy(tag.span().begin(), tag.span().end(), frame.end() - kMacSize);
+  return frame;
+}
+
+// scp.md §3: a handshake ERROR is a uint16 code, nothing shorter or longer.
+TEST_P(SessionTest, AHandshakeErrorIsExactlyItsTwoByteCode) {
+  for (size_t n : {size_t{1}, size_t{3}}) {
+    Session c = MakeClient(ids_.Client());
+    ASSERT_TRUE(c.Start());
+    const auto init = c.TakeFrames();
+    const Bytes frame = HandshakeErrorFrame(ids_.server_static.public_key, init[0], Bytes(n, 0));
+    EXPECT_EQ(c.HandleFrame(frame).error(), Errc::kMalformedFrame) << n;
+  }
+  Session c = MakeClient(ids_.Client());
+  ASSERT_TRUE(c.Start());
+  const auto init = c.TakeFrames();
+  auto ev = c.HandleFrame(HandshakeErrorFrame(ids_.server_static.public_key, init[0], Bytes{0x00, 0x0B}));
+  ASSERT_TRUE(ev.has_value());
+  EXPECT_EQ(ev->kind, SessionEvent::kPeerError);
+  EXPECT_EQ(ev->peer_error_code, 0x0B);
+}
+
+// scp.md §3: INIT comes only from an initiator, RESPONSE only from a responder.
+TEST_P(SessionTest, HandshakeFramesFromTheWrongRoleAreUnexpected) {
+  Session c = MakeClient(ids_.Client());
+  ASSERT_TRUE(c.Start());
+  const auto init = c.TakeFrames();
+  Session idle_client = MakeClient(ids_.Client());
+  EXPECT_EQ(idle_client.HandleFrame(init[0]).error(), Errc::kUnexpectedMessage);
+  Session s = MakeServer(ids_.Server());
+  ASSERT_TRUE(s.HandleFrame(init[0]).has_value());
+  const auto response = s.TakeFrames();
+  Session fresh_server = MakeServer(ids_.Server());
+  EXPECT_EQ(fresh_server.HandleFrame(response[0]).error(), Errc::kUnexpectedMessage);
+  EXPECT_TRUE(c.HandleFrame(response[0]).has_value());  // the right role takes it
 }
 
 TEST_P(SessionTest, HandshakeFramesAfterEstablishmentAreUnexpected) {
@@ -330,8 +388,10 @@ TEST_P(SessionTest, MisuseIsRefused) {
   EXPECT_EQ(s.Start().error(), Errc::kUnexpectedMessage);
 }
 
-INSTANTIATE_TEST_SUITE_P(BothSuites, SessionTest, ::testing::Values(NoiseSuite::kAesGcm, NoiseSuite::kChaChaPoly),
-                         [](const auto& p) { return p.param == NoiseSuite::kAesGcm ? "AesGcm" : "ChaChaPoly"; });
+INSTANTIATE_TEST_SUITE_P(BothSuites, SessionTest,
+                         ::testing::Values(NoiseSuite::kAesGcm, NoiseSuite::kChaChaPoly), [](const auto& p) {
+                           return p.param == NoiseSuite::kAesGcm ? "AesGcm" : "ChaChaPoly";
+                         });
 
 TEST(RecordSenderTest, NonceExhaustionEndsTheDirection) {
   SecretArray<32> ts;
