@@ -32,6 +32,7 @@ void ForEachSetting(RelayConfig& c, F&& f) {
   f("message_ttl_days", c.message_ttl_days);
   f("max_queued_per_device", c.max_queued_per_device);
   f("drain_timeout_seconds", c.drain_timeout_seconds);
+  f("write_stall_timeout_seconds", c.write_stall_timeout_seconds);
 }
 
 template <typename T>
@@ -124,6 +125,9 @@ std::string Validate(const RelayConfig& c) {
     return fmt::format("max_queued_per_device: must be 1..{}", kMaxQueueCeiling);
   }
   if (c.drain_timeout_seconds > kMaxDrainSeconds) return fmt::format("drain_timeout_seconds: at most {}", kMaxDrainSeconds);
+  if (c.write_stall_timeout_seconds == 0 || c.write_stall_timeout_seconds > kMaxWriteStallSeconds) {
+    return fmt::format("write_stall_timeout_seconds: must be 1..{}", kMaxWriteStallSeconds);
+  }
   return "";
 }
 

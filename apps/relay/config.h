@@ -27,6 +27,8 @@ struct RelayConfig {
       static_cast<uint32_t>(std::chrono::duration_cast<std::chrono::hours>(relay::kDefaultMessageTtl).count() / 24);
   uint32_t max_queued_per_device = relay::kMaxQueuedPerDevice;
   uint32_t drain_timeout_seconds = static_cast<uint32_t>(relay_server::kDefaultDrainTimeout.count());
+  uint32_t write_stall_timeout_seconds =
+      static_cast<uint32_t>(relay_server::kDefaultWriteStallTimeout.count());
   bool check_config = false;
 };
 

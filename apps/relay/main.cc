@@ -109,6 +109,7 @@ int Run(const relay_app::RelayConfig& cfg) {
   options.handshake_limits.global_per_second = cfg.handshakes_per_second;
   options.max_connections = cfg.max_connections;
   options.drain_timeout = std::chrono::seconds(cfg.drain_timeout_seconds);
+  options.write_stall_timeout = std::chrono::seconds(cfg.write_stall_timeout_seconds);
   relay_server::RelayServer server(io, service, worker, clock, metrics, std::move(options));
   if (auto s = server.Start(); !s) {
     std::fprintf(stderr, "error: cannot listen on %s:%u\n", cfg.listen.c_str(), cfg.port);

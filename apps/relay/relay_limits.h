@@ -18,5 +18,8 @@ inline constexpr uint32_t kMaxTtlDays =
 inline constexpr uint32_t kMaxQueueCeiling = 1000000;
 // SIGTERM waits at most this long for in-flight requests; orchestrators kill after 30 s.
 inline constexpr uint32_t kMaxDrainSeconds = 25;
+// A session whose peer takes no byte for longer than this is ended SLOW_READER: an hour at
+// most, so that a stuck peer's buffers and descriptor are always given back.
+inline constexpr uint32_t kMaxWriteStallSeconds = 3600;
 
 }  // namespace sc::relay_app

@@ -168,5 +168,40 @@ TEST_F(RelayBadInputTest, VanishedPeerMidRequestLosesNothing) {
   EXPECT_TRUE(got);
 }
 
+// A relay with room for only a few connections: failed handshakes must give their slots back,
+// or a handful of junk connections would lock every client out for good.
+class RelayConnectionSlotsTest : public RelayFixture {
+ protected:
+  static constexpr int kSlots = 3;
+  void SetUp() override {
+    StartRelay({"--max-connections", std::to_string(kSlots)});  // the harness lifts the handshake rates
+  }
+};
+
+TEST_F(RelayConnectionSlotsTest, FailedHandshakesGiveTheirSlotsBack) {
+  for (int i = 0; i < 4 * kSlots; ++i) {
+    const int fd = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(relay_->port());
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ASSERT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);  // NOLINT: the sockets API
+    const std::string junk(4096, static_cast<char>(0x41 + i));              // not an SCP INIT
+    ASSERT_GT(write(fd, junk.data(), junk.size()), 0);
+    char buf[256];
+    timeval tv{5, 0};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    while (read(fd, buf, sizeof buf) > 0) {
+    }
+    close(fd);  // the relay ended the handshake (read returned 0) before this close
+  }
+  // Every slot is free again: a real client gets in and is served.
+  auto alice = NewUser("alice");
+  auto bob = NewUser("bob");
+  EXPECT_EQ(Call(*alice.client, SendTo(bob.info, "after the junk")).error(), pb::OK);
+  const std::string metrics = HttpGet(relay_->http_port(), "/metrics");
+  EXPECT_NE(metrics.find("securecomm_relay_connections_open 2"), std::string::npos) << metrics;
+}
+
 }  // namespace
 }  // namespace sc::testing

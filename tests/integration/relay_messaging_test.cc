@@ -13,7 +13,9 @@ using namespace std::chrono_literals;
 
 class RelayMessagingTest : public RelayFixture {
  protected:
-  void SetUp() override { StartRelay({"--max-queued-per-device", "400"}); }
+  // A long write-stall timeout: the slow-reader tests here are about the window and the 4 MiB
+  // bound; RelayStallTest below is about the stall timeout.
+  void SetUp() override { StartRelay({"--max-queued-per-device", "400", "--write-stall-timeout-seconds", "600"}); }
 
   // Drain reads deliveries until `n` arrived (or 10 s passed), acknowledging them if asked.
   std::vector<pb::Delivery> Receive(RelayClient& c, size_t n, bool ack = true) {
@@ -246,6 +248,48 @@ TEST_F(RelayMessagingTest, AClientThatDoesNotReadItsAnswersIsCutOff) {
   pb::ClientFrame own;
   own.mutable_list_devices();
   EXPECT_EQ(Call(*bystander.client, own).error(), pb::OK);
+}
+
+class RelayStallTest : public RelayMessagingTest {
+ protected:
+  void SetUp() override { StartRelay({"--write-stall-timeout-seconds", "1"}); }
+};
+
+TEST_F(RelayStallTest, AReaderThatTakesNoBytesIsEndedSlowReaderAndLosesNothing) {
+  auto alice = NewUser("alice");
+  auto bob = NewUser("bob", "pw-bob");
+  RunSync(io_, bob.client->Close());
+  // Bob's next session lives on an io_context nobody runs: it takes no byte, and its small
+  // receive buffer keeps the kernel from hiding the deliveries the relay has for it.
+  asio::io_context stalled;
+  auto connected = RunSync(stalled, RelayClient::Connect(stalled, relay_->connection(), bob.key, clock_));
+  ASSERT_TRUE(connected.has_value());
+  auto slow = *connected;
+  asio::error_code ec;
+  slow->socket_for_testing().set_option(asio::socket_base::receive_buffer_size(8192), ec);
+  ASSERT_FALSE(ec);
+  ASSERT_TRUE(RunSync(stalled, slow->Login("bob", Pw("pw-bob"))).has_value());
+  const size_t n = 40;  // 40 x 55 KB: twice the delivery window's bytes
+  for (size_t i = 0; i < n; ++i) {
+    ASSERT_EQ(Call(*alice.client, SendTo(bob.info, std::string(55000, static_cast<char>('a' + i % 26)))).error(),
+              pb::OK);
+  }
+  // The relay ends the session once its writes made no progress for the stall timeout (1 s):
+  // the metric says so within a generous bound (a sanitizer build on a loaded machine).
+  bool ended = false;
+  for (int i = 0; i < 600 && !ended; ++i) {
+    ended = HttpGet(relay_->http_port(), "/metrics").find("securecomm_relay_slow_readers_total 1") !=
+            std::string::npos;
+    if (!ended) std::this_thread::sleep_for(100ms);
+  }
+  EXPECT_TRUE(ended) << "a peer that takes no byte must not keep its session";
+  // Others were served all along; nothing was lost: Bob's next session gets every message.
+  slow->Abort();
+  auto again = Connect(bob.key);
+  EXPECT_EQ(Login(*again, "bob", "pw-bob").queued_messages, n);
+  auto all = Receive(*again, n);
+  ASSERT_EQ(all.size(), n);
+  for (size_t i = 0; i < n; ++i) EXPECT_EQ(all[i].payload()[0], static_cast<char>('a' + i % 26)) << i;
 }
 
 }  // namespace

@@ -45,10 +45,9 @@ asio::awaitable<Status> ScpStream::Flush() {
   // One writer at a time: a Flush that finds another in progress leaves its bytes to that writer.
   if (writing_) co_return OkStatus();
   writing_ = true;
-  last_write_progress_ = clock_->Now();
   while (session_.HasOutput()) {
     session_.SwapOutput(out_);  // the session queues into the other buffer while this one is written
-    // write_some, not write: each chunk the kernel takes is progress (write_progress()).
+    // write_some, not write: each chunk the kernel takes is counted (bytes_written()).
     for (size_t done = 0; done < out_.size();) {
       auto [ec, n] = co_await socket_.async_write_some(asio::buffer(out_.data() + done, out_.size() - done), kNoThrow);
       if (ec) {
@@ -56,7 +55,7 @@ asio::awaitable<Status> ScpStream::Flush() {
         co_return Fail(Errc::kIoError);
       }
       done += n;
-      last_write_progress_ = clock_->Now();
+      bytes_written_ += n;
     }
   }
   writing_ = false;

@@ -1,5 +1,8 @@
 #include "connection.h"
 
+#include <linux/sockios.h>
+#include <sys/ioctl.h>
+
 #include <asio/co_spawn.hpp>
 #include <asio/detached.hpp>
 #include <asio/experimental/as_tuple.hpp>
@@ -199,9 +202,18 @@ void RelayServer::Connection::ScheduleFlush() {
       asio::detached);
 }
 
-bool RelayServer::Connection::WriteStalled(Clock::TimePoint now) const noexcept {
-  return writer_ == Writer::kFlushing && stream_.writing() &&
-         now - stream_.last_write_progress() >= server_->options_.write_stall_timeout;
+bool RelayServer::Connection::WriteStalled(Clock::TimePoint now) noexcept {
+  if (state_ != State::kServing) return false;  // ending or closed already: its own deadline runs
+  int unsent = 0;  // bytes in the kernel's send queue the peer has not acknowledged (tcp(7))
+  if (::ioctl(stream_.socket().native_handle(), SIOCOUTQ, &unsent) != 0 || unsent < 0) unsent = 0;
+  const uint64_t took = stream_.bytes_written() - static_cast<uint64_t>(unsent);
+  const bool owed = unsent > 0 || writer_ == Writer::kFlushing || stream_.pending() > 0;
+  if (!owed || took != peer_took_ || peer_took_at_ == Clock::TimePoint{}) {
+    peer_took_ = took;
+    peer_took_at_ = now;
+    return false;
+  }
+  return now - peer_took_at_ >= server_->options_.write_stall_timeout;
 }
 
 // ---- Ending: kServing -> kEnding -> kClosed ----

@@ -52,9 +52,10 @@ class RelayServer::Connection : public std::enable_shared_from_this<RelayServer:
   void End(relay::pb::ErrorCode reason);
   bool idle() const noexcept { return inflight_requests_ == 0 && delivery_ != Delivery::kFetching; }
   bool flushing() const noexcept { return writer_ == Writer::kFlushing; }
-  // WriteStalled: a flush has been writing since before `now - write_stall_timeout` and the
-  // peer took no byte since (the server's sweep then ends the session with SLOW_READER).
-  bool WriteStalled(Clock::TimePoint now) const noexcept;
+  // WriteStalled: output has been waiting for the peer (in the relay or in the kernel's send
+  // queue) and the peer has taken no byte of it for write_stall_timeout. Called by the server's
+  // sweep every kStallSweepInterval, which then ends the session with SLOW_READER.
+  bool WriteStalled(Clock::TimePoint now) noexcept;
 
  private:
   struct Request;
@@ -80,6 +81,8 @@ class RelayServer::Connection : public std::enable_shared_from_this<RelayServer:
   Writer writer_ = Writer::kIdle;
   uint32_t inflight_requests_ = 0;
   uint32_t bad_frames_ = 0;
+  uint64_t peer_took_ = 0;           // bytes the peer had taken at the last sweep that saw progress
+  Clock::TimePoint peer_took_at_{};  // when that was
 
   // Touched only on the store worker's thread (through the jobs).
   relay::SessionContext context_;

@@ -61,10 +61,10 @@ class ScpStream {
   // Flush writes everything queued and returns once the kernel took it.
   [[nodiscard]] asio::awaitable<Status> Flush();
   size_t pending() const noexcept { return session_.PendingOutput().size(); }
-  // writing: a Flush is writing. last_write_progress: when that Flush started or the kernel last
-  // took bytes from it, on the stream's clock; a peer that reads nothing leaves it unchanged.
+  // writing: a Flush is writing. bytes_written: every byte the kernel has accepted from this
+  // stream; less the socket's unsent queue (SIOCOUTQ), what the peer has taken.
   bool writing() const noexcept { return writing_; }
-  Clock::TimePoint last_write_progress() const noexcept { return last_write_progress_; }
+  uint64_t bytes_written() const noexcept { return bytes_written_; }
 
   // Close sends CLOSE and waits (bounded by the idle timeout) for the peer's ACK, then shuts the
   // socket down.
@@ -103,7 +103,7 @@ class ScpStream {
   size_t consumed_ = 0;       // bytes at begin_ belonging to the last frame handed out
   std::vector<uint8_t> out_;  // the bytes of the write in progress
   bool writing_ = false;
-  Clock::TimePoint last_write_progress_{};
+  uint64_t bytes_written_ = 0;
   bool idle_ = false;  // Step waits with no read buffer: write buffers are freed once written
 };
 
