@@ -23,25 +23,23 @@
 namespace sc::client {
 
 asio::awaitable<Status> Messenger::Impl::Open(asio::io_context& io) {
-  auto cs = scp::ParseConnectionString(relay);
-  if (!cs) co_return Fail(cs.error());
-  if (client) {
-    auto old = client;
-    client.reset();
+  if (link) {
+    auto old = link;
+    link.reset();
     old->Abort();
   }
   std::shared_ptr<const crypto::Ed25519KeyPair> id = identity;
-  ConnectOptions options;  // named: GCC 12 destroys a defaulted temporary argument of a coroutine twice
-  auto c = co_await RelayClient::Connect(io, *cs, id, *clock, options);
+  if (!connector) connector = RelayClientConnector(*clock);
+  auto c = co_await connector(io, relay, id);
   if (!c) co_return Fail(c.error());
-  client = std::move(*c);
+  link = std::move(*c);
   co_return OkStatus();
 }
 
 asio::awaitable<Result<LoginInfo>> Messenger::Impl::LogIn(const std::string& username, std::span<const uint8_t> password,
                                          bool send_only) {
-  auto c = client;
-  co_return co_await c->Login(username, password, send_only);
+  auto c = link;
+  co_return co_await client::LogIn(*c, username, password, send_only);
 }
 
 Status Messenger::Impl::StoreAccount(const Account& a, const Contact& self) {
@@ -58,7 +56,7 @@ Status Messenger::Impl::StoreAccount(const Account& a, const Contact& self) {
 
 Messenger::Messenger(std::unique_ptr<Impl> impl) noexcept : impl_(std::move(impl)) {}
 Messenger::~Messenger() {
-  if (impl_ && impl_->client) impl_->client->Abort();
+  if (impl_ && impl_->link) impl_->link->Abort();
 }
 
 Result<std::unique_ptr<Messenger>> Messenger::Init(const std::string& home, std::span<const uint8_t> passphrase,
@@ -81,7 +79,7 @@ Result<std::unique_ptr<Messenger>> Messenger::Init(const std::string& home, std:
     auto id_key = keys::Setting("identity");
     auto relay_key = keys::Setting("relay");
     if (auto s = m.vault.Put(VaultTable::kSettings, id_key, seed.Expose()); !s) return s;
-    return m.vault.Put(VaultTable::kSettings, relay_key, {reinterpret_cast<const uint8_t*>(relay.data()), relay.size()});
+    return m.vault.Put(VaultTable::kSettings, relay_key, AsBytes(relay));
   });
   if (!stored) return Fail(stored.error());
   return std::unique_ptr<Messenger>(new Messenger(std::move(impl)));
@@ -119,7 +117,8 @@ Result<std::unique_ptr<Messenger>> Messenger::Open(const std::string& home, std:
 
 const crypto::Ed25519PublicKey& Messenger::identity() const noexcept { return impl_->identity->public_key(); }
 const std::string& Messenger::relay() const noexcept { return impl_->relay; }
-bool Messenger::connected() const noexcept { return impl_->client && impl_->client->connected(); }
+bool Messenger::connected() const noexcept { return impl_->link && impl_->link->connected(); }
+void Messenger::UseRelayConnector(RelayConnector connector) { impl_->connector = std::move(connector); }
 
 std::optional<Account> Messenger::account() const {
   if (!impl_->account) return std::nullopt;
@@ -132,8 +131,8 @@ asio::awaitable<Status> Messenger::Register(asio::io_context& io, const std::str
   Impl& m = *impl_;
   if (m.account) co_return Fail(Errc::kAlreadyRegistered);
   if (auto s = co_await m.Open(io); !s) co_return Fail(s.error());
-  auto c = m.client;
-  if (auto registered = co_await c->Register(username, password); !registered) co_return registered;
+  auto c = m.link;
+  if (auto registered = co_await RegisterAccount(*c, username, password); !registered) co_return registered;
   auto info = co_await m.LogIn(username, password, false);
   if (!info) co_return Fail(info.error());
   Account a{m.relay, username, SecretBytes(password), info->account_id, info->device_id};
@@ -216,9 +215,9 @@ asio::awaitable<Status> Messenger::ConnectWithRetry(asio::io_context& io, bool s
 }
 
 asio::awaitable<void> Messenger::Close() {
-  if (impl_->client) {
-    auto c = impl_->client;
-    impl_->client.reset();
+  if (impl_->link) {
+    auto c = impl_->link;
+    impl_->link.reset();
     co_await c->Close();
   }
 }

@@ -14,6 +14,7 @@
 
 #include "securecomm/client/errors.h"
 #include "securecomm/client/messenger.h"
+#include "securecomm/client/relay_client.h"
 #include "securecomm/crypto/random.h"
 #include "securecomm/e2e/prekey.h"
 #include "securecomm/e2e/session.h"
@@ -30,7 +31,8 @@ struct Messenger::Impl {
   std::shared_ptr<crypto::Ed25519KeyPair> identity;
   std::string relay;
   std::optional<Account> account;
-  std::shared_ptr<RelayClient> client;
+  RelayConnector connector;  // empty: RelayClientConnector(*clock) on first use
+  std::shared_ptr<RelayLink> link;
   std::minstd_rand jitter{std::random_device{}()};
 
   explicit Impl(store::ClientVault v) : vault(std::move(v)) {}
@@ -83,10 +85,10 @@ struct Messenger::Impl {
   }
 
   // ---- relay helpers ----
-  // Request: the relay's answer, or its refusal as a kRelay error (relay_client.h).
+  // Request: the relay's answer, or its refusal as a kRelay error (relay_link.h).
   asio::awaitable<Result<pb::Response>> Request(pb::ClientFrame frame) {
-    if (!client || !client->connected()) co_return Fail(Errc::kDisconnected);
-    auto c = client;
+    if (!link || !link->connected()) co_return Fail(Errc::kDisconnected);
+    auto c = link;
     auto r = co_await c->Request(std::move(frame));
     co_return r;
   }

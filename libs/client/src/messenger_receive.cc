@@ -154,12 +154,12 @@ Result<Messenger::Impl::Processed> Messenger::Impl::ProcessInTransaction(const p
 asio::awaitable<PumpEvent> Messenger::Pump(std::chrono::milliseconds timeout) {
   Impl& m = *impl_;
   PumpEvent ev;
-  if (!m.client || !m.client->connected()) {
+  if (!m.link || !m.link->connected()) {
     ev.kind = PumpEvent::Kind::kEnded;
-    ev.ended = m.client && m.client->end_error() ? *m.client->end_error() : Error(Errc::kDisconnected);
+    ev.ended = m.link && m.link->end_error() ? *m.link->end_error() : Error(Errc::kDisconnected);
     co_return ev;
   }
-  auto c = m.client;
+  auto c = m.link;
   auto push = co_await c->NextPush(timeout);
   if (!push) {
     if (push.error() == net::Errc::kTimeout) co_return ev;

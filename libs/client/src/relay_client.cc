@@ -16,6 +16,7 @@
 #include "securecomm/crypto/random.h"
 #include "securecomm/proto/protocol.h"
 #include "securecomm/net/errors.h"
+#include "securecomm/scp/connection_string.h"
 #include "securecomm/scp/errors.h"
 
 namespace sc::client {
@@ -24,16 +25,6 @@ namespace {
 using asio::ip::tcp;
 constexpr auto kNoThrow = asio::experimental::as_tuple(asio::use_awaitable);
 
-
-// SrpIdentity: the SRP identity I of relay.md §5.1, the username with ASCII letters lowercased
-// (the relay checks the rest of the username rules).
-std::string SrpIdentity(std::string_view username) {
-  std::string out(username);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
 
 }  // namespace
 
@@ -197,60 +188,16 @@ asio::awaitable<Status> RelayClient::SendRaw(std::span<const uint8_t> bytes) {
   co_return co_await stream_.Send(bytes);
 }
 
-asio::awaitable<Status> RelayClient::Register(const std::string& given_username, std::span<const uint8_t> password,
+asio::awaitable<Status> RelayClient::Register(const std::string& username, std::span<const uint8_t> password,
                                               crypto::SrpGroup group) {
-  const std::string username = SrpIdentity(given_username);
-  std::vector<uint8_t> salt(crypto::kSrpSaltSize);
-  crypto::SystemCsprng().Fill(salt);
-  auto verifier = crypto::SrpMakeVerifier(username, password, salt, group);
-  if (!verifier) co_return Fail(verifier.error());
-  pb::ClientFrame frame;
-  auto* r = frame.mutable_register_();
-  r->set_username(username);
-  r->set_srp_group(static_cast<uint32_t>(group));
-  r->set_srp_salt(verifier->salt.data(), verifier->salt.size());
-  r->set_srp_verifier(verifier->verifier.data(), verifier->verifier.size());
-  auto answer = co_await Request(std::move(frame));
-  if (!answer) co_return Fail(answer.error());
-  co_return OkStatus();
+  auto self = shared_from_this();
+  co_return co_await RegisterAccount(*this, username, password, group);
 }
 
-asio::awaitable<Result<LoginInfo>> RelayClient::Login(const std::string& given_username,
-                                                      std::span<const uint8_t> password, bool send_only) {
-  const std::string username = SrpIdentity(given_username);
-  // The group is not known before the relay answers; A is computed for the default group and
-  // the login restarts once if the account uses another.
-  crypto::SrpGroup group = crypto::SrpGroup::k3072;
-  for (int attempt = 0; attempt < 2; ++attempt) {
-    auto srp = crypto::SrpClient::Start(group, crypto::SystemCsprng());
-    if (!srp) co_return Fail(srp.error());
-    pb::ClientFrame start;
-    start.mutable_login_start()->set_username(username);
-    start.mutable_login_start()->set_srp_a(srp->A().data(), srp->A().size());
-    auto challenge = co_await Request(std::move(start));
-    if (!challenge) co_return Fail(challenge.error());
-    const auto& c = challenge->login_start();
-    if (c.srp_group() != static_cast<uint32_t>(group)) {
-      if (c.srp_group() != static_cast<uint32_t>(crypto::SrpGroup::k3072) &&
-          c.srp_group() != static_cast<uint32_t>(crypto::SrpGroup::k4096) &&
-          c.srp_group() != static_cast<uint32_t>(crypto::SrpGroup::k1024)) {
-        co_return Fail(crypto::Errc::kInvalidArgument);
-      }
-      group = static_cast<crypto::SrpGroup>(c.srp_group());
-      continue;
-    }
-    auto m1 = srp->Respond(username, password, AsBytes(c.srp_salt()), AsBytes(c.srp_b()));
-    if (!m1) co_return Fail(m1.error());
-    pb::ClientFrame finish;
-    finish.mutable_login_finish()->set_srp_m1(m1->data(), m1->size());
-    finish.mutable_login_finish()->set_send_only(send_only);
-    auto done = co_await Request(std::move(finish));
-    if (!done) co_return Fail(done.error());
-    const auto& f = done->login_finish();
-    if (auto ok = srp->VerifyServer(AsBytes(f.srp_m2())); !ok) co_return Fail(ok.error());
-    co_return LoginInfo{f.account_id(), f.device_id(), f.new_device(), f.queued_messages()};
-  }
-  co_return Fail(crypto::Errc::kInvalidArgument);
+asio::awaitable<Result<LoginInfo>> RelayClient::Login(const std::string& username, std::span<const uint8_t> password,
+                                                      bool send_only) {
+  auto self = shared_from_this();
+  co_return co_await LogIn(*this, username, password, send_only);
 }
 
 asio::awaitable<void> RelayClient::Close() {
@@ -264,5 +211,17 @@ asio::awaitable<void> RelayClient::Close() {
 }
 
 void RelayClient::Abort() { End(Error(scp::Errc::kClosed)); }
+
+RelayConnector RelayClientConnector(const Clock& clock) {
+  return [&clock](asio::io_context& io, const std::string& relay, std::shared_ptr<const crypto::Ed25519KeyPair> identity)
+             -> asio::awaitable<Result<std::shared_ptr<RelayLink>>> {
+    auto cs = scp::ParseConnectionString(relay);
+    if (!cs) co_return Fail(cs.error());
+    ConnectOptions options;  // named: GCC 12 destroys a defaulted temporary argument of a coroutine twice
+    auto c = co_await RelayClient::Connect(io, *cs, std::move(identity), clock, options);
+    if (!c) co_return Fail(c.error());
+    co_return std::shared_ptr<RelayLink>(std::move(*c));
+  };
+}
 
 }  // namespace sc::client

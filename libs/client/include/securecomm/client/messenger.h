@@ -33,7 +33,7 @@
 #include "securecomm/base/clock.h"
 #include "securecomm/base/error.h"
 #include "securecomm/client/records.h"
-#include "securecomm/client/relay_client.h"
+#include "securecomm/client/relay_link.h"
 #include "securecomm/crypto/argon2.h"
 #include "securecomm/crypto/ed25519.h"
 
@@ -117,6 +117,9 @@ class Messenger {
   asio::awaitable<Status> ConnectWithRetry(asio::io_context& io, bool send_only,
                                            std::chrono::milliseconds give_up_after);
   [[nodiscard]] bool connected() const noexcept;
+  // UseRelayConnector replaces how this device reaches its relay (default: TCP and SCP to the
+  // stored connection string, RelayClientConnector). Tests put an in-process relay behind it.
+  void UseRelayConnector(RelayConnector connector);
   asio::awaitable<void> Close();
 
   asio::awaitable<Result<std::vector<DeviceInfo>>> Devices();

@@ -35,13 +35,12 @@
 #include "securecomm/crypto/ed25519.h"
 #include "securecomm/crypto/srp.h"
 #include "securecomm/net/scp_stream.h"
+#include "securecomm/client/relay_link.h"
 #include "securecomm/proto/relay.pb.h"
 #include "securecomm/proto/relay_error.h"
 #include "securecomm/scp/connection_string.h"
 
 namespace sc::client {
-
-namespace pb = securecomm::relay::v1;
 
 // How long a Call waits for its answer before kTimeout: well past a loaded relay's group commit.
 inline constexpr std::chrono::seconds kCallTimeout{30};
@@ -54,31 +53,24 @@ struct ConnectOptions {
   std::vector<scp::NoiseSuite> suites = scp::DefaultSuites();
 };
 
-struct LoginInfo {
-  uint64_t account_id = 0;
-  uint32_t device_id = 0;
-  bool new_device = false;
-  uint32_t queued_messages = 0;
-};
-
-class RelayClient : public std::enable_shared_from_this<RelayClient> {
+class RelayClient final : public RelayLink, public std::enable_shared_from_this<RelayClient> {
  public:
   // Connect opens TCP to the relay, runs the SCP handshake pinned to the connection string's
   // keys, and starts reading. Errors: net kBadAddress, kIoError, scp errors (kUntrustedIdentity).
   static asio::awaitable<Result<std::shared_ptr<RelayClient>>> Connect(
       asio::io_context& io, const scp::ConnectionString& relay,
       std::shared_ptr<const crypto::Ed25519KeyPair> identity, const Clock& clock, ConnectOptions options = {});
-  ~RelayClient();
+  ~RelayClient() override;
 
   // Request sends `frame` (version and request_id are filled in) and returns its Response if
   // the relay accepted it; a refusal is the Error proto::RefusalError(response) (kRelay domain,
   // with the retry hint); transport errors as Call.
-  asio::awaitable<Result<pb::Response>> Request(pb::ClientFrame frame);
+  asio::awaitable<Result<pb::Response>> Request(pb::ClientFrame frame) override;
   // Call sends `frame` (version and request_id are filled in) and returns its Response, whatever
   // its ErrorCode. Errors: the session ended (its end_error()), net kTimeout after kCallTimeout.
   asio::awaitable<Result<pb::Response>> Call(pb::ClientFrame frame);
   // NextPush returns the next push, waiting up to `timeout`. kTimeout when none came.
-  asio::awaitable<Result<pb::Push>> NextPush(std::chrono::milliseconds timeout = std::chrono::seconds(30));
+  asio::awaitable<Result<pb::Push>> NextPush(std::chrono::milliseconds timeout = std::chrono::seconds(30)) override;
   // SendRaw sends arbitrary bytes as one DATA record (tests of the relay's input checks).
   asio::awaitable<Status> SendRaw(std::span<const uint8_t> bytes);
   // NextRawResponse: the next Response that matched no call (answers to SendRaw), or kTimeout.
@@ -96,13 +88,13 @@ class RelayClient : public std::enable_shared_from_this<RelayClient> {
 
   // Close ends the session: shuts the socket down and closes it. The reader stops, and with it
   // the reference it holds on this client.
-  asio::awaitable<void> Close();
+  asio::awaitable<void> Close() override;
   // Abort closes the socket at once (no CLOSE): a client that vanishes.
-  void Abort();
-  bool connected() const noexcept { return !ended_; }
+  void Abort() override;
+  bool connected() const noexcept override { return !ended_; }
   // end_error: why the session ended: the relay's SessionEnded reason as a kRelay error
   // (kDeviceRemoved, kRelayShuttingDown, kSlowReader, ...), or the stream's error.
-  std::optional<Error> end_error() const noexcept { return end_error_; }
+  std::optional<Error> end_error() const noexcept override { return end_error_; }
   const scp::Session& session() const noexcept { return stream_.session(); }
   // socket_for_testing: the TCP socket under the session, for tests that inject bytes below SCP.
   asio::ip::tcp::socket& socket_for_testing() noexcept { return stream_.socket(); }
@@ -126,5 +118,8 @@ class RelayClient : public std::enable_shared_from_this<RelayClient> {
   bool ended_ = false;
   std::optional<Error> end_error_;
 };
+
+// RelayClientConnector: the RelayConnector of a real relay, over TCP and SCP (Connect).
+RelayConnector RelayClientConnector(const Clock& clock);
 
 }  // namespace sc::client
