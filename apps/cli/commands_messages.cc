@@ -79,7 +79,7 @@ int CmdRecv(const Options& o) {
     bool drained = false;
     while (!drained) {
       auto ev = co_await m.Pump(patience);
-      if (ev.kind == client::PumpEvent::Kind::kQueueDrained) drained = true;
+      if (ev.queue_drained) drained = true;
       if (ev.kind == client::PumpEvent::Kind::kTimeout) break;
       if (ev.kind == client::PumpEvent::Kind::kEnded) co_return Report(o, *ev.ended, "the session ended", &m);
     }

@@ -43,11 +43,11 @@ asio::awaitable<Result<LoginInfo>> Messenger::Impl::LogIn(const std::string& use
 }
 
 Status Messenger::Impl::StoreAccount(const Account& a, const Contact& self) {
-  return InTransaction([&]() -> Status {
+  return InTransaction(vault, [&]() -> Status {
     auto key = keys::Setting("account");
     auto bytes = a.Encode();
     if (auto s = vault.Put(VaultTable::kSettings, key, bytes.Expose()); !s) return s;
-    return SaveContact(self);
+    return contacts->Save(self);
   });
 }
 
@@ -74,7 +74,8 @@ Result<std::unique_ptr<Messenger>> Messenger::Init(const std::string& home, std:
   impl->relay = relay;
   impl->identity = std::make_shared<crypto::Ed25519KeyPair>(crypto::Ed25519KeyPair::Generate(crypto::SystemCsprng()));
   Impl& m = *impl;
-  auto stored = m.InTransaction([&]() -> Status {
+  m.Wire();
+  auto stored = InTransaction(m.vault, [&]() -> Status {
     const auto seed = m.identity->seed();
     auto id_key = keys::Setting("identity");
     auto relay_key = keys::Setting("relay");
@@ -112,6 +113,7 @@ Result<std::unique_ptr<Messenger>> Messenger::Open(const std::string& home, std:
     if (!a) return Fail(a.error());
     impl->account = std::move(*a);
   }
+  impl->Wire();
   return std::unique_ptr<Messenger>(new Messenger(std::move(impl)));
 }
 
@@ -144,7 +146,9 @@ asio::awaitable<Status> Messenger::Register(asio::io_context& io, const std::str
   self.added_ms = m.clock->UnixMillis();
   if (auto s = m.StoreAccount(a, self); !s) co_return Fail(s.error());
   m.account = std::move(a);
-  co_return co_await m.UploadPrekeys(true);
+  auto link = m.Link();
+  if (!link) co_return Fail(link.error());
+  co_return co_await m.prekeys->Upload(**link, true);
 }
 
 asio::awaitable<Status> Messenger::Login(asio::io_context& io, const std::string& username,
@@ -154,7 +158,9 @@ asio::awaitable<Status> Messenger::Login(asio::io_context& io, const std::string
   if (auto s = co_await m.Open(io); !s) co_return Fail(s.error());
   auto info = co_await m.LogIn(username, password, false);
   if (!info) co_return Fail(info.error());
-  auto dir = co_await m.Lookup(username);
+  auto link = m.Link();
+  if (!link) co_return Fail(link.error());
+  auto dir = co_await LookupAccount(**link, username);
   if (!dir) co_return Fail(dir.error());
   Account a{m.relay, username, SecretBytes(password), info->account_id, info->device_id};
   Contact self;
@@ -168,7 +174,7 @@ asio::awaitable<Status> Messenger::Login(asio::io_context& io, const std::string
   self.added_ms = m.clock->UnixMillis();
   if (auto s = m.StoreAccount(a, self); !s) co_return Fail(s.error());
   m.account = std::move(a);
-  co_return co_await m.UploadPrekeys(true);
+  co_return co_await m.prekeys->Upload(**link, true);
 }
 
 asio::awaitable<Status> Messenger::Connect(asio::io_context& io, bool send_only) {
@@ -184,7 +190,9 @@ asio::awaitable<Status> Messenger::Connect(asio::io_context& io, bool send_only)
     co_return Fail(Errc::kNotRegistered);
   }
   if (!send_only) {
-    auto refilled = co_await m.Refill();
+    auto link = m.Link();
+    if (!link) co_return Fail(link.error());
+    auto refilled = co_await m.prekeys->Refill(**link);
     if (!refilled) co_return Fail(refilled.error());
   }
   co_return OkStatus();
@@ -226,7 +234,9 @@ asio::awaitable<Result<std::vector<DeviceInfo>>> Messenger::Devices() {
   Impl& m = *impl_;
   pb::ClientFrame f;
   f.mutable_list_devices();
-  auto r = co_await m.Request(std::move(f));
+  auto link = m.Link();
+  if (!link) co_return Fail(link.error());
+  auto r = co_await (*link)->Request(std::move(f));
   if (!r) co_return Fail(r.error());
   std::vector<DeviceInfo> out;
   for (const auto& d : r->list_devices().devices()) {
@@ -241,7 +251,9 @@ asio::awaitable<Status> Messenger::RemoveDevice(uint32_t device_id) {
   Impl& m = *impl_;
   pb::ClientFrame f;
   f.mutable_remove_device()->set_device_id(device_id);
-  auto r = co_await m.Request(std::move(f));
+  auto link = m.Link();
+  if (!link) co_return Fail(link.error());
+  auto r = co_await (*link)->Request(std::move(f));
   if (!r) co_return Fail(r.error());
   co_return OkStatus();
 }

@@ -1,10 +1,5 @@
 #include "securecomm/client/relay_client.h"
 
-// GCC 12 at -O2 reports the coroutine frame of Connect as freed by a mismatched operator delete
-// after inlining asio's frame allocator (a false positive of -Wmismatched-new-delete on coroutine
-// frames; clang and GCC 13 do not report it).
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-
 #include <asio/co_spawn.hpp>
 #include <asio/connect.hpp>
 #include <asio/detached.hpp>

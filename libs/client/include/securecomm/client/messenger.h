@@ -69,12 +69,13 @@ struct SendReport {
   int64_t server_time_ms = 0;
 };
 
-// What one Pump saw.
+// What one Pump saw: a burst of pushes (everything already waiting after the first).
 struct PumpEvent {
   enum class Kind { kTimeout, kDelivered, kQueueDrained, kPrekeysRefilled, kEnded };
-  Kind kind = Kind::kTimeout;
+  Kind kind = Kind::kTimeout;  // the most telling thing seen: kEnded > kDelivered > the others
   size_t delivered = 0;    // kDelivered: new inbox entries (duplicates are acked, not counted)
-  std::optional<Error> ended;  // kEnded: why
+  bool queue_drained = false;  // the relay said QueueDrained (also with kDelivered)
+  std::optional<Error> ended;  // kEnded: why; with kDelivered: why the burst stopped unacknowledged
 };
 
 class Messenger {
@@ -131,8 +132,9 @@ class Messenger {
   // kMessageTooLarge, the relay's refusal (a kRelay error, e.g. kQueueFull), transport errors.
   asio::awaitable<Result<SendReport>> Send(const std::string& to, std::string_view text);
 
-  // Pump waits up to `timeout` for one push and handles it: deliveries are decrypted into the
-  // inbox and acknowledged; PrekeysLow refills. kEnded when the session ends.
+  // Pump waits up to `timeout` for a push, then handles every push already waiting: deliveries
+  // are recorded in the inbox and acknowledged together in one request (at most
+  // proto::kMaxAcksPerRequest); PrekeysLow refills. kEnded when the session ends.
   asio::awaitable<PumpEvent> Pump(std::chrono::milliseconds timeout);
   // TakeInbox returns the inbox in arrival order and empties it.
   [[nodiscard]] Result<std::vector<InboxEntry>> TakeInbox();
