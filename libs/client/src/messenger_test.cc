@@ -8,6 +8,7 @@
 #include <chrono>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,7 @@
 #include "securecomm/crypto/random.h"
 #include "securecomm/proto/protocol.h"
 #include "securecomm/proto/relay_error.h"
+#include "securecomm/relay/limits.h"
 
 #include "in_process_relay.h"
 #include "relay_harness.h"
@@ -360,6 +362,31 @@ TEST_F(MessengerTest, RefusalsAreRelayErrorsAndStoreNothing) {
   auto joined = Run(mallory->Login(io_, "alice", AsBytes(kPassword)));
   ASSERT_TRUE(joined) << joined.error().name();
   EXPECT_EQ(AddressOf(*mallory).account, AddressOf(*alice).account);
+}
+
+TEST_F(MessengerTest, ThrottledLoginCarriesTheRelaysRetryHint) {
+  auto alice = Registered("alice");
+  auto eve = NewDevice("eve");
+  std::optional<Error> throttled;
+  for (uint32_t i = 0; i < relay::kAccountLockoutFailures && !throttled; ++i) {
+    auto s = Run(eve->Login(io_, "alice", AsBytes("guess " + std::to_string(i))));
+    ASSERT_FALSE(s);
+    if (s.error() == proto::RelayErrc::kAccountThrottled) {
+      throttled = s.error();
+    } else {
+      EXPECT_TRUE(s.error() == proto::RelayErrc::kBadCredentials) << s.error().name();
+    }
+  }
+  ASSERT_TRUE(throttled.has_value());
+  EXPECT_GT(throttled->retry_after().count(), 0);
+  // The right password waits too (relay.md §5.4), until the relay's clock passes the hint.
+  auto early = Run(eve->Login(io_, "alice", AsBytes(kPassword)));
+  ASSERT_FALSE(early);
+  EXPECT_TRUE(early.error() == proto::RelayErrc::kAccountThrottled) << early.error().name();
+  relay_.clock().Advance(early.error().retry_after());
+  auto joined = Run(eve->Login(io_, "alice", AsBytes(kPassword)));
+  ASSERT_TRUE(joined) << joined.error().name();
+  EXPECT_EQ(AddressOf(*eve).account, AddressOf(*alice).account);
 }
 
 // ---- Prekeys (client.md §7) ----
