@@ -218,7 +218,8 @@ Result<Inbox::Processed> Inbox::ProcessInTransaction(const pb::Delivery& d, cons
   Contact& c = **contact;
   if (c.account_id != d.sender_account()) return undecryptable(Errc::kSenderMismatch);
   const bool own = account_->has_value() && content->sender == (*account_)->username;
-  if (content->kind == Content::Kind::kSentCopy && !own) return undecryptable(Errc::kSenderMismatch);
+  const ContentKindInfo* kind = FindContentKind(static_cast<uint8_t>(content->kind));  // decoded: has a row
+  if (kind->own_account_only && !own) return undecryptable(Errc::kSenderMismatch);
   auto trusted = contacts_->ObserveSender(c, d.sender_device(), sender_key);  // records a new key as pending
   if (!trusted) return Fail(trusted.error());
   if (!*trusted) entry.flags |= InboxEntry::kIdentityWarning;

@@ -1,6 +1,7 @@
 #include "securecomm/client/records.h"
 
 #include <algorithm>
+#include <array>
 #include <string_view>
 
 #include "securecomm/base/byte_reader.h"
@@ -68,6 +69,22 @@ SecretBytes Seal(ByteWriter&& w) {
 
 }  // namespace
 
+namespace {
+constexpr std::array<ContentKindInfo, 2> kContentKinds = {{
+    {Content::Kind::kText, "text", /*names_peer=*/false, /*own_account_only=*/false},
+    {Content::Kind::kSentCopy, "sent_copy", /*names_peer=*/true, /*own_account_only=*/true},
+}};
+}  // namespace
+
+std::span<const ContentKindInfo> ContentKinds() noexcept { return kContentKinds; }
+
+const ContentKindInfo* FindContentKind(uint8_t wire_value) noexcept {
+  for (const auto& row : kContentKinds) {
+    if (static_cast<uint8_t>(row.kind) == wire_value) return &row;
+  }
+  return nullptr;
+}
+
 SecretBytes Content::Encode() const {
   ByteWriter w;
   (void)w.WriteU8(kContentVersion);
@@ -86,10 +103,9 @@ Result<Content> Content::Decode(std::span<const uint8_t> bytes) {
   auto version = Get(r.ReadU8());
   auto kind = Get(r.ReadU8());
   if (!version || *version != kContentVersion || !kind) return Fail(Errc::kMalformedRecord);
-  if (*kind != static_cast<uint8_t>(Kind::kText) && *kind != static_cast<uint8_t>(Kind::kSentCopy)) {
-    return Fail(Errc::kMalformedRecord);
-  }
-  c.kind = static_cast<Kind>(*kind);
+  const ContentKindInfo* info = FindContentKind(*kind);
+  if (info == nullptr) return Fail(Errc::kMalformedRecord);
+  c.kind = info->kind;
   auto id = Get(r.ReadBytes(kMessageIdSize));
   auto sent = Get(r.ReadU64());
   if (!id || !sent) return Fail(Errc::kMalformedRecord);
@@ -99,7 +115,7 @@ Result<Content> Content::Decode(std::span<const uint8_t> bytes) {
   auto peer = GetString(r, kMaxUsernameBytes);
   auto body = GetString(r, kMaxTextBytes, /*wide=*/true);
   if (!sender || !peer || !body || !r.Finish()) return Fail(Errc::kMalformedRecord);
-  if (sender->empty() || (c.kind == Kind::kSentCopy) == peer->empty()) return Fail(Errc::kMalformedRecord);
+  if (sender->empty() || info->names_peer == peer->empty()) return Fail(Errc::kMalformedRecord);
   c.sender = std::move(*sender);
   c.peer = std::move(*peer);
   c.body = std::move(*body);

@@ -62,6 +62,31 @@ TEST(ContentTest, RejectsUnknownVersionKindAndInconsistentPeer) {
   EXPECT_FALSE(Content::Decode(big.Encode().Expose()).has_value());
 }
 
+// Every content kind has exactly one row, and every wire value without a row is refused.
+TEST(ContentTest, EveryKindHasExactlyOneRow) {
+  auto listed = [](Content::Kind k) {  // no default: a new kind fails to compile here (-Wswitch)
+    switch (k) {
+      case Content::Kind::kText:
+      case Content::Kind::kSentCopy:
+        return true;
+    }
+    return false;
+  };
+  size_t rows = 0;
+  for (int v = 0; v < 256; ++v) {
+    const ContentKindInfo* row = FindContentKind(static_cast<uint8_t>(v));
+    if (row == nullptr) continue;
+    ++rows;
+    EXPECT_EQ(static_cast<int>(row->kind), v);
+    EXPECT_TRUE(listed(row->kind));
+    EXPECT_FALSE(row->name.empty());
+  }
+  EXPECT_EQ(rows, ContentKinds().size());
+  EXPECT_EQ(rows, 2u);  // kText, kSentCopy: the cases listed above
+  EXPECT_TRUE(FindContentKind(static_cast<uint8_t>(Content::Kind::kSentCopy))->own_account_only);
+  EXPECT_FALSE(FindContentKind(static_cast<uint8_t>(Content::Kind::kText))->own_account_only);
+}
+
 TEST(ContactTest, RoundTripsAndTrustsOnlyListedKeys) {
   auto& rng = crypto::SystemCsprng();
   Contact c;

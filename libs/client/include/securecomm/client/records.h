@@ -13,6 +13,7 @@
 #include <array>
 #include <cstdint>
 #include <optional>
+#include <string_view>
 #include <span>
 #include <string>
 #include <vector>
@@ -54,8 +55,21 @@ struct Content {
   std::string body;        // UTF-8 text, at most kMaxTextBytes
 
   [[nodiscard]] SecretBytes Encode() const;
+  // Decode accepts only a kind with a row in ContentKinds() and that row's rules.
   [[nodiscard]] static Result<Content> Decode(std::span<const uint8_t> bytes);
 };
+
+// ContentKindInfo: one row per content kind (client.md §3), read by the decoder and the inbox.
+// Adding a kind: the enumerator, its row in records.cc, what the inbox does with it, its tests.
+struct ContentKindInfo {
+  Content::Kind kind;
+  std::string_view name;  // for logs: "text"
+  bool names_peer;        // `peer` is required (and otherwise must be empty)
+  bool own_account_only;  // accepted only from a device of the recipient's own account
+};
+// ContentKinds: every row, in wire order. FindContentKind: the row of a wire value, or nullptr.
+std::span<const ContentKindInfo> ContentKinds() noexcept;
+const ContentKindInfo* FindContentKind(uint8_t wire_value) noexcept;
 
 struct ContactDevice {
   uint32_t device_id = 0;
