@@ -10,6 +10,7 @@
 #include "securecomm/base/bytes.h"
 #include "securecomm/crypto/random.h"
 #include "securecomm/proto/protocol.h"
+#include "securecomm/proto/pushes.h"
 #include "securecomm/net/errors.h"
 #include "securecomm/scp/connection_string.h"
 #include "securecomm/scp/errors.h"
@@ -96,7 +97,9 @@ asio::awaitable<void> RelayClient::ReadLoop() {
         End(Error(net::Errc::kIoError));
         break;
       }
-      if (frame.push().has_session_ended()) end_error_ = proto::RefusalError(frame.push().session_ended().reason());
+      const proto::PushType* type = proto::FindPushType(frame.push().body_case());
+      if (type == nullptr) continue;  // a push this client does not know: ignored (relay.md §8)
+      if (type->ends_session) end_error_ = proto::RefusalError(frame.push().session_ended().reason());
       pushes_.push_back(std::move(*frame.mutable_push()));
     }
     Wake();

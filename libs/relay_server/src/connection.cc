@@ -11,6 +11,7 @@
 
 #include "securecomm/base/bytes.h"
 #include "securecomm/base/log.h"
+#include "securecomm/proto/pushes.h"
 #include "securecomm/relay/requests.h"
 #include "securecomm/store/errors.h"
 
@@ -163,6 +164,8 @@ void RelayServer::Connection::Reject(pb::ErrorCode code, uint64_t request_id, st
 // ---- Writer: kIdle <-> kFlushing ----
 
 void RelayServer::Connection::SendPush(const pb::Push& push) {
+  const proto::PushType* type = proto::FindPushType(push.body_case());
+  SC_LOG_DEBUG("session {}: push {}", peer_address_, type != nullptr ? type->name : "unknown");
   pb::ServerFrame frame;
   *frame.mutable_push() = push;
   Write(frame);
