@@ -1,6 +1,5 @@
 #include "bench_common.h"
 
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"  // see relay_sessions.cc
 
 #include <sys/resource.h>
 #include <sys/stat.h>

@@ -1,6 +1,5 @@
 #include "message_run.h"
 
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"  // see relay_sessions.cc
 
 #include <asio/co_spawn.hpp>
 #include <asio/detached.hpp>

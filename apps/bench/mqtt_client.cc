@@ -1,6 +1,5 @@
 #include "mqtt_client.h"
 
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"  // see relay_sessions.cc
 
 #include <asio/co_spawn.hpp>
 #include <asio/detached.hpp>

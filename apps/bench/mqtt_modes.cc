@@ -1,6 +1,5 @@
 // The `mqtt-idle` and `mqtt-messages` modes: the relay's two loads against an MQTT broker
 // (mosquitto), with the same schedule, counters and report (message_run.h), for comparison.
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"  // see relay_sessions.cc
 
 #include <asio/co_spawn.hpp>
 #include <asio/detached.hpp>

@@ -1,6 +1,5 @@
 // The `register` and `idle` modes: accounts for the idle test, then many authenticated idle
 // delivery sessions held until told to stop.
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"  // see relay_sessions.cc
 
 #include <cstdio>
 

@@ -2,7 +2,6 @@
 // as fast as answers come (closed loop). Senders log in send_only; receivers are delivery
 // sessions that acknowledge in batches. Reports throughput, latency percentiles, and the
 // relay's memory, store batching and per-thread CPU (message_run.h).
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"  // see relay_sessions.cc
 
 #include <asio/co_spawn.hpp>
 #include <asio/detached.hpp>

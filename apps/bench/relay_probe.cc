@@ -1,6 +1,5 @@
 #include "relay_probe.h"
 
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"  // see relay_sessions.cc
 
 #include <unistd.h>
 

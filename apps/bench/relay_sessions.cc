@@ -1,9 +1,5 @@
 #include "relay_sessions.h"
 
-// GCC 12 at -O2 reports coroutine frames as freed by a mismatched operator delete after inlining
-// asio's frame allocator (the false positive libs/client/src/relay_client.cc documents).
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-
 #include <fmt/format.h>
 
 #include "securecomm/crypto/random.h"
