@@ -141,12 +141,7 @@ void RelayServer::Connection::ApplyOwnEffects(const relay::Effects& effects) {
     if (effects.wants_deliveries) StartDelivery();
   }
   if (!effects.acknowledged.empty()) {
-    for (auto id : effects.acknowledged) {
-      if (auto it = unacked_.find(id); it != unacked_.end()) {
-        unacked_bytes_ -= it->second;
-        unacked_.erase(it);
-      }
-    }
+    window_.Acknowledge(effects.acknowledged);
     server_->metrics_.acks.Inc(effects.acknowledged.size());
     if (delivery_ == Delivery::kCatchingUp) FetchMore();
   }
@@ -259,18 +254,15 @@ void RelayServer::Connection::StartDelivery() {
 
 void RelayServer::Connection::FetchMore() {
   if (delivery_ != Delivery::kCatchingUp || state_ == State::kClosed || !device_) return;
-  const uint32_t room = relay::kDeliveryWindow - static_cast<uint32_t>(unacked_.size());
-  // Wait for acks to free half the window (in count and in bytes) before reading more.
-  if (!unacked_.empty() && (room < relay::kDeliveryWindow / 2 || unacked_bytes_ > relay::kDeliveryWindowBytes / 2)) {
-    return;
-  }
+  const uint32_t room = window_.FetchRoom();  // 0: wait for acks to free half the window
+  if (room == 0) return;
   delivery_ = Delivery::kFetching;
   auto self = shared_from_this();
   auto result = std::make_shared<Result<std::vector<store::StoredMessage>>>(Fail(store::Errc::kIoError));
   relay::Service* service = server_->service_;
   asio::io_context* io = server_->io_;
   const store::DeviceAddress device = *device_;
-  const store::MessageId after = last_pushed_;
+  const store::MessageId after = window_.last_pushed();
   const bool queued = server_->worker_->Submit(
       [service, result, device, after, room](store::RelayStore&) {
         *result = service->Fetch(device, after, room);
@@ -289,7 +281,7 @@ void RelayServer::Connection::OnFetched(Result<std::vector<store::StoredMessage>
     return;
   }
   for (const auto& m : *fetched) {
-    if (WindowFull()) return;  // the rest is read again once acks make room
+    if (window_.Full()) return;  // the rest is read again once acks make room
     Deliver(m);
   }
   if (fetched->size() < room) {
@@ -306,32 +298,19 @@ void RelayServer::Connection::OnFetched(Result<std::vector<store::StoredMessage>
 }
 
 void RelayServer::Connection::OfferLive(const store::StoredMessage& message) {
-  if (delivery_ != Delivery::kLive || state_ == State::kClosed || message.id <= last_pushed_) return;
-  if (WindowFull()) {
+  if (delivery_ != Delivery::kLive || state_ == State::kClosed || message.id <= window_.last_pushed()) return;
+  if (window_.Full()) {
     delivery_ = Delivery::kCatchingUp;  // back to reading the queue once acks make room; it waits there
     return;
   }
   Deliver(message);
 }
 
-bool RelayServer::Connection::WindowFull() const noexcept {
-  return unacked_.size() >= relay::kDeliveryWindow || unacked_bytes_ >= relay::kDeliveryWindowBytes;
-}
-
 void RelayServer::Connection::Deliver(const store::StoredMessage& m) {
-  if (m.id <= last_pushed_) return;
-  pb::Push push;
-  auto* d = push.mutable_delivery();
-  d->set_message_id(m.id);
-  d->set_sender_account(m.sender.account);
-  d->set_sender_device(m.sender.device);
-  d->set_server_time_ms(m.server_time_ms);
-  d->set_payload(AsChars(m.payload).data(), m.payload.size());
-  last_pushed_ = m.id;
-  unacked_.emplace(m.id, m.payload.size());
-  unacked_bytes_ += m.payload.size();
+  auto push = window_.Push(m);
+  if (!push) return;  // pushed already (a queue read and a live push overlapped)
   server_->metrics_.messages_out.Inc();
-  SendPush(push);
+  SendPush(*push);
 }
 
 }  // namespace sc::relay_server

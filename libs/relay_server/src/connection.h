@@ -7,7 +7,6 @@
 //   Delivery:  kOff -> kCatchingUp <-> kFetching -> kLive -> kCatchingUp (window full) ...
 #pragma once
 
-#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -16,6 +15,7 @@
 #include <asio/steady_timer.hpp>
 
 #include "securecomm/net/scp_stream.h"
+#include "securecomm/relay/delivery_window.h"
 #include "securecomm/relay/service.h"
 #include "securecomm/relay_server/server.h"
 
@@ -71,7 +71,6 @@ class RelayServer::Connection : public std::enable_shared_from_this<RelayServer:
   void FetchMore();
   void OnFetched(Result<std::vector<store::StoredMessage>> fetched, uint32_t room);
   void Deliver(const store::StoredMessage& message);
-  bool WindowFull() const noexcept;
 
   RelayServer* server_;
   net::ScpStream stream_;
@@ -91,9 +90,7 @@ class RelayServer::Connection : public std::enable_shared_from_this<RelayServer:
   std::optional<store::DeviceAddress> device_;
   Delivery delivery_ = Delivery::kOff;
   bool told_drained_ = false;  // QueueDrained is said once, at the first catch-up
-  store::MessageId last_pushed_ = 0;
-  std::map<store::MessageId, size_t> unacked_;  // pushed, not yet acknowledged: id -> payload bytes
-  size_t unacked_bytes_ = 0;
+  relay::DeliveryWindow window_;
 };
 
 }  // namespace sc::relay_server

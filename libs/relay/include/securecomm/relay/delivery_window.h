@@ -1,0 +1,59 @@
+// delivery_window.h: one delivery session's window (relay.md §7.2), sans-I/O: which queued
+// messages were pushed and not yet acknowledged, in count and in payload bytes, when the queue
+// may be read again, and the Delivery push of a message. The asio adapter (relay_server) and
+// the in-process test adapter (tests/support) both keep their delivery state in one.
+//
+//   DeliveryWindow w;
+//   if (uint32_t room = w.FetchRoom()) for (auto& m : service.Fetch(device, w.last_pushed(), room)) {
+//     if (w.Full()) break;
+//     if (auto push = w.Push(m)) write(*push);
+//   }
+//   w.Acknowledge(effects.acknowledged);
+//
+// Not thread safe; one per session.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <span>
+
+#include "securecomm/proto/protocol.h"
+#include "securecomm/proto/relay.pb.h"
+#include "securecomm/store/relay_store.h"
+
+namespace sc::relay {
+
+class DeliveryWindow {
+ public:
+  // Full: kDeliveryWindow messages or kDeliveryWindowBytes of payload are unacknowledged.
+  bool Full() const noexcept {
+    return unacked_.size() >= proto::kDeliveryWindow || unacked_bytes_ >= proto::kDeliveryWindowBytes;
+  }
+  // FetchRoom: how many messages a queue read may return now; 0 while less than half the window
+  // (in count or in bytes) is free, so that reads come in batches, not one per ack.
+  uint32_t FetchRoom() const noexcept {
+    const auto room = static_cast<uint32_t>(proto::kDeliveryWindow - unacked_.size());
+    if (unacked_.empty()) return room;
+    if (room < proto::kDeliveryWindow / 2 || unacked_bytes_ > proto::kDeliveryWindowBytes / 2) return 0;
+    return room;
+  }
+  // Push returns the Delivery push of `m` and counts it as unacknowledged; nullopt if a message
+  // with this id or a later one was pushed already (queue reads and live pushes overlap).
+  // REQUIRES: !Full().
+  std::optional<securecomm::relay::v1::Push> Push(const store::StoredMessage& m);
+  // Acknowledge frees the window of the ids that were pushed and unacknowledged; others are
+  // ignored. Returns how many it freed.
+  size_t Acknowledge(std::span<const store::MessageId> ids) noexcept;
+
+  store::MessageId last_pushed() const noexcept { return last_pushed_; }
+  size_t unacknowledged() const noexcept { return unacked_.size(); }
+
+ private:
+  store::MessageId last_pushed_ = 0;
+  std::map<store::MessageId, size_t> unacked_;  // pushed, not yet acknowledged: id -> payload bytes
+  size_t unacked_bytes_ = 0;
+};
+
+}  // namespace sc::relay
