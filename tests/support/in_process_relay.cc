@@ -107,9 +107,11 @@ class InProcessRelay::Link final : public client::RelayLink, public std::enable_
     EndWith(proto::RefusalError(reason));
   }
 
-  // Detach: the relay is going away.
-  void Detach() {
-    EndWith(Error(scp::Errc::kClosed));
+  // Detach: the relay is going away. A NextPush waiting meanwhile sees the end at its timeout
+  // (nothing here may throw: it runs in the relay's destructor).
+  void Detach() noexcept {
+    if (connected()) end_error_ = Error(scp::Errc::kClosed);
+    state_ = State::kEnded;
     relay_ = nullptr;
   }
 
@@ -264,14 +266,15 @@ InProcessRelay::~InProcessRelay() {
 }
 
 client::RelayConnector InProcessRelay::Connector() {
-  return [this](asio::io_context& io, const std::string& relay,
-                std::shared_ptr<const crypto::Ed25519KeyPair> identity) -> asio::awaitable<LinkResult> {
-    if (relay != connection_string_ || identity == nullptr) return Ready(Fail(net::Errc::kBadAddress));
-    std::erase_if(links_, [](const std::weak_ptr<Link>& l) { return l.expired(); });
-    auto link = std::make_shared<Link>(*this, io, identity->public_key());
-    links_.push_back(link);
-    return Ready(std::shared_ptr<client::RelayLink>(std::move(link)));
-  };
+  return
+      [this](asio::io_context& io, const std::string& relay,
+             const std::shared_ptr<const crypto::Ed25519KeyPair>& identity) -> asio::awaitable<LinkResult> {
+        if (relay != connection_string_ || identity == nullptr) return Ready(Fail(net::Errc::kBadAddress));
+        std::erase_if(links_, [](const std::weak_ptr<Link>& l) { return l.expired(); });
+        auto link = std::make_shared<Link>(*this, io, identity->public_key());
+        links_.push_back(link);
+        return Ready(std::shared_ptr<client::RelayLink>(std::move(link)));
+      };
 }
 
 relay::Outcome InProcessRelay::Run(relay::SessionContext& session, const pb::ClientFrame& frame) {
