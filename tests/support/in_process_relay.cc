@@ -9,13 +9,13 @@
 #include <optional>
 #include <utility>
 
-#include "securecomm/base/bytes.h"
 #include "securecomm/crypto/ed25519.h"
 #include "securecomm/crypto/random.h"
 #include "securecomm/crypto/x25519.h"
 #include "securecomm/net/errors.h"
 #include "securecomm/proto/protocol.h"
 #include "securecomm/proto/relay_error.h"
+#include "securecomm/relay/delivery_window.h"
 #include "securecomm/relay/requests.h"
 #include "securecomm/scp/connection_string.h"
 #include "securecomm/scp/errors.h"
@@ -84,8 +84,8 @@ class InProcessRelay::Link final : public client::RelayLink, public std::enable_
 
   // OfferLive: a message committed for this session's device (connection.cc OfferLive).
   void OfferLive(const store::StoredMessage& m) {
-    if (delivery_ != Delivery::kLive || !connected() || m.id <= last_pushed_) return;
-    if (WindowFull()) {
+    if (delivery_ != Delivery::kLive || !connected() || m.id <= window_.last_pushed()) return;
+    if (window_.Full()) {
       delivery_ = Delivery::kCatchingUp;  // read from the queue again once acks make room
       return;
     }
@@ -138,25 +138,22 @@ class InProcessRelay::Link final : public client::RelayLink, public std::enable_
       delivery_ = Delivery::kCatchingUp;
       FetchMore();
     }
-    for (auto id : effects.acknowledged) {
-      if (auto it = unacked_.find(id); it != unacked_.end()) {
-        unacked_bytes_ -= it->second;
-        unacked_.erase(it);
-      }
+    if (!effects.acknowledged.empty()) {
+      window_.Acknowledge(effects.acknowledged);
+      FetchMore();
     }
-    if (!effects.acknowledged.empty()) FetchMore();
   }
 
-  // FetchMore reads the queue after the last pushed id into the window's room (relay.md §7.2).
-  // The real adapter waits for half the window to be free before reading again; reading
-  // whenever there is room keeps the same bound.
+  // FetchMore reads the queue after the last pushed id into the window's room (relay.md §7.2),
+  // once acks freed half of it (DeliveryWindow::FetchRoom), as the adapter does.
   void FetchMore() {
-    if (delivery_ != Delivery::kCatchingUp || !connected() || !session_.device || WindowFull()) return;
-    const uint32_t room = proto::kDeliveryWindow - static_cast<uint32_t>(unacked_.size());
-    auto fetched = relay_->Fetch(*session_.device, last_pushed_, room);
+    if (delivery_ != Delivery::kCatchingUp || !connected() || !session_.device) return;
+    const uint32_t room = window_.FetchRoom();
+    if (room == 0) return;
+    auto fetched = relay_->Fetch(*session_.device, window_.last_pushed(), room);
     if (!fetched) return;  // tried again on the next ack, as the adapter does
     for (const auto& m : *fetched) {
-      if (WindowFull()) return;
+      if (window_.Full()) return;  // the rest is read again once acks make room
       Deliver(m);
     }
     if (fetched->size() < room) {
@@ -170,23 +167,8 @@ class InProcessRelay::Link final : public client::RelayLink, public std::enable_
     }
   }
 
-  bool WindowFull() const noexcept {
-    return unacked_.size() >= proto::kDeliveryWindow || unacked_bytes_ >= proto::kDeliveryWindowBytes;
-  }
-
   void Deliver(const store::StoredMessage& m) {
-    if (m.id <= last_pushed_) return;
-    pb::Push push;
-    auto* d = push.mutable_delivery();
-    d->set_message_id(m.id);
-    d->set_sender_account(m.sender.account);
-    d->set_sender_device(m.sender.device);
-    d->set_server_time_ms(m.server_time_ms);
-    d->set_payload(AsChars(m.payload).data(), m.payload.size());
-    last_pushed_ = m.id;
-    unacked_.emplace(m.id, m.payload.size());
-    unacked_bytes_ += m.payload.size();
-    Push(std::move(push));
+    if (auto push = window_.Push(m)) Push(std::move(*push));  // nullopt: pushed already
   }
 
   InProcessRelay* relay_;
@@ -195,9 +177,7 @@ class InProcessRelay::Link final : public client::RelayLink, public std::enable_
   State state_ = State::kOpen;
   Delivery delivery_ = Delivery::kOff;
   bool told_drained_ = false;
-  store::MessageId last_pushed_ = 0;
-  std::map<store::MessageId, size_t> unacked_;  // pushed, not yet acknowledged: id -> payload bytes
-  size_t unacked_bytes_ = 0;
+  relay::DeliveryWindow window_;  // pushed and not yet acknowledged, shared with the real adapter
   std::deque<pb::Push> pushes_;
   std::vector<asio::steady_timer*> sleepers_;  // NextPush callers; woken when anything arrives
   std::optional<Error> end_error_;

@@ -127,7 +127,11 @@ TEST_F(InProcessRelayTest, QueueInIdOrderWithinTheWindowThenDrainedOnceThenLive)
   EXPECT_TRUE(std::is_sorted(ids.begin(), ids.end()));
   EXPECT_EQ(Drained(pushes), 0u);
 
-  Ack(*link, std::vector<uint64_t>(ids.begin(), ids.begin() + 100));
+  // The queue is read again once acks freed half the window (relay::DeliveryWindow::FetchRoom).
+  const size_t half = proto::kDeliveryWindow / 2;
+  Ack(*link, std::vector<uint64_t>(ids.begin(), ids.begin() + half - 1));
+  EXPECT_TRUE(Waiting(*link).empty());
+  Ack(*link, {ids[half - 1]});
   pushes = Waiting(*link);
   auto rest = DeliveredIds(pushes);
   ASSERT_EQ(rest.size(), 10u);
@@ -139,8 +143,8 @@ TEST_F(InProcessRelayTest, QueueInIdOrderWithinTheWindowThenDrainedOnceThenLive)
   pushes = Waiting(*link);
   EXPECT_EQ(DeliveredIds(pushes).size(), 1u);
   EXPECT_EQ(Drained(pushes), 0u);  // once per session
-  EXPECT_EQ(relay_.requests("ack"), 1u);
-  EXPECT_EQ(relay_.QueueDepth(bob).value_or(0), queued + 1 - 100);
+  EXPECT_EQ(relay_.requests("ack"), 2u);
+  EXPECT_EQ(relay_.QueueDepth(bob).value_or(0), queued + 1 - half);
 }
 
 TEST_F(InProcessRelayTest, LiveWindowFullWaitsForAnAck) {
@@ -155,8 +159,12 @@ TEST_F(InProcessRelayTest, LiveWindowFullWaitsForAnAck) {
   auto ids = DeliveredIds(Waiting(*link));
   ASSERT_EQ(ids.size(), proto::kDeliveryWindow);
   EXPECT_TRUE(DeliveredIds(Waiting(*send_only)).empty());  // send-only sessions get nothing
-  Ack(*link, {ids.front()});
-  EXPECT_EQ(DeliveredIds(Waiting(*link)).size(), 1u);
+  Ack(*link, {ids.front()});  // back to reading the queue: once half the window is free
+  EXPECT_TRUE(Waiting(*link).empty());
+  Ack(*link, std::vector<uint64_t>(ids.begin() + 1, ids.begin() + proto::kDeliveryWindow / 2));
+  auto last = DeliveredIds(Waiting(*link));
+  ASSERT_EQ(last.size(), 1u);
+  EXPECT_GT(last[0], ids.back());
 }
 
 TEST_F(InProcessRelayTest, RemovedDeviceEndsEverySessionOfIt) {
