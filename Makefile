@@ -1,12 +1,13 @@
 # SecureComm: the two commands of the README's quick start, plus what CI and developers use.
 #   make run    install what is missing, build, check the crypto vectors, start the relay
 #   make test   install what is missing, build, run every test
+#   make lint   build, then clang-format and clang-tidy over the tree (tools/lint.sh); CI runs it
 # Other targets: build, test-asan, test-tsan, fuzz-smoke, bench, format, clean.
 
 JOBS ?= $(shell nproc)
 FUZZ_SECONDS ?= 20
 
-.PHONY: all setup build run test test-asan test-tsan fuzz-build fuzz-smoke bench bench-relay bench-e2e bench-e2e-latency durability format clean
+.PHONY: all setup build lint run test test-asan test-tsan fuzz-build fuzz-smoke bench bench-relay bench-e2e bench-e2e-latency durability format clean
 
 all: build
 
@@ -18,6 +19,11 @@ build/release/build.ninja: CMakeLists.txt CMakePresets.json | setup
 
 build: setup build/release/build.ninja
 	@cmake --build --preset release -j $(JOBS)
+
+# clang-format (--dry-run) over every tracked .cc and .h, clang-tidy over what the release preset
+# compiles (its compile_commands.json); fails on any finding. Several minutes (tools/lint.sh).
+lint: build
+	@JOBS=$(JOBS) tools/lint.sh build/release
 
 # The relay keeps its keys and messages in $(RUN_DIR)/relay (created on first start).
 RUN_DIR ?= run
@@ -78,7 +84,7 @@ durability: build
 	@tools/relay-durability.sh build/release
 
 format:
-	@git ls-files '*.cc' '*.h' | xargs clang-format -i
+	@git ls-files -z '*.cc' '*.h' | xargs -0 clang-format-14 -i
 
 clean:
 	@rm -rf build

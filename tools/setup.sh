@@ -7,6 +7,7 @@ PACKAGES=(
   # toolchain
   g++ cmake ninja-build ccache pkg-config make git
   clang-14 libclang-rt-14-dev            # the `fuzz` preset: libFuzzer + sanitizer runtimes
+  clang-format-14 clang-tidy-14          # `make lint` (tools/lint.sh): .clang-format, .clang-tidy
   # libraries (DESIGN.md §8)
   libssl-dev libsodium-dev libexpected-dev libfmt-dev libspdlog-dev libasio-dev libsqlite3-dev
   libprotobuf-dev protobuf-compiler    # the client-relay protocol (docs/protocol/relay.md)
