@@ -12,12 +12,6 @@
 // build, a noisy neighbour, frequency changes) lands on both alike, and the row's ratio is the
 // median of its per-round ratios. The runner is sc::bench::RatioRunner (ratio_runner.h).
 
-#include <benchmark/benchmark.h>
-#include <openssl/core_names.h>
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/kdf.h>
-#include <openssl/params.h>
 #include <sodium.h>
 
 #include <algorithm>
@@ -31,7 +25,13 @@
 #include <utility>
 #include <vector>
 
-#include "ratio_runner.h"
+#include <benchmark/benchmark.h>
+#include <openssl/core_names.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/kdf.h>
+#include <openssl/params.h>
+
 #include "securecomm/base/random.h"
 #include "securecomm/crypto/aead.h"
 #include "securecomm/crypto/ed25519.h"
@@ -39,6 +39,8 @@
 #include "securecomm/crypto/hkdf.h"
 #include "securecomm/crypto/keys.h"
 #include "securecomm/crypto/x25519.h"
+
+#include "ratio_runner.h"
 
 namespace {
 
@@ -124,12 +126,12 @@ class RawGcm {
 };
 
 bool RawChaChaSeal(const uint8_t* key, const uint8_t* nonce, const uint8_t* pt, size_t n, uint8_t* out) {
-  return crypto_aead_chacha20poly1305_ietf_encrypt_detached(out, out + n, nullptr, pt, n, nullptr, 0,
-                                                            nullptr, nonce, key) == 0;
+  return crypto_aead_chacha20poly1305_ietf_encrypt_detached(out, out + n, nullptr, pt, n, nullptr, 0, nullptr,
+                                                            nonce, key) == 0;
 }
 bool RawChaChaOpen(const uint8_t* key, const uint8_t* nonce, const uint8_t* ct, size_t n, uint8_t* out) {
-  return crypto_aead_chacha20poly1305_ietf_decrypt_detached(out, nullptr, ct, n, ct + n, nullptr, 0,
-                                                            nonce, key) == 0;
+  return crypto_aead_chacha20poly1305_ietf_decrypt_detached(out, nullptr, ct, n, ct + n, nullptr, 0, nonce,
+                                                            key) == 0;
 }
 
 // Raw HKDF-SHA256: the KDF fetched and the context created once, the digest set once; a derive
@@ -155,8 +157,10 @@ class RawHkdf {
               std::span<uint8_t> out) {
     OSSL_PARAM params[] = {
         OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_KEY, const_cast<uint8_t*>(ikm.data()), ikm.size()),
-        OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SALT, const_cast<uint8_t*>(salt.data()), salt.size()),
-        OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_INFO, const_cast<uint8_t*>(info.data()), info.size()),
+        OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SALT, const_cast<uint8_t*>(salt.data()),
+                                          salt.size()),
+        OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_INFO, const_cast<uint8_t*>(info.data()),
+                                          info.size()),
         OSSL_PARAM_construct_end()};
     return EVP_KDF_derive(ctx_, out.data(), out.size(), params) == 1;
   }
@@ -187,8 +191,9 @@ class RawHmac {
 
   bool Compute(std::span<const uint8_t> data, uint8_t* tag) {
     size_t len = 0;
-    return EVP_MAC_init(ctx_, nullptr, 0, nullptr) == 1 && EVP_MAC_update(ctx_, data.data(), data.size()) == 1 &&
-           EVP_MAC_final(ctx_, tag, &len, 32) == 1 && len == 32;
+    return EVP_MAC_init(ctx_, nullptr, 0, nullptr) == 1 &&
+           EVP_MAC_update(ctx_, data.data(), data.size()) == 1 && EVP_MAC_final(ctx_, tag, &len, 32) == 1 &&
+           len == 32;
   }
 
  private:
@@ -408,7 +413,8 @@ void Ed25519VerifyRaw(benchmark::State& state) {
 }
 
 void HkdfOurs(benchmark::State& state) {
-  const std::vector<uint8_t> ikm = Bytes(kHkdfIkm, 8), salt = Bytes(kHkdfSalt, 9), info = Bytes(kHkdfInfo, 10);
+  const std::vector<uint8_t> ikm = Bytes(kHkdfIkm, 8), salt = Bytes(kHkdfSalt, 9),
+                             info = Bytes(kHkdfInfo, 10);
   std::vector<uint8_t> out(kHkdfOut);
   bool ok = true;
   for (auto _ : state) {
@@ -421,7 +427,8 @@ void HkdfOurs(benchmark::State& state) {
 }
 
 void HkdfRaw(benchmark::State& state) {
-  const std::vector<uint8_t> ikm = Bytes(kHkdfIkm, 8), salt = Bytes(kHkdfSalt, 9), info = Bytes(kHkdfInfo, 10);
+  const std::vector<uint8_t> ikm = Bytes(kHkdfIkm, 8), salt = Bytes(kHkdfSalt, 9),
+                             info = Bytes(kHkdfInfo, 10);
   std::vector<uint8_t> out(kHkdfOut);
   RawHkdf hkdf;
   bool ok = true;
@@ -503,7 +510,8 @@ bool CrossCheck() {
     const X25519Inputs in = MakeX25519Inputs();
     auto ours = sc::crypto::X25519(in.sk, in.peer);
     uint8_t raw[32];
-    expect(ours.has_value() && crypto_scalarmult_curve25519(raw, in.sk.Expose().data(), in.peer.data()) == 0 &&
+    expect(ours.has_value() &&
+               crypto_scalarmult_curve25519(raw, in.sk.Expose().data(), in.peer.data()) == 0 &&
                SameBytes(ours->Expose(), raw),
            "X25519 shared secrets differ");
   }
@@ -522,7 +530,8 @@ bool CrossCheck() {
            "Ed25519 verify");
   }
   {
-    const std::vector<uint8_t> ikm = Bytes(kHkdfIkm, 8), salt = Bytes(kHkdfSalt, 9), info = Bytes(kHkdfInfo, 10);
+    const std::vector<uint8_t> ikm = Bytes(kHkdfIkm, 8), salt = Bytes(kHkdfSalt, 9),
+                               info = Bytes(kHkdfInfo, 10);
     std::vector<uint8_t> ours(kHkdfOut), raw(kHkdfOut);
     RawHkdf hkdf;
     expect(sc::crypto::HkdfSha256(ikm, salt, info, ours).has_value() && hkdf.Derive(ikm, salt, info, raw) &&
@@ -547,7 +556,8 @@ bool CrossCheck() {
 // Rows. The rounds runner, the reporter and the table live in ratio_runner.{h,cc}.
 
 void AddRows(sc::bench::RatioRunner& runner) {
-  auto add = [&runner](std::string label, std::string name, sc::bench::BenchmarkFn ours, sc::bench::BenchmarkFn raw) {
+  auto add = [&runner](std::string label, std::string name, sc::bench::BenchmarkFn ours,
+                       sc::bench::BenchmarkFn raw) {
     runner.AddPair(std::move(label), std::move(name), std::move(ours), std::move(raw), kGoal);
   };
   for (AeadAlgorithm alg : {AeadAlgorithm::kAes256Gcm, AeadAlgorithm::kChaCha20Poly1305}) {
@@ -558,10 +568,12 @@ void AddRows(sc::bench::RatioRunner& runner) {
         const std::string name = std::string(AlgName(alg)) + "_" + op + "/" + std::to_string(n);
         const std::string row = label + " " + op + " " + std::to_string(n) + " B";
         if (seal) {
-          add(row, name, [alg, n](benchmark::State& s) { AeadSealOurs(s, alg, n); },
+          add(
+              row, name, [alg, n](benchmark::State& s) { AeadSealOurs(s, alg, n); },
               [alg, n](benchmark::State& s) { AeadSealRaw(s, alg, n); });
         } else {
-          add(row, name, [alg, n](benchmark::State& s) { AeadOpenOurs(s, alg, n); },
+          add(
+              row, name, [alg, n](benchmark::State& s) { AeadOpenOurs(s, alg, n); },
               [alg, n](benchmark::State& s) { AeadOpenRaw(s, alg, n); });
         }
       }
@@ -581,7 +593,8 @@ int main(int argc, char** argv) {
   benchmark::AddCustomContext("openssl", OpenSSL_version(OPENSSL_VERSION));
   benchmark::AddCustomContext("libsodium", sodium_version_string());
   // Default run: 34 benchmarks x 30 rounds x 0.03 s, under a minute on a 2-core machine.
-  sc::bench::RatioRunner runner({.program = "crypto_bench", .default_rounds = 30, .default_min_time = "0.03"});
+  sc::bench::RatioRunner runner(
+      {.program = "crypto_bench", .default_rounds = 30, .default_min_time = "0.03"});
   AddRows(runner);
   return runner.Run(argc, argv, CrossCheck);
 }

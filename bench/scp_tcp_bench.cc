@@ -8,13 +8,6 @@
 // Goal (issue 3): TCP rate / in-memory rate >= 0.70 for every row. "batched" rows Queue records
 // and Flush every 64 KiB (one write per batch) instead of one write per Send.
 #include <algorithm>
-#include <chrono>
-#include <cstdio>
-#include <cstdlib>
-#include <cstring>
-#include <string>
-#include <vector>
-
 #include <asio/co_spawn.hpp>
 #include <asio/connect.hpp>
 #include <asio/detached.hpp>
@@ -22,6 +15,12 @@
 #include <asio/io_context.hpp>
 #include <asio/ip/tcp.hpp>
 #include <asio/use_awaitable.hpp>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <vector>
 
 #include "securecomm/crypto/random.h"
 #include "securecomm/net/scp_stream.h"
@@ -37,10 +36,10 @@ constexpr auto kNoThrow = asio::experimental::as_tuple(asio::use_awaitable);
 struct Keys {
   crypto::X25519KeyPair server_static = crypto::X25519KeyPair::Generate(crypto::SystemCsprng());
   crypto::X25519KeyPair client_static = crypto::X25519KeyPair::Generate(crypto::SystemCsprng());
-  std::shared_ptr<const crypto::Ed25519KeyPair> server_id =
-      std::make_shared<const crypto::Ed25519KeyPair>(crypto::Ed25519KeyPair::Generate(crypto::SystemCsprng()));
-  std::shared_ptr<const crypto::Ed25519KeyPair> client_id =
-      std::make_shared<const crypto::Ed25519KeyPair>(crypto::Ed25519KeyPair::Generate(crypto::SystemCsprng()));
+  std::shared_ptr<const crypto::Ed25519KeyPair> server_id = std::make_shared<const crypto::Ed25519KeyPair>(
+      crypto::Ed25519KeyPair::Generate(crypto::SystemCsprng()));
+  std::shared_ptr<const crypto::Ed25519KeyPair> client_id = std::make_shared<const crypto::Ed25519KeyPair>(
+      crypto::Ed25519KeyPair::Generate(crypto::SystemCsprng()));
 };
 
 // InMemorySeconds: seal `count` records of `size` bytes and open each, with the session's record
@@ -72,46 +71,54 @@ double TcpSeconds(scp::NoiseSuite suite, size_t size, size_t count, const Keys& 
   tcp::acceptor acceptor(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
   Clock::time_point start, end;
   size_t received = 0;
-  asio::co_spawn(io, [&]() -> asio::awaitable<void> {
-    auto [ec, socket] = co_await acceptor.async_accept(kNoThrow);
-    if (ec) std::abort();
-    scp::SessionConfig cfg;
-    cfg.role = scp::Role::kResponder;
-    cfg.noise_static = keys.server_static.Clone();
-    cfg.identity = keys.server_id;
-    net::ScpStream s(std::move(socket), *scp::Session::Create(std::move(cfg), clock, crypto::SystemCsprng()), clock);
-    if (!co_await s.Handshake()) std::abort();
-    while (received < count) {
-      auto msg = co_await s.ReceiveView();
-      if (!msg || msg->size() != size) std::abort();
-      ++received;
-    }
-    end = Clock::now();
-  }, asio::detached);
-  asio::co_spawn(io, [&]() -> asio::awaitable<void> {
-    tcp::socket socket(io);
-    auto [ec] = co_await socket.async_connect(acceptor.local_endpoint(), kNoThrow);
-    if (ec) std::abort();
-    scp::SessionConfig cfg;
-    cfg.role = scp::Role::kInitiator;
-    cfg.suites = {suite};
-    cfg.noise_static = keys.client_static.Clone();
-    cfg.identity = keys.client_id;
-    cfg.responder_static = keys.server_static.public_key;
-    cfg.responder_identity = keys.server_id->public_key();
-    net::ScpStream c(std::move(socket), *scp::Session::Create(std::move(cfg), clock, crypto::SystemCsprng()), clock);
-    if (!co_await c.Handshake()) std::abort();
-    std::vector<uint8_t> msg(size, 0x5a);
-    start = Clock::now();
-    for (size_t i = 0; i < count; ++i) {
-      if (batch == 0) {
-        if (!co_await c.Send(msg)) std::abort();  // one write per record
-      } else {
-        if (!c.Queue(msg)) std::abort();
-        if ((c.pending() >= batch || i + 1 == count) && !co_await c.Flush()) std::abort();
-      }
-    }
-  }, asio::detached);
+  asio::co_spawn(
+      io,
+      [&]() -> asio::awaitable<void> {
+        auto [ec, socket] = co_await acceptor.async_accept(kNoThrow);
+        if (ec) std::abort();
+        scp::SessionConfig cfg;
+        cfg.role = scp::Role::kResponder;
+        cfg.noise_static = keys.server_static.Clone();
+        cfg.identity = keys.server_id;
+        net::ScpStream s(std::move(socket),
+                         *scp::Session::Create(std::move(cfg), clock, crypto::SystemCsprng()), clock);
+        if (!co_await s.Handshake()) std::abort();
+        while (received < count) {
+          auto msg = co_await s.ReceiveView();
+          if (!msg || msg->size() != size) std::abort();
+          ++received;
+        }
+        end = Clock::now();
+      },
+      asio::detached);
+  asio::co_spawn(
+      io,
+      [&]() -> asio::awaitable<void> {
+        tcp::socket socket(io);
+        auto [ec] = co_await socket.async_connect(acceptor.local_endpoint(), kNoThrow);
+        if (ec) std::abort();
+        scp::SessionConfig cfg;
+        cfg.role = scp::Role::kInitiator;
+        cfg.suites = {suite};
+        cfg.noise_static = keys.client_static.Clone();
+        cfg.identity = keys.client_id;
+        cfg.responder_static = keys.server_static.public_key;
+        cfg.responder_identity = keys.server_id->public_key();
+        net::ScpStream c(std::move(socket),
+                         *scp::Session::Create(std::move(cfg), clock, crypto::SystemCsprng()), clock);
+        if (!co_await c.Handshake()) std::abort();
+        std::vector<uint8_t> msg(size, 0x5a);
+        start = Clock::now();
+        for (size_t i = 0; i < count; ++i) {
+          if (batch == 0) {
+            if (!co_await c.Send(msg)) std::abort();  // one write per record
+          } else {
+            if (!c.Queue(msg)) std::abort();
+            if ((c.pending() >= batch || i + 1 == count) && !co_await c.Flush()) std::abort();
+          }
+        }
+      },
+      asio::detached);
   io.run();
   if (received != count) std::abort();
   return std::chrono::duration<double>(end - start).count();
@@ -134,10 +141,12 @@ int main(int argc, char** argv) {
   crypto::Init();
   Keys keys;
   std::printf("SCP bulk transfer over loopback TCP (net::ScpStream, client and server on one thread)\n");
-  std::printf("beside in-memory RecordSender+RecordReceiver on the same records; %zu MiB per run, median of %d\n",
-              mib, rounds);
+  std::printf(
+      "beside in-memory RecordSender+RecordReceiver on the same records; %zu MiB per run, median of %d\n",
+      mib, rounds);
   std::printf("command: %s --mib %zu --rounds %d\n\n", argv[0], mib, rounds);
-  std::printf("%-34s %12s %12s %8s %s\n", "row", "TCP MiB/s", "memory MiB/s", "ratio", "verdict (goal >= 0.70)");
+  std::printf("%-34s %12s %12s %8s %s\n", "row", "TCP MiB/s", "memory MiB/s", "ratio",
+              "verdict (goal >= 0.70)");
   int over = 0;
   struct Row {
     size_t size;
@@ -156,8 +165,9 @@ int main(int argc, char** argv) {
         mem_rates.push_back(static_cast<double>(mib) / mem);
       }
       const double ratio = Median(ratios);
-      const std::string row = std::string(suite == scp::NoiseSuite::kAesGcm ? "AES-256-GCM" : "ChaCha20-Poly1305") +
-                              " " + std::to_string(size) + " B" + (row_spec.batch ? " batched" : "");
+      const std::string row =
+          std::string(suite == scp::NoiseSuite::kAesGcm ? "AES-256-GCM" : "ChaCha20-Poly1305") + " " +
+          std::to_string(size) + " B" + (row_spec.batch ? " batched" : "");
       std::printf("%-34s %12.1f %12.1f %8.3f %s\n", row.c_str(), Median(tcp_rates), Median(mem_rates), ratio,
                   ratio >= 0.70 ? "ok" : "under");
       over += ratio < 0.70 ? 1 : 0;

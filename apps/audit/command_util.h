@@ -5,12 +5,13 @@
 #include <algorithm>
 #include <string>
 
+#include "securecomm/audit/hash.h"
+#include "securecomm/base/encoding.h"
+
 #include "args.h"
 #include "cli.h"
 #include "commands.h"
 #include "output.h"
-#include "securecomm/audit/hash.h"
-#include "securecomm/base/encoding.h"
 
 namespace sc::audit_cli {
 
@@ -22,7 +23,8 @@ inline bool WantsJson(const Words& words) {
 
 // ParseOrUsage parses `words` into `args`; on error prints "<message>; usage: <synopsis>" and
 // returns false (the caller returns kExitUsage).
-inline bool ParseOrUsage(const Words& words, const FlagSpec& spec, const char* synopsis, Args& args, Output& out) {
+inline bool ParseOrUsage(const Words& words, const FlagSpec& spec, const char* synopsis, Args& args,
+                         Output& out) {
   if (auto bad = ParseArgs(words, spec, args)) {
     out.Fail(kExitUsage, "usage", *bad + "; usage: securecomm-audit " + synopsis);
     return false;

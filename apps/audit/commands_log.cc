@@ -7,11 +7,6 @@
 #include <utility>
 #include <vector>
 
-#include "cli_limits.h"
-#include "command_util.h"
-#include "inputs.h"
-#include "io.h"
-#include "key_file.h"
 #include "securecomm/audit/entry.h"
 #include "securecomm/audit/errors.h"
 #include "securecomm/audit/proof_codec.h"
@@ -21,13 +16,20 @@
 #include "securecomm/store/errors.h"
 #include "securecomm/store/sqlite_log_store.h"
 
+#include "cli_limits.h"
+#include "command_util.h"
+#include "inputs.h"
+#include "io.h"
+#include "key_file.h"
+
 namespace sc::audit_cli {
 namespace {
 
 // StoreFailure is the message and exit code for an error of a write to the log.
 int StoreFailure(Output& out, const Error& e, const std::string& what) {
   if (e.domain() == ErrorDomain::kStore) {
-    return out.Fail(kExitIo, e.name(), what + ": " + std::string(store::Describe(static_cast<store::Errc>(e.code()))));
+    return out.Fail(kExitIo, e.name(),
+                    what + ": " + std::string(store::Describe(static_cast<store::Errc>(e.code()))));
   }
   if (e == audit::Errc::kIndexOutOfRange) {
     return out.Fail(kExitIo, e.name(), what + ": another process appended at the same time; run it again");
@@ -42,31 +44,36 @@ int StoreFailure(Output& out, const Error& e, const std::string& what) {
 InputResult<std::vector<std::vector<uint8_t>>> ReadStdinEntries(int64_t now_ms) {
   std::vector<std::vector<uint8_t>> entries;
   std::string line(kMaxEntryInputSize + 2, '\0');
-  for (size_t number = 1; std::fgets(line.data(), static_cast<int>(line.size()), stdin) != nullptr; ++number) {
+  for (size_t number = 1; std::fgets(line.data(), static_cast<int>(line.size()), stdin) != nullptr;
+       ++number) {
     const std::string_view text(line.data());
     const std::string where = "standard input, line " + std::to_string(number);
     if (!text.ends_with('\n') && text.size() > kMaxEntryInputSize) {
-      return tl::unexpected(InputError{kExitUsage, "usage", where + ": longer than " +
-                                                                std::to_string(kMaxEntryInputSize) + " bytes"});
+      return tl::unexpected(InputError{
+          kExitUsage, "usage", where + ": longer than " + std::to_string(kMaxEntryInputSize) + " bytes"});
     }
     if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) continue;
     if (entries.size() == kMaxEntriesPerAppend) {
-      return tl::unexpected(InputError{kExitUsage, "usage", "more than " + std::to_string(kMaxEntriesPerAppend) +
-                                                                " entries in one append"});
+      return tl::unexpected(
+          InputError{kExitUsage, "usage",
+                     "more than " + std::to_string(kMaxEntriesPerAppend) + " entries in one append"});
     }
     auto entry = ParseEntryInput(text, now_ms);
-    if (!entry) return tl::unexpected(InputError{entry.error().exit_code, entry.error().code, where + ": " + entry.error().message});
+    if (!entry)
+      return tl::unexpected(
+          InputError{entry.error().exit_code, entry.error().code, where + ": " + entry.error().message});
     entries.push_back(std::move(*entry));
   }
   if (std::ferror(stdin)) return tl::unexpected(InputError{kExitIo, "io", "cannot read standard input"});
   return entries;
 }
 
-InputResult<std::vector<std::vector<uint8_t>>> ReadEntries(const std::vector<std::string>& files, int64_t now_ms) {
+InputResult<std::vector<std::vector<uint8_t>>> ReadEntries(const std::vector<std::string>& files,
+                                                           int64_t now_ms) {
   if (files.empty()) return ReadStdinEntries(now_ms);
   if (files.size() > kMaxEntriesPerAppend) {
-    return tl::unexpected(InputError{kExitUsage, "usage", "more than " + std::to_string(kMaxEntriesPerAppend) +
-                                                              " entries in one append"});
+    return tl::unexpected(InputError{
+        kExitUsage, "usage", "more than " + std::to_string(kMaxEntriesPerAppend) + " entries in one append"});
   }
   std::vector<std::vector<uint8_t>> entries;
   for (const std::string& file : files) {
@@ -79,12 +86,14 @@ InputResult<std::vector<std::vector<uint8_t>>> ReadEntries(const std::vector<std
     auto text = ReadFile(file, kMaxEntryInputSize);
     if (!text) return tl::unexpected(InputError{kExitIo, "io", text.error()});
     auto entry = ParseEntryInput(*text, now_ms);
-    if (!entry) return tl::unexpected(InputError{entry.error().exit_code, entry.error().code, file + ": " + entry.error().message});
+    if (!entry)
+      return tl::unexpected(
+          InputError{entry.error().exit_code, entry.error().code, file + ": " + entry.error().message});
     entries.push_back(std::move(*entry));
   }
   if (entries.size() > kMaxEntriesPerAppend) {
-    return tl::unexpected(InputError{kExitUsage, "usage", "more than " + std::to_string(kMaxEntriesPerAppend) +
-                                                              " entries in one append"});
+    return tl::unexpected(InputError{
+        kExitUsage, "usage", "more than " + std::to_string(kMaxEntriesPerAppend) + " entries in one append"});
   }
   return entries;
 }
@@ -114,12 +123,15 @@ int RunInit(const Words& words) {
   static const char kSynopsis[] = "init --log PATH --origin NAME (--key-out FILE | --key FILE) [--json]";
   Output out(WantsJson(words));
   Args args;
-  if (!ParseOrUsage(words, {.value_flags = {"log", "origin", "key-out", "key"}, .required = {"log", "origin"}},
+  if (!ParseOrUsage(words,
+                    {.value_flags = {"log", "origin", "key-out", "key"}, .required = {"log", "origin"}},
                     kSynopsis, args, out)) {
     return kExitUsage;
   }
   if (args.Has("key-out") == args.Has("key")) {
-    return out.Fail(kExitUsage, "usage", std::string("give exactly one of --key-out and --key; usage: securecomm-audit ") + kSynopsis);
+    return out.Fail(
+        kExitUsage, "usage",
+        std::string("give exactly one of --key-out and --key; usage: securecomm-audit ") + kSynopsis);
   }
   const std::string& origin = args.Get("origin");
   if (!audit::IsValidKeyName(origin)) {
@@ -131,14 +143,16 @@ int RunInit(const Words& words) {
     auto loaded = LoadSigner(args.Get("key"));
     if (!loaded) return Fail(out, loaded.error());
     if (loaded->verifier().name() != origin) {
-      return out.Fail(kExitUsage, "usage", "the key is named " + loaded->verifier().name() + ", not " + origin);
+      return out.Fail(kExitUsage, "usage",
+                      "the key is named " + loaded->verifier().name() + ", not " + origin);
     }
     signer.emplace(std::move(*loaded));
   } else {
     auto pass = ReadPassphrase();  // the new key file is sealed under it (audit.md §10.3)
     if (!pass) return out.Fail(kExitUsage, "usage", pass.error());
     passphrase = std::move(*pass);
-    auto created = audit::NoteSigner::Create(origin, crypto::Ed25519KeyPair::Generate(crypto::SystemCsprng()));
+    auto created =
+        audit::NoteSigner::Create(origin, crypto::Ed25519KeyPair::Generate(crypto::SystemCsprng()));
     if (!created) return out.Fail(kExitUsage, "usage", "--origin is not a valid key name");
     signer.emplace(std::move(*created));
   }
@@ -153,7 +167,8 @@ int RunInit(const Words& words) {
   if (args.Has("key-out")) {
     SecretBytes key_line = signer->ToString();
     auto sealed = SealKeyFile(key_line.Expose(), passphrase.Expose(), crypto::SystemCsprng());
-    if (!sealed) return out.Fail(kExitIo, "io", "cannot seal the signer key: " + std::string(sealed.error().name()));
+    if (!sealed)
+      return out.Fail(kExitIo, "io", "cannot seal the signer key: " + std::string(sealed.error().name()));
     if (auto w = WriteNewSecretFile(args.Get("key-out"), sealed->Expose()); !w) {
       std::error_code ignored;
       for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix, ignored);
@@ -175,11 +190,14 @@ int RunInit(const Words& words) {
 }
 
 int RunAppend(const Words& words) {
-  static const char kSynopsis[] = "append --log PATH --key FILE [--checkpoint-out FILE] [ENTRY_FILE|-]... [--json]";
+  static const char kSynopsis[] =
+      "append --log PATH --key FILE [--checkpoint-out FILE] [ENTRY_FILE|-]... [--json]";
   Output out(WantsJson(words));
   Args args;
-  if (!ParseOrUsage(words, {.value_flags = {"log", "key", "checkpoint-out"}, .required = {"log", "key"}, .positional = true},
-                    kSynopsis, args, out)) {
+  if (!ParseOrUsage(
+          words,
+          {.value_flags = {"log", "key", "checkpoint-out"}, .required = {"log", "key"}, .positional = true},
+          kSynopsis, args, out)) {
     return kExitUsage;
   }
   auto signer = LoadSigner(args.Get("key"));
@@ -213,7 +231,8 @@ int RunCheckpoint(const Words& words) {
   static const char kSynopsis[] = "checkpoint --log PATH [--out FILE] [--json]";
   Output out(WantsJson(words));
   Args args;
-  if (!ParseOrUsage(words, {.value_flags = {"log", "out"}, .required = {"log"}}, kSynopsis, args, out)) return kExitUsage;
+  if (!ParseOrUsage(words, {.value_flags = {"log", "out"}, .required = {"log"}}, kSynopsis, args, out))
+    return kExitUsage;
   auto log = OpenLog(args.Get("log"));
   if (!log) return Fail(out, log.error());
   const auto& latest = log->latest_checkpoint();
@@ -222,7 +241,8 @@ int RunCheckpoint(const Words& words) {
   out.Field("root", B64(*log->RootAt(latest->size)));
   out.Field("checkpoint", latest->note);
   if (args.Has("out")) {
-    if (auto w = WriteFileAtomic(args.Get("out"), AsBytes(latest->note)); !w) return out.Fail(kExitIo, "io", w.error());
+    if (auto w = WriteFileAtomic(args.Get("out"), AsBytes(latest->note)); !w)
+      return out.Fail(kExitIo, "io", w.error());
     out.Line("wrote the checkpoint of size " + std::to_string(latest->size) + " to " + args.Get("out"));
   } else {
     std::string note = latest->note;
@@ -236,7 +256,8 @@ int RunGetEntry(const Words& words) {
   static const char kSynopsis[] = "get-entry --log PATH --index N [--out FILE] [--json]";
   Output out(WantsJson(words));
   Args args;
-  if (!ParseOrUsage(words, {.value_flags = {"log", "index", "out"}, .required = {"log", "index"}}, kSynopsis, args, out)) {
+  if (!ParseOrUsage(words, {.value_flags = {"log", "index", "out"}, .required = {"log", "index"}}, kSynopsis,
+                    args, out)) {
     return kExitUsage;
   }
   auto index = ParseIndexFlag("index", args.Get("index"));
@@ -244,7 +265,8 @@ int RunGetEntry(const Words& words) {
   auto log = OpenLog(args.Get("log"));
   if (!log) return Fail(out, log.error());
   if (*index >= log->size()) {
-    return out.Fail(kExitUsage, "kIndexOutOfRange", "the log has " + std::to_string(log->size()) + " entries");
+    return out.Fail(kExitUsage, "kIndexOutOfRange",
+                    "the log has " + std::to_string(log->size()) + " entries");
   }
   auto bytes = log->ReadEntry(*index);
   if (!bytes) return StoreFailure(out, bytes.error(), "cannot read entry " + std::to_string(*index));
@@ -278,8 +300,8 @@ int RunProveInclusion(const Words& words) {
   static const char kSynopsis[] = "prove-inclusion --log PATH --index N [--size M] [--out FILE] [--json]";
   Output out(WantsJson(words));
   Args args;
-  if (!ParseOrUsage(words, {.value_flags = {"log", "index", "size", "out"}, .required = {"log", "index"}}, kSynopsis,
-                    args, out)) {
+  if (!ParseOrUsage(words, {.value_flags = {"log", "index", "size", "out"}, .required = {"log", "index"}},
+                    kSynopsis, args, out)) {
     return kExitUsage;
   }
   auto index = ParseIndexFlag("index", args.Get("index"));
@@ -313,8 +335,8 @@ int RunProveConsistency(const Words& words) {
   static const char kSynopsis[] = "prove-consistency --log PATH --old M [--new N] [--out FILE] [--json]";
   Output out(WantsJson(words));
   Args args;
-  if (!ParseOrUsage(words, {.value_flags = {"log", "old", "new", "out"}, .required = {"log", "old"}}, kSynopsis, args,
-                    out)) {
+  if (!ParseOrUsage(words, {.value_flags = {"log", "old", "new", "out"}, .required = {"log", "old"}},
+                    kSynopsis, args, out)) {
     return kExitUsage;
   }
   auto old_size = ParseIndexFlag("old", args.Get("old"));
@@ -332,8 +354,9 @@ int RunProveConsistency(const Words& words) {
     const std::string why = proof.error() == audit::Errc::kSizeMismatch
                                 ? "--old must be at least 1 and at most --new (the empty tree needs no proof)"
                                 : "the log has only " + std::to_string(log->size()) + " entries";
-    return out.Fail(kExitUsage, proof.error().name(), "no consistency proof from " + std::to_string(*old_size) +
-                                                          " to " + std::to_string(new_size) + ": " + why);
+    return out.Fail(kExitUsage, proof.error().name(),
+                    "no consistency proof from " + std::to_string(*old_size) + " to " +
+                        std::to_string(new_size) + ": " + why);
   }
   const size_t hashes = proof->size();
   auto bytes = audit::EncodeConsistencyProof({*old_size, new_size, std::move(*proof)});
@@ -342,8 +365,8 @@ int RunProveConsistency(const Words& words) {
   out.Field("new_size", new_size);
   out.Field("hashes", static_cast<uint64_t>(hashes));
   return EmitProof(out, args, *bytes,
-                   "the consistency proof from size " + std::to_string(*old_size) + " to " + std::to_string(new_size) +
-                       " (" + std::to_string(hashes) + " hashes)");
+                   "the consistency proof from size " + std::to_string(*old_size) + " to " +
+                       std::to_string(new_size) + " (" + std::to_string(hashes) + " hashes)");
 }
 
 }  // namespace sc::audit_cli

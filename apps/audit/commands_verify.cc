@@ -4,13 +4,14 @@
 #include <utility>
 #include <vector>
 
+#include "securecomm/audit/errors.h"
+#include "securecomm/audit/proof.h"
+#include "securecomm/audit/proof_codec.h"
+
 #include "cli_limits.h"
 #include "command_util.h"
 #include "inputs.h"
 #include "io.h"
-#include "securecomm/audit/errors.h"
-#include "securecomm/audit/proof.h"
-#include "securecomm/audit/proof_codec.h"
 
 namespace sc::audit_cli {
 namespace {
@@ -33,8 +34,8 @@ int RunVerifyCheckpoint(const Words& words) {
   static const char kSynopsis[] = "verify-checkpoint --vkey VKEY --checkpoint FILE [--json]";
   Output out(WantsJson(words));
   Args args;
-  if (!ParseOrUsage(words, {.value_flags = {"vkey", "checkpoint"}, .required = {"vkey", "checkpoint"}}, kSynopsis,
-                    args, out)) {
+  if (!ParseOrUsage(words, {.value_flags = {"vkey", "checkpoint"}, .required = {"vkey", "checkpoint"}},
+                    kSynopsis, args, out)) {
     return kExitUsage;
   }
   auto key = LoadVerifier(args.Get("vkey"));
@@ -43,8 +44,8 @@ int RunVerifyCheckpoint(const Words& words) {
   if (!cp) return Fail(out, cp.error());
   const audit::Checkpoint& c = cp->checkpoint;
   return Verified(out, c,
-                  "ok: a checkpoint of " + c.origin + " signed by its key: size " + std::to_string(c.size) + ", root " +
-                      B64(c.root));
+                  "ok: a checkpoint of " + c.origin + " signed by its key: size " + std::to_string(c.size) +
+                      ", root " + B64(c.root));
 }
 
 int RunVerifyInclusion(const Words& words) {
@@ -66,7 +67,9 @@ int RunVerifyInclusion(const Words& words) {
   if (!entry_text) return out.Fail(kExitIo, "io", entry_text.error());
   // A JSON entry must state its time here: the leaf commits to it.
   auto entry = ParseEntryInput(*entry_text, std::nullopt);
-  if (!entry) return out.Fail(entry.error().exit_code, entry.error().code, args.Get("entry") + ": " + entry.error().message);
+  if (!entry)
+    return out.Fail(entry.error().exit_code, entry.error().code,
+                    args.Get("entry") + ": " + entry.error().message);
   auto cp = LoadCheckpoint(args.Get("checkpoint"), *key);
   if (!cp) return Fail(out, cp.error());
   auto bytes = LoadProofBytes(args.Get("proof"));
@@ -75,8 +78,9 @@ int RunVerifyInclusion(const Words& words) {
   if (!proof) return ProofFailed(out, proof.error(), "the proof " + args.Get("proof"));
   const audit::Checkpoint& c = cp->checkpoint;
   if (proof->leaf_index != *index) {
-    return out.Fail(kExitVerifyFailed, "wrong_proof",
-                    "the proof is for entry " + std::to_string(proof->leaf_index) + ", not " + std::to_string(*index));
+    return out.Fail(
+        kExitVerifyFailed, "wrong_proof",
+        "the proof is for entry " + std::to_string(proof->leaf_index) + ", not " + std::to_string(*index));
   }
   if (proof->tree_size != c.size) {
     return out.Fail(kExitVerifyFailed, "wrong_proof",
@@ -85,7 +89,8 @@ int RunVerifyInclusion(const Words& words) {
   }
   const audit::Hash leaf = audit::LeafHash(*entry);
   if (auto s = audit::VerifyInclusion(*index, c.size, leaf, proof->path, c.root); !s) {
-    return ProofFailed(out, s.error(), "entry " + std::to_string(*index) + " is not proven in the checkpoint");
+    return ProofFailed(out, s.error(),
+                       "entry " + std::to_string(*index) + " is not proven in the checkpoint");
   }
   out.Field("index", *index);
   out.Field("leaf_hash", HexEncode(leaf.span()));
@@ -116,13 +121,14 @@ int RunVerifyConsistency(const Words& words) {
   out.Field("old_size", o.size);
   if (o.size > n.size) {
     return out.Fail(kExitVerifyFailed, "rollback",
-                    "the new checkpoint (size " + std::to_string(n.size) + ") is smaller than the old one (size " +
-                        std::to_string(o.size) + ")");
+                    "the new checkpoint (size " + std::to_string(n.size) +
+                        ") is smaller than the old one (size " + std::to_string(o.size) + ")");
   }
   if (o.size == 0) {
     // docs/protocol/audit.md §5.3: no proof from size 0; every tree extends the empty tree.
     if (o.root != audit::EmptyRootHash()) {
-      return out.Fail(kExitVerifyFailed, "kRootMismatch", "the old checkpoint claims a non-empty root at size 0");
+      return out.Fail(kExitVerifyFailed, "kRootMismatch",
+                      "the old checkpoint claims a non-empty root at size 0");
     }
     return Verified(out, n, "ok: the old checkpoint is the empty tree, which every log extends");
   }
@@ -132,18 +138,19 @@ int RunVerifyConsistency(const Words& words) {
   if (!proof) return ProofFailed(out, proof.error(), "the proof " + args.Get("proof"));
   if (proof->size1 != o.size || proof->size2 != n.size) {
     return out.Fail(kExitVerifyFailed, "wrong_proof",
-                    "the proof is from size " + std::to_string(proof->size1) + " to " + std::to_string(proof->size2) +
-                        ", but the checkpoints are of sizes " + std::to_string(o.size) + " and " +
-                        std::to_string(n.size));
+                    "the proof is from size " + std::to_string(proof->size1) + " to " +
+                        std::to_string(proof->size2) + ", but the checkpoints are of sizes " +
+                        std::to_string(o.size) + " and " + std::to_string(n.size));
   }
   if (auto s = audit::VerifyConsistency(o.size, n.size, proof->path, o.root, n.root); !s) {
-    const std::string what = o.size == n.size ? "split view: two checkpoints of the same size with different roots"
-                                              : "the new checkpoint does not extend the old one";
+    const std::string what = o.size == n.size
+                                 ? "split view: two checkpoints of the same size with different roots"
+                                 : "the new checkpoint does not extend the old one";
     return ProofFailed(out, s.error(), what);
   }
-  return Verified(out, n,
-                  "ok: the log at size " + std::to_string(n.size) + " extends the log at size " +
-                      std::to_string(o.size));
+  return Verified(
+      out, n,
+      "ok: the log at size " + std::to_string(n.size) + " extends the log at size " + std::to_string(o.size));
 }
 
 }  // namespace sc::audit_cli

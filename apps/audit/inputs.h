@@ -17,11 +17,12 @@
 
 #include <tl/expected.hpp>
 
-#include "output.h"
 #include "securecomm/audit/checkpoint.h"
 #include "securecomm/audit/note_key.h"
 #include "securecomm/audit/stored_log.h"
 #include "securecomm/base/error.h"
+
+#include "output.h"
 
 namespace sc::audit_cli {
 
@@ -52,7 +53,8 @@ InputResult<audit::NoteSigner> LoadSigner(const std::string& path);
 
 // ParseCheckpointNote opens a signed checkpoint note with `key` (origin = the key's name).
 // Exit 1 with the audit code if it does not open; `what` names it in the message.
-InputResult<audit::OpenedCheckpoint> ParseCheckpointNote(std::string_view note, const audit::NoteVerifier& key,
+InputResult<audit::OpenedCheckpoint> ParseCheckpointNote(std::string_view note,
+                                                         const audit::NoteVerifier& key,
                                                          const std::string& what);
 
 // LoadCheckpoint reads and opens a checkpoint file: exit 3 if unreadable, else as above.
@@ -62,7 +64,8 @@ InputResult<audit::OpenedCheckpoint> LoadCheckpoint(const std::string& path, con
 // (docs/protocol/audit.md §2.1, first byte 0x01) or as one JSON object (first non-space byte
 // '{', §10.2). A JSON entry without "time_unix_ms" takes `default_time_ms`, or is refused if
 // that is nullopt. Exit 2 with the reason if it is neither.
-InputResult<std::vector<uint8_t>> ParseEntryInput(std::string_view text, std::optional<int64_t> default_time_ms);
+InputResult<std::vector<uint8_t>> ParseEntryInput(std::string_view text,
+                                                  std::optional<int64_t> default_time_ms);
 
 // LoadProofBytes reads a proof file: base64 text (one line) or the binary form (§10.3).
 // Exit 3 if unreadable, 1 if it is base64-looking text that does not decode.

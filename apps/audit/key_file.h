@@ -25,11 +25,12 @@ namespace sc::audit_cli {
 tl::expected<SecretBytes, std::string> ReadPassphrase();
 
 // SealKeyFile returns the file contents for `key_line`.
-[[nodiscard]] Result<SecretBytes> SealKeyFile(std::span<const uint8_t> key_line, std::span<const uint8_t> passphrase,
-                                              Random& rng);
+[[nodiscard]] Result<SecretBytes> SealKeyFile(std::span<const uint8_t> key_line,
+                                              std::span<const uint8_t> passphrase, Random& rng);
 
 // OpenKeyFile returns the key line: crypto kAuthFailed for a wrong passphrase or a modified file,
 // base kInvalidEncoding for a file of another format.
-[[nodiscard]] Result<SecretBytes> OpenKeyFile(std::span<const uint8_t> file, std::span<const uint8_t> passphrase);
+[[nodiscard]] Result<SecretBytes> OpenKeyFile(std::span<const uint8_t> file,
+                                              std::span<const uint8_t> passphrase);
 
 }  // namespace sc::audit_cli

@@ -10,19 +10,20 @@
 #include <thread>
 #include <utility>
 
+#include "securecomm/audit/errors.h"
+#include "securecomm/audit/proof.h"
+#include "securecomm/store/sqlite_log_store.h"
+
 #include "cli_limits.h"
 #include "command_util.h"
 #include "inputs.h"
 #include "io.h"
-#include "securecomm/audit/errors.h"
-#include "securecomm/audit/proof.h"
-#include "securecomm/store/sqlite_log_store.h"
 
 namespace sc::audit_cli {
 namespace {
 
 struct MonitorConfig {
-  std::string source;     // a checkpoint file, or the SQLite log
+  std::string source;  // a checkpoint file, or the SQLite log
   bool source_is_log = false;
   std::string proof_log;  // where consistency proofs come from (empty: none available)
   std::string state;
@@ -40,16 +41,17 @@ InputResult<std::string> ReadSourceNote(const MonitorConfig& config, std::option
   if (!opened) return tl::unexpected(opened.error());
   log.emplace(std::move(*opened));
   if (!log->latest_checkpoint()) {
-    return tl::unexpected(InputError{kExitVerifyFailed, "no_checkpoint", "the log " + config.source +
-                                                                             " has no published checkpoint"});
+    return tl::unexpected(InputError{kExitVerifyFailed, "no_checkpoint",
+                                     "the log " + config.source + " has no published checkpoint"});
   }
   return log->latest_checkpoint()->note;
 }
 
 // ProveFromLog returns the consistency proof from `old_size` to `new_size`, computed from the
 // proof log (opened now unless the source already was the log).
-InputResult<std::vector<audit::Hash>> ProveFromLog(const MonitorConfig& config, std::optional<audit::StoredLog>& log,
-                                                   uint64_t old_size, uint64_t new_size) {
+InputResult<std::vector<audit::Hash>> ProveFromLog(const MonitorConfig& config,
+                                                   std::optional<audit::StoredLog>& log, uint64_t old_size,
+                                                   uint64_t new_size) {
   if (!log) {
     if (config.proof_log.empty()) {
       return tl::unexpected(InputError{kExitUsage, "usage",
@@ -111,7 +113,8 @@ int Step(const MonitorConfig& config, const audit::NoteVerifier& key, uint64_t i
       status = "unchanged";
     } else if (o.size == 0) {
       if (o.root != audit::EmptyRootHash()) {
-        return out.Fail(kExitVerifyFailed, "inconsistent", "inconsistent log: the trusted size-0 root is not empty");
+        return out.Fail(kExitVerifyFailed, "inconsistent",
+                        "inconsistent log: the trusted size-0 root is not empty");
       }
       status = "consistent";  // every tree extends the empty tree (docs/protocol/audit.md §5.3)
     } else {

@@ -62,7 +62,9 @@ int Output::Ok() {
 int Output::Fail(int exit_code, std::string_view code, std::string_view message) {
   std::fprintf(stderr, "securecomm-audit: %.*s\n", static_cast<int>(message.size()), message.data());
   if (json_) {
-    nlohmann::ordered_json object = {{"ok", false}, {"error", std::string(code)}, {"message", std::string(message)},
+    nlohmann::ordered_json object = {{"ok", false},
+                                     {"error", std::string(code)},
+                                     {"message", std::string(message)},
                                      {"exit_code", exit_code}};
     object.update(fields_->object);
     Print(object);

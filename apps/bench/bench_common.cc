@@ -1,6 +1,5 @@
 #include "bench_common.h"
 
-
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>

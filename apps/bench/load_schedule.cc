@@ -1,6 +1,5 @@
 #include "load_schedule.h"
 
-
 #include <asio/co_spawn.hpp>
 #include <asio/detached.hpp>
 #include <asio/post.hpp>

@@ -1,6 +1,5 @@
 #include "message_run.h"
 
-
 #include <asio/co_spawn.hpp>
 #include <asio/detached.hpp>
 #include <asio/this_coro.hpp>

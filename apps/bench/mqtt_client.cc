@@ -1,6 +1,5 @@
 #include "mqtt_client.h"
 
-
 #include <asio/co_spawn.hpp>
 #include <asio/detached.hpp>
 #include <asio/write.hpp>

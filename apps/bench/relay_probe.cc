@@ -1,6 +1,5 @@
 #include "relay_probe.h"
 
-
 #include <unistd.h>
 
 #include <algorithm>

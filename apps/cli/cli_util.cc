@@ -3,19 +3,20 @@
 // GCC 12 false positive on coroutine frames (see libs/client/src/relay_client.cc).
 #pragma GCC diagnostic ignored "-Wmismatched-new-delete"
 
+#include <asio/co_spawn.hpp>
+#include <asio/post.hpp>
 #include <ctime>
 #include <iostream>
 
-#include <asio/co_spawn.hpp>
-#include <asio/post.hpp>
 #include <fmt/core.h>
 
-#include "exit_codes.h"
 #include "securecomm/base/encoding.h"
 #include "securecomm/client/errors.h"
 #include "securecomm/proto/relay_error.h"
 #include "securecomm/scp/connection_string.h"
 #include "securecomm/store/errors.h"
+
+#include "exit_codes.h"
 #include "terminal.h"
 
 namespace sc::cli {
@@ -44,7 +45,7 @@ std::string Printable(std::string_view s) {
 
 std::string TimeText(int64_t unix_ms) {
   const std::time_t t = static_cast<std::time_t>(unix_ms / 1000);
-  std::tm tm {};
+  std::tm tm{};
   ::localtime_r(&t, &tm);
   char buf[32];
   std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
@@ -67,8 +68,8 @@ std::string Describe(const Error& e) {
   switch (e.domain()) {
     case ErrorDomain::kRelay: {
       const auto code = static_cast<proto::RelayErrc>(e.code());
-      return fmt::format("the relay refused: {} ({}){}", proto::DescribeRelayError(code), proto::WireName(code),
-                         RetryText(e));
+      return fmt::format("the relay refused: {} ({}){}", proto::DescribeRelayError(code),
+                         proto::WireName(code), RetryText(e));
     }
     case ErrorDomain::kClient:
       return std::string(client::Describe(static_cast<client::Errc>(e.code())));
@@ -130,19 +131,25 @@ Opened OpenMessenger(const Options& o, bool need_account) {
     }
     return {nullptr, Report(o, m.error(), "cannot open " + o.home)};
   }
-  if (need_account && !(*m)->account()) return {nullptr, Report(o, client::Errc::kNotRegistered, "not set up")};
+  if (need_account && !(*m)->account())
+    return {nullptr, Report(o, client::Errc::kNotRegistered, "not set up")};
   return {std::move(*m), kExitOk};
 }
 
-std::string Fingerprint(const crypto::Ed25519PublicKey& k) { return scp::IdentityFingerprint(k); }
+std::string Fingerprint(const crypto::Ed25519PublicKey& k) {
+  return scp::IdentityFingerprint(k);
+}
 
 void ShowEntry(const Options& o, const client::InboxEntry& e) {
   using client::InboxEntry;
   if (o.json) {
     json j;
     if (e.flags & InboxEntry::kUndecryptable) {
-      j = {{"event", "undecryptable"}, {"from_account", e.sender_account}, {"from_device", e.sender_device},
-           {"error", e.error}, {"relay_message_id", e.relay_message_id}};
+      j = {{"event", "undecryptable"},
+           {"from_account", e.sender_account},
+           {"from_device", e.sender_device},
+           {"error", e.error},
+           {"relay_message_id", e.relay_message_id}};
     } else {
       j = {{"event", (e.flags & InboxEntry::kSentCopy) ? "sent_copy" : "message"},
            {"from", e.sender},
@@ -173,7 +180,8 @@ void ShowEntry(const Options& o, const client::InboxEntry& e) {
     std::cout << "[" << TimeText(e.sent_at_ms) << "] you -> " << Printable(e.peer) << " (from your device "
               << e.sender_device << "): " << Printable(e.body) << "\n";
   } else {
-    std::cout << "[" << TimeText(e.sent_at_ms) << "] " << Printable(e.sender) << ": " << Printable(e.body) << "\n";
+    std::cout << "[" << TimeText(e.sent_at_ms) << "] " << Printable(e.sender) << ": " << Printable(e.body)
+              << "\n";
   }
   std::cout << std::flush;
 }
@@ -193,14 +201,20 @@ int ExitCodeFor(const Error& e) noexcept {
   if (e.domain() == ErrorDomain::kRelay) return kExitRefused;
   if (e.domain() == ErrorDomain::kClient) {
     switch (static_cast<client::Errc>(e.code())) {
-      case client::Errc::kDisconnected: return kExitUnreachable;
-      case client::Errc::kIdentityChanged: return kExitIdentityChanged;
+      case client::Errc::kDisconnected:
+        return kExitUnreachable;
+      case client::Errc::kIdentityChanged:
+        return kExitIdentityChanged;
       case client::Errc::kUnknownUser:
-      case client::Errc::kNotAContact: return kExitUnknownUser;
-      case client::Errc::kNotRegistered: return kExitNotSetUp;
+      case client::Errc::kNotAContact:
+        return kExitUnknownUser;
+      case client::Errc::kNotRegistered:
+        return kExitNotSetUp;
       case client::Errc::kAlreadyRegistered:
-      case client::Errc::kMessageTooLarge: return kExitUsage;
-      default: return kExitFailure;
+      case client::Errc::kMessageTooLarge:
+        return kExitUsage;
+      default:
+        return kExitFailure;
     }
   }
   return kExitFailure;

@@ -2,21 +2,22 @@
 // command's coroutine, error reports with their exit codes, and output (human or JSON lines).
 #pragma once
 
+#include <asio/awaitable.hpp>
+#include <asio/io_context.hpp>
 #include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
 
-#include <asio/awaitable.hpp>
-#include <asio/io_context.hpp>
 #include <nlohmann/json.hpp>
 
-#include "commands.h"
 #include "securecomm/base/clock.h"
 #include "securecomm/base/error.h"
 #include "securecomm/client/messenger.h"
 #include "securecomm/crypto/argon2.h"
+
+#include "commands.h"
 
 namespace sc::cli {
 

@@ -4,17 +4,18 @@
 // GCC 12 false positive on coroutine frames (see libs/client/src/relay_client.cc).
 #pragma GCC diagnostic ignored "-Wmismatched-new-delete"
 
+#include <asio/signal_set.hpp>
 #include <csignal>
 #include <iostream>
 
-#include <asio/signal_set.hpp>
 #include <fmt/core.h>
 
-#include "cli_util.h"
-#include "exit_codes.h"
 #include "securecomm/base/encoding.h"
 #include "securecomm/client/errors.h"
 #include "securecomm/store/errors.h"
+
+#include "cli_util.h"
+#include "exit_codes.h"
 
 namespace sc::cli {
 
@@ -34,32 +35,38 @@ int CmdSend(const Options& o) {
   Messenger& m = *opened.messenger;
   return RunAsync([&](asio::io_context& io) -> asio::awaitable<int> {
     // A send-only session: a `listen` of the same device elsewhere keeps its deliveries.
-    if (auto s = co_await m.ConnectWithRetry(io, true, kConnectPatience); !s) co_return Report(o, s.error(), "connect", &m);
+    if (auto s = co_await m.ConnectWithRetry(io, true, kConnectPatience); !s)
+      co_return Report(o, s.error(), "connect", &m);
     size_t sent = 0;
     for (const auto& text : messages) {
       const std::string to = o.user;
       auto r = co_await m.Send(to, text);
       if (!r) {
-        const int rc = Report(o, r.error(), fmt::format("message {} of {} to {} not sent", sent + 1, messages.size(), to), &m);
+        const int rc = Report(
+            o, r.error(), fmt::format("message {} of {} to {} not sent", sent + 1, messages.size(), to), &m);
         if (r.error() == client::Errc::kIdentityChanged && !o.json) {
-          std::cerr << "  compare safety numbers with `securecomm verify " << to << "`, then run `securecomm trust "
-                    << to << "`\n";
+          std::cerr << "  compare safety numbers with `securecomm verify " << to
+                    << "`, then run `securecomm trust " << to << "`\n";
         }
         co_await m.Close();
         co_return rc;
       }
       ++sent;
       if (o.json) {
-        PrintJson({{"ok", true}, {"message_id", HexEncode(r->message_id)}, {"to", to},
-                   {"devices", r->recipient_devices}, {"own_devices", r->own_devices},
+        PrintJson({{"ok", true},
+                   {"message_id", HexEncode(r->message_id)},
+                   {"to", to},
+                   {"devices", r->recipient_devices},
+                   {"own_devices", r->own_devices},
                    {"server_time_ms", r->server_time_ms}});
       } else if (messages.size() == 1) {
         std::cout << "sent to " << to << " (" << r->recipient_devices << " device"
                   << (r->recipient_devices == 1 ? "" : "s") << ")\n";
       }
       if (r->skipped_own_devices > 0 && sent == 1) {
-        std::cerr << "securecomm: " << r->skipped_own_devices
-                  << " of your own devices are not trusted yet and got no copy (securecomm trust <your name>)\n";
+        std::cerr
+            << "securecomm: " << r->skipped_own_devices
+            << " of your own devices are not trusted yet and got no copy (securecomm trust <your name>)\n";
       }
     }
     if (!o.json && messages.size() > 1) std::cout << "sent " << sent << " messages to " << o.user << "\n";
@@ -73,7 +80,8 @@ int CmdRecv(const Options& o) {
   if (!opened.messenger) return opened.rc;
   Messenger& m = *opened.messenger;
   return RunAsync([&](asio::io_context& io) -> asio::awaitable<int> {
-    if (auto s = co_await m.ConnectWithRetry(io, false, kConnectPatience); !s) co_return Report(o, s.error(), "connect", &m);
+    if (auto s = co_await m.ConnectWithRetry(io, false, kConnectPatience); !s)
+      co_return Report(o, s.error(), "connect", &m);
     // The relay pushes the queue, then QueueDrained; then wait as asked for more.
     const auto patience = std::chrono::milliseconds(30'000);
     bool drained = false;
@@ -83,9 +91,11 @@ int CmdRecv(const Options& o) {
       if (ev.kind == client::PumpEvent::Kind::kTimeout) break;
       if (ev.kind == client::PumpEvent::Kind::kEnded) co_return Report(o, *ev.ended, "the session ended", &m);
     }
-    const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(static_cast<int64_t>(o.wait_seconds * 1000));
+    const auto until = std::chrono::steady_clock::now() +
+                       std::chrono::milliseconds(static_cast<int64_t>(o.wait_seconds * 1000));
     while (std::chrono::steady_clock::now() < until) {
-      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - std::chrono::steady_clock::now());
+      auto left =
+          std::chrono::duration_cast<std::chrono::milliseconds>(until - std::chrono::steady_clock::now());
       auto ev = co_await m.Pump(left);
       if (ev.kind == client::PumpEvent::Kind::kEnded) break;
     }
@@ -116,15 +126,18 @@ int CmdListen(const Options& o) {
     while (!stop && (o.count == 0 || seen < o.count)) {
       if (bounded && std::chrono::steady_clock::now() >= deadline) break;
       if (!m.connected()) {
-        const auto patience = bounded ? std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now())
+        const auto patience = bounded ? std::chrono::duration_cast<std::chrono::milliseconds>(
+                                            deadline - std::chrono::steady_clock::now())
                                       : std::chrono::hours(24);
         auto s = co_await m.ConnectWithRetry(io, false, patience);
         if (!s) {
           if (bounded && std::chrono::steady_clock::now() >= deadline) break;
           co_return Report(o, s.error(), "connect", &m);
         }
-        if (o.json) PrintJson({{"event", "connected"}});
-        else std::cerr << "securecomm: connected; listening (Ctrl-C to stop)\n";
+        if (o.json)
+          PrintJson({{"event", "connected"}});
+        else
+          std::cerr << "securecomm: connected; listening (Ctrl-C to stop)\n";
       }
       auto ev = co_await m.Pump(std::chrono::milliseconds(500));
       if (ev.kind == client::PumpEvent::Kind::kEnded) {

@@ -9,13 +9,13 @@
 
 #include <fmt/core.h>
 
+#include "securecomm/base/encoding.h"
+#include "securecomm/client/errors.h"
 #include "securecomm/scp/connection_string.h"
+#include "securecomm/store/errors.h"
 
 #include "cli_util.h"
 #include "exit_codes.h"
-#include "securecomm/base/encoding.h"
-#include "securecomm/client/errors.h"
-#include "securecomm/store/errors.h"
 #include "terminal.h"
 
 namespace sc::cli {
@@ -30,7 +30,8 @@ int CmdInit(const Options& o) {
     }
   }
   if (!scp::ParseConnectionString(relay)) {
-    std::cerr << "securecomm: not a relay connection string (scp://HOST:PORT/#k=...&id=...): " << relay << "\n";
+    std::cerr << "securecomm: not a relay connection string (scp://HOST:PORT/#k=...&id=...): " << relay
+              << "\n";
     return kExitUsage;
   }
   auto pass = ReadSecret(kPassphraseEnv, "new passphrase for " + o.home + ": ", /*confirm=*/true);
@@ -52,7 +53,8 @@ int CmdInit(const Options& o) {
     PrintJson({{"ok", true}, {"home", o.home}, {"device_key", fp}});
   } else {
     std::cout << "created " << o.home << "\nthis device's key: " << fp
-              << "\nnext: securecomm register <name>   (or `securecomm login <name>` to add this device to your account)\n";
+              << "\nnext: securecomm register <name>   (or `securecomm login <name>` to add this device to "
+                 "your account)\n";
   }
   return kExitOk;
 }
@@ -61,7 +63,8 @@ int CmdRegister(const Options& o, bool link_existing) {
   auto opened = OpenMessenger(o, /*need_account=*/false);
   if (!opened.messenger) return opened.rc;
   Messenger& m = *opened.messenger;
-  auto password = ReadSecret(kPasswordEnv, "account password for " + o.user + ": ", /*confirm=*/!link_existing);
+  auto password =
+      ReadSecret(kPasswordEnv, "account password for " + o.user + ": ", /*confirm=*/!link_existing);
   if (!password || password->empty()) {
     std::cerr << "securecomm: no account password (set " << kPasswordEnv << " or run in a terminal)\n";
     return kExitUsage;
@@ -82,7 +85,10 @@ int CmdRegister(const Options& o, bool link_existing) {
     }
     const auto a = m.account();
     if (o.json) {
-      PrintJson({{"ok", true}, {"username", a->username}, {"account_id", a->account_id}, {"device_id", a->device_id}});
+      PrintJson({{"ok", true},
+                 {"username", a->username},
+                 {"account_id", a->account_id},
+                 {"device_id", a->device_id}});
     } else {
       std::cout << (link_existing ? "this device joined " : "registered ") << a->username << " (device "
                 << a->device_id << ")\n";
@@ -106,8 +112,10 @@ int CmdWhoami(const Options& o) {
     PrintJson(j);
   } else {
     std::cout << "relay: " << m.relay() << "\ndevice key: " << Fingerprint(m.identity()) << "\n";
-    if (a) std::cout << "account: " << a->username << " (device " << a->device_id << ")\n";
-    else std::cout << "account: none yet\n";
+    if (a)
+      std::cout << "account: " << a->username << " (device " << a->device_id << ")\n";
+    else
+      std::cout << "account: none yet\n";
   }
   return kExitOk;
 }
@@ -117,16 +125,20 @@ int CmdDevices(const Options& o) {
   if (!opened.messenger) return opened.rc;
   Messenger& m = *opened.messenger;
   return RunAsync([&](asio::io_context& io) -> asio::awaitable<int> {
-    if (auto s = co_await m.ConnectWithRetry(io, true, kConnectPatience); !s) co_return Report(o, s.error(), "connect", &m);
+    if (auto s = co_await m.ConnectWithRetry(io, true, kConnectPatience); !s)
+      co_return Report(o, s.error(), "connect", &m);
     if (o.remove_device) {
-      if (auto s = co_await m.RemoveDevice(*o.remove_device); !s) co_return Report(o, s.error(), "remove device", &m);
+      if (auto s = co_await m.RemoveDevice(*o.remove_device); !s)
+        co_return Report(o, s.error(), "remove device", &m);
     }
     auto list = co_await m.Devices();
     if (!list) co_return Report(o, list.error(), "list devices", &m);
     json arr = json::array();
     for (const auto& d : *list) {
       if (o.json) {
-        arr.push_back({{"device_id", d.device_id}, {"key", Fingerprint(d.identity_key)}, {"created_ms", d.created_ms},
+        arr.push_back({{"device_id", d.device_id},
+                       {"key", Fingerprint(d.identity_key)},
+                       {"created_ms", d.created_ms},
                        {"this_device", d.this_device}});
       } else {
         std::cout << "device " << d.device_id << (d.this_device ? " (this device)" : "") << "  added "

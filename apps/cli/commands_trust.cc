@@ -6,14 +6,14 @@
 
 #include <iostream>
 
+#include "securecomm/base/encoding.h"
+#include "securecomm/client/errors.h"
 #include "securecomm/e2e/safety_number.h"
 #include "securecomm/qr/qr.h"
+#include "securecomm/store/errors.h"
 
 #include "cli_util.h"
 #include "exit_codes.h"
-#include "securecomm/base/encoding.h"
-#include "securecomm/client/errors.h"
-#include "securecomm/store/errors.h"
 
 namespace sc::cli {
 
@@ -24,15 +24,22 @@ int CmdContacts(const Options& o) {
   if (!list) return Report(o, list.error(), "contacts");
   json arr = json::array();
   for (const auto& c : *list) {
-    const char* state = (!c.pending.empty() || c.pending_account_id != 0) ? "changed" : c.verified ? "verified" : "unverified";
+    const char* state = (!c.pending.empty() || c.pending_account_id != 0) ? "changed"
+                        : c.verified                                      ? "verified"
+                                                                          : "unverified";
     if (o.json) {
-      arr.push_back({{"username", c.username}, {"account_id", c.account_id}, {"devices", c.devices.size()},
-                     {"pending_devices", c.pending.size()}, {"state", state}});
+      arr.push_back({{"username", c.username},
+                     {"account_id", c.account_id},
+                     {"devices", c.devices.size()},
+                     {"pending_devices", c.pending.size()},
+                     {"state", state}});
     } else {
       const auto me = opened.messenger->account();
-      std::cout << Printable(c.username) << (me && me->username == c.username ? " (you)" : "") << "  " << state << "  " << c.devices.size() << " device"
-                << (c.devices.size() == 1 ? "" : "s");
-      if (!c.pending.empty()) std::cout << "  (" << c.pending.size() << " new or changed key(s): securecomm trust " << Printable(c.username) << ")";
+      std::cout << Printable(c.username) << (me && me->username == c.username ? " (you)" : "") << "  "
+                << state << "  " << c.devices.size() << " device" << (c.devices.size() == 1 ? "" : "s");
+      if (!c.pending.empty())
+        std::cout << "  (" << c.pending.size() << " new or changed key(s): securecomm trust "
+                  << Printable(c.username) << ")";
       std::cout << "\n";
     }
   }
@@ -70,22 +77,30 @@ int CmdVerify(const Options& o) {
     if (auto s = qr::WriteQrPng(*code, o.png); !s) return Report(o, s.error(), "write " + o.png);
   }
   if (o.json) {
-    PrintJson({{"ok", true}, {"contact", o.user}, {"safety_number", *number}, {"verified", o.mark ? !changed : contact->verified},
-               {"changed", changed}, {"refreshed", refreshed}});
+    PrintJson({{"ok", true},
+               {"contact", o.user},
+               {"safety_number", *number},
+               {"verified", o.mark ? !changed : contact->verified},
+               {"changed", changed},
+               {"refreshed", refreshed}});
   } else {
-    std::cout << "safety number with " << Printable(o.user) << ":\n\n    " << e2e::FormatSafetyNumber(*number) << "\n\n";
+    std::cout << "safety number with " << Printable(o.user) << ":\n\n    " << e2e::FormatSafetyNumber(*number)
+              << "\n\n";
     if (o.qr) {
       auto code = qr::EncodeQr(*number);
       if (code) std::cout << qr::RenderQrTerminal(*code) << "\n";
     }
     if (changed) {
-      std::cout << "! " << Printable(o.user) << " has new or changed keys (not included above). Once you have checked "
-                   "with them, run `securecomm trust " << Printable(o.user) << "` and verify again.\n";
+      std::cout << "! " << Printable(o.user)
+                << " has new or changed keys (not included above). Once you have checked "
+                   "with them, run `securecomm trust "
+                << Printable(o.user) << "` and verify again.\n";
     } else if (o.mark) {
       std::cout << "marked " << Printable(o.user) << " as verified\n";
     } else {
       std::cout << "Compare these digits with " << Printable(o.user)
-                << " in person or over a call; if they match, run `securecomm verify --mark " << Printable(o.user) << "`.\n";
+                << " in person or over a call; if they match, run `securecomm verify --mark "
+                << Printable(o.user) << "`.\n";
     }
     if (!refreshed) std::cout << "(relay unreachable: shown from the keys stored here)\n";
   }

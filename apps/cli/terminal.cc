@@ -12,7 +12,7 @@ namespace {
 
 std::optional<SecretBytes> PromptOnce(int fd, const std::string& prompt) {
   if (::write(fd, prompt.data(), prompt.size()) < 0) return std::nullopt;
-  termios old {};
+  termios old{};
   const bool tty = ::tcgetattr(fd, &old) == 0;
   if (tty) {
     termios quiet = old;

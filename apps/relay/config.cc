@@ -1,12 +1,13 @@
 #include "config.h"
 
+#include <toml++/toml.h>
+
+#include <CLI/CLI.hpp>
 #include <cstdlib>
 #include <iostream>
 #include <limits>
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
-#include <toml++/toml.h>
 
 #include "relay_limits.h"
 
@@ -73,9 +74,15 @@ std::string ApplyToml(const std::string& path, RelayConfig& c) {
       known = true;
       using T = std::decay_t<decltype(field)>;
       if constexpr (std::is_same_v<T, std::string>) {
-        if (auto v = node.value<std::string>()) field = *v; else error = fmt::format("{}: {} must be a string", path, name);
+        if (auto v = node.value<std::string>())
+          field = *v;
+        else
+          error = fmt::format("{}: {} must be a string", path, name);
       } else if constexpr (std::is_floating_point_v<T>) {
-        if (auto v = node.value<double>()) field = *v; else error = fmt::format("{}: {} must be a number", path, name);
+        if (auto v = node.value<double>())
+          field = *v;
+        else
+          error = fmt::format("{}: {} must be a number", path, name);
       } else {
         auto v = node.value<int64_t>();
         if (!v || *v < static_cast<int64_t>(std::numeric_limits<T>::min()) ||
@@ -115,7 +122,8 @@ std::string Validate(const RelayConfig& c) {
     return fmt::format("max_connections: must be 1..{} (the descriptor limit, less the relay's own files)",
                        kMaxConnectionsCeiling);
   }
-  if (c.handshakes_per_address_per_second <= 0 || c.handshake_burst_per_address < 1 || c.handshakes_per_second <= 0) {
+  if (c.handshakes_per_address_per_second <= 0 || c.handshake_burst_per_address < 1 ||
+      c.handshakes_per_second <= 0) {
     return "handshake rates: must be positive (burst at least 1)";
   }
   if (c.message_ttl_days == 0 || c.message_ttl_days > kMaxTtlDays) {
@@ -124,7 +132,8 @@ std::string Validate(const RelayConfig& c) {
   if (c.max_queued_per_device == 0 || c.max_queued_per_device > kMaxQueueCeiling) {
     return fmt::format("max_queued_per_device: must be 1..{}", kMaxQueueCeiling);
   }
-  if (c.drain_timeout_seconds > kMaxDrainSeconds) return fmt::format("drain_timeout_seconds: at most {}", kMaxDrainSeconds);
+  if (c.drain_timeout_seconds > kMaxDrainSeconds)
+    return fmt::format("drain_timeout_seconds: at most {}", kMaxDrainSeconds);
   if (c.write_stall_timeout_seconds == 0 || c.write_stall_timeout_seconds > kMaxWriteStallSeconds) {
     return fmt::format("write_stall_timeout_seconds: must be 1..{}", kMaxWriteStallSeconds);
   }
@@ -181,7 +190,8 @@ std::string LoadConfig(int argc, char** argv, RelayConfig& config, bool& exit_no
 std::string Describe(const RelayConfig& config) {
   std::string out;
   RelayConfig copy = config;
-  ForEachSetting(copy, [&](std::string_view name, auto& field) { out += fmt::format("{} = {}\n", name, field); });
+  ForEachSetting(copy,
+                 [&](std::string_view name, auto& field) { out += fmt::format("{} = {}\n", name, field); });
   return out;
 }
 

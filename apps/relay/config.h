@@ -16,15 +16,15 @@ struct RelayConfig {
   uint16_t port = 4433;
   std::string public_host;  // the host clients dial (connection string); empty: `listen`
   std::string http_listen = "127.0.0.1";
-  int http_port = 4480;  // health and metrics; 0: any free port; -1: off
+  int http_port = 4480;             // health and metrics; 0: any free port; -1: off
   std::string log_format = "text";  // text | json
   std::string log_level = "info";   // debug | info | warn | error
   uint32_t max_connections = kMaxConnectionsCeiling;
   double handshakes_per_address_per_second = 5;
   double handshake_burst_per_address = 10;
   double handshakes_per_second = 2000;
-  uint32_t message_ttl_days =
-      static_cast<uint32_t>(std::chrono::duration_cast<std::chrono::hours>(relay::kDefaultMessageTtl).count() / 24);
+  uint32_t message_ttl_days = static_cast<uint32_t>(
+      std::chrono::duration_cast<std::chrono::hours>(relay::kDefaultMessageTtl).count() / 24);
   uint32_t max_queued_per_device = relay::kMaxQueuedPerDevice;
   uint32_t drain_timeout_seconds = static_cast<uint32_t>(relay_server::kDefaultDrainTimeout.count());
   uint32_t write_stall_timeout_seconds =

@@ -7,17 +7,14 @@
 // printed), 2 a configuration error.
 #include <sys/stat.h>
 
+#include <asio/io_context.hpp>
+#include <asio/signal_set.hpp>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <string>
 
-#include <asio/io_context.hpp>
-#include <asio/signal_set.hpp>
-
-#include "config.h"
-#include "relay_keys.h"
 #include "securecomm/base/log.h"
 #include "securecomm/base/metrics.h"
 #include "securecomm/crypto/random.h"
@@ -27,6 +24,9 @@
 #include "securecomm/relay_server/server.h"
 #include "securecomm/scp/connection_string.h"
 #include "securecomm/store/sqlite_relay_store.h"
+
+#include "config.h"
+#include "relay_keys.h"
 
 namespace {
 
@@ -49,11 +49,13 @@ double ResidentBytes() {
 }
 
 int Run(const relay_app::RelayConfig& cfg) {
-  log::Configure(ParseLevel(cfg.log_level), cfg.log_format == "json" ? log::Format::kJson : log::Format::kText);
+  log::Configure(ParseLevel(cfg.log_level),
+                 cfg.log_format == "json" ? log::Format::kJson : log::Format::kText);
   std::error_code ec;
   fs::create_directories(cfg.data_dir, ec);
   if (ec) {
-    std::fprintf(stderr, "error: cannot create data_dir %s: %s\n", cfg.data_dir.c_str(), ec.message().c_str());
+    std::fprintf(stderr, "error: cannot create data_dir %s: %s\n", cfg.data_dir.c_str(),
+                 ec.message().c_str());
     return 1;
   }
   ::chmod(cfg.data_dir.c_str(), 0700);
@@ -64,12 +66,13 @@ int Run(const relay_app::RelayConfig& cfg) {
     std::fprintf(stderr, "error: %s\n", e.c_str());
     return 1;
   }
-  if (created) SC_LOG_INFO("created the relay identity in {}", (fs::path(cfg.data_dir) / "relay.key").string());
+  if (created)
+    SC_LOG_INFO("created the relay identity in {}", (fs::path(cfg.data_dir) / "relay.key").string());
 
   auto store = store::SqliteRelayStore::Open(fs::path(cfg.data_dir) / "relay.db");
   if (!store) {
-    std::fprintf(stderr, "error: cannot open the store %s: %s\n", (fs::path(cfg.data_dir) / "relay.db").c_str(),
-                 store.error().name().data());
+    std::fprintf(stderr, "error: cannot open the store %s: %s\n",
+                 (fs::path(cfg.data_dir) / "relay.db").c_str(), store.error().name().data());
     return 1;
   }
 
@@ -80,7 +83,8 @@ int Run(const relay_app::RelayConfig& cfg) {
   service_options.max_queued_per_device = cfg.max_queued_per_device;
   service_options.decoy_key = keys.decoy_key.Clone();
   relay::Service service(**store, clock, crypto::SystemCsprng(), std::move(service_options));
-  auto& purged = metrics.AddCounter("securecomm_relay_messages_expired_total", "Queued messages removed after their TTL");
+  auto& purged = metrics.AddCounter("securecomm_relay_messages_expired_total",
+                                    "Queued messages removed after their TTL");
   relay::StoreWorker worker(**store, [&](store::RelayStore&) {
     if (auto n = service.PurgeExpired(); n && *n > 0) {
       purged.Inc(*n);
@@ -92,11 +96,13 @@ int Run(const relay_app::RelayConfig& cfg) {
                            [&ws] { return static_cast<double>(ws.batches.load()); });
   metrics.AddGaugeCallback("securecomm_relay_store_jobs", "Requests run by the store worker",
                            [&ws] { return static_cast<double>(ws.jobs.load()); });
-  metrics.AddGaugeCallback("securecomm_relay_store_commit_failures", "Store transactions that failed to commit",
+  metrics.AddGaugeCallback("securecomm_relay_store_commit_failures",
+                           "Store transactions that failed to commit",
                            [&ws] { return static_cast<double>(ws.commit_failures.load()); });
   metrics.AddGaugeCallback("securecomm_relay_store_queue_depth", "Requests waiting for the store worker",
                            [&ws] { return static_cast<double>(ws.pending.load()); });
-  metrics.AddGaugeCallback("securecomm_relay_resident_bytes", "Resident memory of the relay process", ResidentBytes);
+  metrics.AddGaugeCallback("securecomm_relay_resident_bytes", "Resident memory of the relay process",
+                           ResidentBytes);
 
   asio::io_context io(1);
   relay_server::ServerOptions options;
@@ -121,12 +127,14 @@ int Run(const relay_app::RelayConfig& cfg) {
     auto started = net::HttpEndpoint::Start(
         {.address = cfg.http_listen, .port = static_cast<uint16_t>(cfg.http_port)},
         [&](std::string_view, std::string_view path) -> net::HttpResponse {
-          if (path == "/metrics") return {.content_type = std::string(kPrometheusContentType), .body = metrics.Render()};
+          if (path == "/metrics")
+            return {.content_type = std::string(kPrometheusContentType), .body = metrics.Render()};
           if (path == "/healthz") return {.body = "ok\n"};
           return {.status = 404, .body = "not found\n"};
         });
     if (!started) {
-      std::fprintf(stderr, "error: cannot start the health endpoint on %s:%d\n", cfg.http_listen.c_str(), cfg.http_port);
+      std::fprintf(stderr, "error: cannot start the health endpoint on %s:%d\n", cfg.http_listen.c_str(),
+                   cfg.http_port);
       return 1;
     }
     http = std::move(*started);
@@ -147,7 +155,9 @@ int Run(const relay_app::RelayConfig& cfg) {
     out << connection << "\n";
   }
   std::printf("securecomm-relay listening on %s:%u (SCP over TCP)\n", cfg.listen.c_str(), server.port());
-  if (http) std::printf("health and metrics: http://%s:%u/healthz  /metrics\n", cfg.http_listen.c_str(), http->port());
+  if (http)
+    std::printf("health and metrics: http://%s:%u/healthz  /metrics\n", cfg.http_listen.c_str(),
+                http->port());
   std::printf("relay identity fingerprint: %s\n", scp::IdentityFingerprint(cs.identity).c_str());
   std::printf("connection string (clients pin it):\n  %s\n", connection.c_str());
   std::fflush(stdout);

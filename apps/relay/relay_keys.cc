@@ -51,7 +51,8 @@ std::string Create(const std::filesystem::path& path) {
     ::unlink(tmp.c_str());
     return e;
   }
-  const int dir = ::open(path.parent_path().empty() ? "." : path.parent_path().c_str(), O_RDONLY | O_DIRECTORY);
+  const int dir =
+      ::open(path.parent_path().empty() ? "." : path.parent_path().c_str(), O_RDONLY | O_DIRECTORY);
   if (dir >= 0) {
     (void)::fsync(dir);
     ::close(dir);

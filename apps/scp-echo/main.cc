@@ -5,6 +5,14 @@
 //   securecomm-scp-echo client CONNECTION_STRING [--count N] [--size BYTES] [--suite ...]
 //
 // Exit codes: 0 success, 1 a session failed (the error is printed), 2 usage error.
+#include <asio/co_spawn.hpp>
+#include <asio/connect.hpp>
+#include <asio/detached.hpp>
+#include <asio/experimental/as_tuple.hpp>
+#include <asio/io_context.hpp>
+#include <asio/ip/tcp.hpp>
+#include <asio/signal_set.hpp>
+#include <asio/use_awaitable.hpp>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -12,15 +20,6 @@
 #include <memory>
 #include <string>
 #include <string_view>
-
-#include <asio/co_spawn.hpp>
-#include <asio/connect.hpp>
-#include <asio/detached.hpp>
-#include <asio/io_context.hpp>
-#include <asio/ip/tcp.hpp>
-#include <asio/signal_set.hpp>
-#include <asio/use_awaitable.hpp>
-#include <asio/experimental/as_tuple.hpp>
 
 #include "securecomm/base/log.h"
 #include "securecomm/crypto/random.h"
@@ -41,9 +40,10 @@ struct Options {
 };
 
 int Usage() {
-  std::fprintf(stderr,
-               "usage: securecomm-scp-echo server [--listen ADDR] [--port N] [--suite aesgcm|chachapoly]\n"
-               "       securecomm-scp-echo client CONNECTION_STRING [--count N] [--size BYTES] [--suite ...]\n");
+  std::fprintf(
+      stderr,
+      "usage: securecomm-scp-echo server [--listen ADDR] [--port N] [--suite aesgcm|chachapoly]\n"
+      "       securecomm-scp-echo client CONNECTION_STRING [--count N] [--size BYTES] [--suite ...]\n");
   return 2;
 }
 
@@ -61,21 +61,28 @@ bool ParseOptions(int argc, char** argv, Options& o) {
     const std::string_view flag = argv[i];
     if (i + 1 >= argc) return false;
     const char* v = argv[++i];
-    if (flag == "--listen") o.listen = v;
-    else if (flag == "--port") o.port = static_cast<unsigned>(std::strtoul(v, nullptr, 10));
-    else if (flag == "--count") o.count = static_cast<unsigned>(std::strtoul(v, nullptr, 10));
-    else if (flag == "--size") o.size = static_cast<unsigned>(std::strtoul(v, nullptr, 10));
-    else if (flag == "--suite" && std::string_view(v) == "aesgcm") o.suite = scp::NoiseSuite::kAesGcm;
-    else if (flag == "--suite" && std::string_view(v) == "chachapoly") o.suite = scp::NoiseSuite::kChaChaPoly;
-    else return false;
+    if (flag == "--listen")
+      o.listen = v;
+    else if (flag == "--port")
+      o.port = static_cast<unsigned>(std::strtoul(v, nullptr, 10));
+    else if (flag == "--count")
+      o.count = static_cast<unsigned>(std::strtoul(v, nullptr, 10));
+    else if (flag == "--size")
+      o.size = static_cast<unsigned>(std::strtoul(v, nullptr, 10));
+    else if (flag == "--suite" && std::string_view(v) == "aesgcm")
+      o.suite = scp::NoiseSuite::kAesGcm;
+    else if (flag == "--suite" && std::string_view(v) == "chachapoly")
+      o.suite = scp::NoiseSuite::kChaChaPoly;
+    else
+      return false;
   }
   return o.port <= 65535 && o.size <= scp::kMaxRecordPlaintext;
 }
 
 struct Keys {
   crypto::X25519KeyPair noise = crypto::X25519KeyPair::Generate(crypto::SystemCsprng());
-  std::shared_ptr<const crypto::Ed25519KeyPair> identity =
-      std::make_shared<const crypto::Ed25519KeyPair>(crypto::Ed25519KeyPair::Generate(crypto::SystemCsprng()));
+  std::shared_ptr<const crypto::Ed25519KeyPair> identity = std::make_shared<const crypto::Ed25519KeyPair>(
+      crypto::Ed25519KeyPair::Generate(crypto::SystemCsprng()));
 };
 
 asio::awaitable<void> ServeOne(tcp::socket socket, scp::Session session, const Clock& clock) {
@@ -116,25 +123,28 @@ int RunServer(const Options& o) {
     io.stop();
   });
   net::HandshakeLimiter limiter(net::HandshakeLimiter::Options{});
-  asio::co_spawn(io, [&]() -> asio::awaitable<void> {
-    while (true) {
-      auto [ec, socket] = co_await acceptor.async_accept(kNoThrow);
-      if (ec) continue;
-      asio::error_code pec;
-      const auto peer = socket.remote_endpoint(pec);
-      if (pec || !limiter.Allow(peer.address().to_string(), clock.Now())) {
-        SC_LOG_WARN("handshake rate limit: refused a connection");
-        continue;  // the socket closes as it goes out of scope
-      }
-      scp::SessionConfig cfg;
-      cfg.role = scp::Role::kResponder;
-      cfg.noise_static = keys.noise.Clone();
-      cfg.identity = keys.identity;
-      auto session = scp::Session::Create(std::move(cfg), clock, crypto::SystemCsprng());
-      if (!session) continue;
-      asio::co_spawn(io, ServeOne(std::move(socket), std::move(*session), clock), asio::detached);
-    }
-  }, asio::detached);
+  asio::co_spawn(
+      io,
+      [&]() -> asio::awaitable<void> {
+        while (true) {
+          auto [ec, socket] = co_await acceptor.async_accept(kNoThrow);
+          if (ec) continue;
+          asio::error_code pec;
+          const auto peer = socket.remote_endpoint(pec);
+          if (pec || !limiter.Allow(peer.address().to_string(), clock.Now())) {
+            SC_LOG_WARN("handshake rate limit: refused a connection");
+            continue;  // the socket closes as it goes out of scope
+          }
+          scp::SessionConfig cfg;
+          cfg.role = scp::Role::kResponder;
+          cfg.noise_static = keys.noise.Clone();
+          cfg.identity = keys.identity;
+          auto session = scp::Session::Create(std::move(cfg), clock, crypto::SystemCsprng());
+          if (!session) continue;
+          asio::co_spawn(io, ServeOne(std::move(socket), std::move(*session), clock), asio::detached);
+        }
+      },
+      asio::detached);
   io.run();
   return 0;
 }
@@ -149,53 +159,57 @@ int RunClient(const Options& o) {
   SystemClock clock;
   Keys keys;
   int exit_code = 1;
-  asio::co_spawn(io, [&]() -> asio::awaitable<void> {
-    tcp::socket socket(io);
-    tcp::resolver resolver(io);
-    auto [rec, endpoints] = co_await resolver.async_resolve(cs->host, std::to_string(cs->port), kNoThrow);
-    if (rec) {
-      std::fprintf(stderr, "error: cannot resolve %s\n", cs->host.c_str());
-      co_return;
-    }
-    auto [cec, ep] = co_await asio::async_connect(socket, endpoints, kNoThrow);
-    if (cec) {
-      std::fprintf(stderr, "error: cannot connect: %s\n", cec.message().c_str());
-      co_return;
-    }
-    scp::SessionConfig cfg;
-    cfg.role = scp::Role::kInitiator;
-    cfg.suites = {o.suite};
-    cfg.noise_static = keys.noise.Clone();
-    cfg.identity = keys.identity;
-    cfg.responder_static = cs->noise_static;
-    cfg.responder_identity = cs->identity;
-    auto session = scp::Session::Create(std::move(cfg), clock, crypto::SystemCsprng());
-    net::ScpStream stream(std::move(socket), std::move(*session), clock);
-    if (auto hs = co_await stream.Handshake(); !hs) {
-      std::fprintf(stderr, "error: handshake failed: %s\n", hs.error().name().data());
-      co_return;
-    }
-    std::printf("connected; relay identity %s\n", scp::IdentityFingerprint(cs->identity).c_str());
-    std::vector<uint8_t> msg(o.size);
-    for (unsigned i = 0; i < o.count; ++i) {
-      for (size_t j = 0; j < msg.size(); ++j) msg[j] = static_cast<uint8_t>(i + j);
-      if (auto s = co_await stream.Send(msg); !s) {
-        std::fprintf(stderr, "error: send failed: %s\n", s.error().name().data());
-        co_return;
-      }
-      auto echo = co_await stream.Receive();
-      if (!echo || *echo != msg) {
-        std::fprintf(stderr, "error: echo %u: %s\n", i, echo ? "wrong bytes" : echo.error().name().data());
-        co_return;
-      }
-    }
-    if (auto s = co_await stream.Close(); !s) {
-      std::fprintf(stderr, "error: close: %s\n", s.error().name().data());
-      co_return;
-    }
-    std::printf("echoed %u messages of %u bytes\n", o.count, o.size);
-    exit_code = 0;
-  }, asio::detached);
+  asio::co_spawn(
+      io,
+      [&]() -> asio::awaitable<void> {
+        tcp::socket socket(io);
+        tcp::resolver resolver(io);
+        auto [rec, endpoints] = co_await resolver.async_resolve(cs->host, std::to_string(cs->port), kNoThrow);
+        if (rec) {
+          std::fprintf(stderr, "error: cannot resolve %s\n", cs->host.c_str());
+          co_return;
+        }
+        auto [cec, ep] = co_await asio::async_connect(socket, endpoints, kNoThrow);
+        if (cec) {
+          std::fprintf(stderr, "error: cannot connect: %s\n", cec.message().c_str());
+          co_return;
+        }
+        scp::SessionConfig cfg;
+        cfg.role = scp::Role::kInitiator;
+        cfg.suites = {o.suite};
+        cfg.noise_static = keys.noise.Clone();
+        cfg.identity = keys.identity;
+        cfg.responder_static = cs->noise_static;
+        cfg.responder_identity = cs->identity;
+        auto session = scp::Session::Create(std::move(cfg), clock, crypto::SystemCsprng());
+        net::ScpStream stream(std::move(socket), std::move(*session), clock);
+        if (auto hs = co_await stream.Handshake(); !hs) {
+          std::fprintf(stderr, "error: handshake failed: %s\n", hs.error().name().data());
+          co_return;
+        }
+        std::printf("connected; relay identity %s\n", scp::IdentityFingerprint(cs->identity).c_str());
+        std::vector<uint8_t> msg(o.size);
+        for (unsigned i = 0; i < o.count; ++i) {
+          for (size_t j = 0; j < msg.size(); ++j) msg[j] = static_cast<uint8_t>(i + j);
+          if (auto s = co_await stream.Send(msg); !s) {
+            std::fprintf(stderr, "error: send failed: %s\n", s.error().name().data());
+            co_return;
+          }
+          auto echo = co_await stream.Receive();
+          if (!echo || *echo != msg) {
+            std::fprintf(stderr, "error: echo %u: %s\n", i,
+                         echo ? "wrong bytes" : echo.error().name().data());
+            co_return;
+          }
+        }
+        if (auto s = co_await stream.Close(); !s) {
+          std::fprintf(stderr, "error: close: %s\n", s.error().name().data());
+          co_return;
+        }
+        std::printf("echoed %u messages of %u bytes\n", o.count, o.size);
+        exit_code = 0;
+      },
+      asio::detached);
   io.run();
   return exit_code;
 }

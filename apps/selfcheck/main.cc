@@ -1,15 +1,16 @@
 // securecomm-selfcheck: prints the crypto backends in use and runs the third-party vectors.
 // `make run` runs it before it starts the relay. Exit status: 0 when every verdict matches,
 // 1 on any mismatch, 2 when the vectors cannot be read.
-#include <openssl/crypto.h>
-#include <sodium/core.h>
-#include <sodium/version.h>
-
 #include <cstdio>
 #include <cstring>
 #include <string>
 
+#include <openssl/crypto.h>
+#include <sodium/core.h>
+#include <sodium/version.h>
+
 #include "securecomm/crypto/random.h"
+
 #include "wycheproof_runner.h"
 
 int main(int argc, char** argv) {

@@ -37,7 +37,8 @@ void RequireAt(bool ok, int line) {
 const MemoryLogStore::Contents& Genuine() {
   static const MemoryLogStore::Contents contents = [] {
     sc::DeterministicRandom rng(1);
-    NoteSigner signer = NoteSigner::Create("fuzz.example.org/log", sc::crypto::Ed25519KeyPair::Generate(rng)).value();
+    NoteSigner signer =
+        NoteSigner::Create("fuzz.example.org/log", sc::crypto::Ed25519KeyPair::Generate(rng)).value();
     auto store = MemoryLogStore::Create({"fuzz.example.org/log", signer.verifier().ToString()}).value();
     auto rows = store->contents();
     StoredLog log = StoredLog::Open(std::move(store)).value();
@@ -45,8 +46,11 @@ const MemoryLogStore::Contents& Genuine() {
     for (uint64_t n : {2, 3, 4}) {
       std::vector<std::vector<uint8_t>> batch;
       for (uint64_t i = 0; i < n; ++i, ++next) {
-        batch.push_back(EncodeEntry(Entry{static_cast<int64_t>(next), EventKind::kLockout, "ip:192.0.2.1",
-                                          "account:" + std::to_string(next), {}})
+        batch.push_back(EncodeEntry(Entry{static_cast<int64_t>(next),
+                                          EventKind::kLockout,
+                                          "ip:192.0.2.1",
+                                          "account:" + std::to_string(next),
+                                          {}})
                             .value());
       }
       Require(log.Append(batch, &signer).has_value());
@@ -75,7 +79,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         }
         break;
       case 1:  // flip a byte of a leaf hash
-        if (auto it = rows->leaves.find(k % 12); it != rows->leaves.end()) it->second.leaf_hash.mutable_span()[k % 32] ^= 1;
+        if (auto it = rows->leaves.find(k % 12); it != rows->leaves.end())
+          it->second.leaf_hash.mutable_span()[k % 32] ^= 1;
         break;
       case 2:  // remove an entry
         rows->leaves.erase(k % 12);
@@ -95,7 +100,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         if (!rows->heads.empty()) rows->heads[k % rows->heads.size()].size = k % 20;
         break;
       case 6:  // remove a head
-        if (!rows->heads.empty()) rows->heads.erase(rows->heads.begin() + static_cast<long>(k % rows->heads.size()));
+        if (!rows->heads.empty())
+          rows->heads.erase(rows->heads.begin() + static_cast<long>(k % rows->heads.size()));
         break;
       case 7: {  // replace a checkpoint note with attacker bytes
         auto len = in.ReadU8();

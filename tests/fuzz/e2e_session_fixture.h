@@ -20,9 +20,9 @@ inline constexpr uint64_t kSessionFixtureSeed = 7;
 inline const std::vector<uint8_t> kHello{'h', 'i'};
 
 struct SessionFixture {
-  std::optional<Session> alice;         // the initiator, after sending `kHello`
-  std::optional<AcceptedSession> bob;   // the responder, after accepting it (no one-time prekey)
-  std::vector<uint8_t> first_message;   // Alice's PrekeyMessage
+  std::optional<Session> alice;        // the initiator, after sending `kHello`
+  std::optional<AcceptedSession> bob;  // the responder, after accepting it (no one-time prekey)
+  std::vector<uint8_t> first_message;  // Alice's PrekeyMessage
 };
 
 // StartSessionFixture: Alice initiates with Bob's bundle and sends kHello; Bob accepts it.
@@ -34,7 +34,8 @@ inline SessionFixture StartSessionFixture(DeterministicRandom& rng) {
   PrekeyBundle bundle{bob_id.public_key(), spk.PublicPrekey(), std::nullopt};
   f.alice.emplace(std::move(*Session::Initiate(alice_id, bundle, bob_id.public_key(), rng)));
   f.first_message = *f.alice->Encrypt(kHello);
-  f.bob.emplace(std::move(*Session::Accept(bob_id, spk, nullptr, *PrekeyMessage::Decode(f.first_message), rng)));
+  f.bob.emplace(
+      std::move(*Session::Accept(bob_id, spk, nullptr, *PrekeyMessage::Decode(f.first_message), rng)));
   return f;
 }
 

@@ -13,6 +13,7 @@
 #include "securecomm/base/random.h"
 #include "securecomm/crypto/ed25519.h"
 #include "securecomm/e2e/session.h"
+
 #include "e2e_session_fixture.h"
 
 namespace {

@@ -28,13 +28,13 @@
 #include <string_view>
 #include <vector>
 
-#include "securecomm/e2e/prekey.h"
 #include "securecomm/base/byte_reader.h"
 #include "securecomm/base/clock.h"
 #include "securecomm/base/log.h"
 #include "securecomm/base/random.h"
 #include "securecomm/crypto/srp.h"
 #include "securecomm/crypto/x25519.h"
+#include "securecomm/e2e/prekey.h"
 #include "securecomm/relay/limits.h"
 #include "securecomm/relay/requests.h"
 #include "securecomm/relay/service.h"
@@ -435,7 +435,8 @@ class Relay {
               code == pb::INVALID_REQUEST);
       Require(frame.has_send() && static_cast<int64_t>(r.error_index()) < frame.send().envelopes_size());
     }
-    if (e.logged_in) Require(frame.has_login_finish() && e.wants_deliveries == !frame.login_finish().send_only());
+    if (e.logged_in)
+      Require(frame.has_login_finish() && e.wants_deliveries == !frame.login_finish().send_only());
     if (!e.acknowledged.empty()) {
       Require(frame.has_ack() && static_cast<int>(e.acknowledged.size()) == frame.ack().message_ids_size());
     }

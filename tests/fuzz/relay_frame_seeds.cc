@@ -10,10 +10,10 @@
 #include <string>
 #include <vector>
 
-#include "securecomm/e2e/prekey.h"
 #include "securecomm/base/random.h"
 #include "securecomm/crypto/srp.h"
 #include "securecomm/crypto/x25519.h"
+#include "securecomm/e2e/prekey.h"
 #include "securecomm/relay/service.h"
 
 #include "relay_frame_fixture.h"
@@ -109,8 +109,7 @@ pb::ClientFrame Upload(uint8_t signer, uint32_t signed_id, const std::vector<uin
   if (signer != 0) {
     const auto spk = crypto::X25519KeyPair::FromPrivate(
         crypto::X25519PrivateKey::FromSpan(std::vector<uint8_t>(32, 0xe1)).value());
-    const auto sig =
-        Identity(signer).Sign(e2e::SignedPrekeyMessage(signed_id, spk.public_key));
+    const auto sig = Identity(signer).Sign(e2e::SignedPrekeyMessage(signed_id, spk.public_key));
     u->mutable_signed_prekey()->set_id(signed_id);
     u->mutable_signed_prekey()->set_public_key(String(spk.public_key.span()));
     u->mutable_signed_prekey()->set_signature(String(sig.span()));

@@ -30,7 +30,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }
     default: {
       sc::DeterministicRandom rng(1);
-      auto responder = NoiseXX::Responder(NoiseSuite::kAesGcm, {}, sc::crypto::X25519KeyPair::Generate(rng), rng);
+      auto responder =
+          NoiseXX::Responder(NoiseSuite::kAesGcm, {}, sc::crypto::X25519KeyPair::Generate(rng), rng);
       (void)responder.ReadMessage(in);
       break;
     }

@@ -25,7 +25,8 @@ crypto::X25519KeyPair Key(uint8_t fill) {
 
 std::shared_ptr<const crypto::Ed25519KeyPair> Id(uint8_t fill) {
   std::vector<uint8_t> k(32, fill);
-  return std::make_shared<const crypto::Ed25519KeyPair>(crypto::Ed25519KeyPair::FromSeed(*crypto::Ed25519Seed::FromSpan(k)));
+  return std::make_shared<const crypto::Ed25519KeyPair>(
+      crypto::Ed25519KeyPair::FromSeed(*crypto::Ed25519Seed::FromSpan(k)));
 }
 
 }  // namespace

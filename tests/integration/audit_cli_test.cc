@@ -2,6 +2,7 @@
 // it: init, append (files and stdin), checkpoint, both proof kinds proven and verified (and
 // tampered proofs refused), a monitor following appends, and the alarms: rollback, split view,
 // a forged signature, an inconsistent log, and a SQLite file modified behind the log's back.
+#include <sqlite3.h>
 #include <sys/stat.h>
 
 #include <chrono>
@@ -13,7 +14,6 @@
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
-#include <sqlite3.h>
 
 #include "process.h"
 
@@ -63,7 +63,9 @@ class AuditCliTest : public ::testing::Test {
   }
   // Shell runs a command line through /bin/sh, with $BIN set to the tool (for stdin pipes).
   RunResult Shell(const std::string& command) {
-    auto p = Process::Spawn({"/bin/sh", "-c", "BIN='" + std::string(SC_AUDIT_BIN) + "'; cd '" + dir_.string() + "' && " + command});
+    auto p =
+        Process::Spawn({"/bin/sh", "-c",
+                        "BIN='" + std::string(SC_AUDIT_BIN) + "'; cd '" + dir_.string() + "' && " + command});
     if (!p) return {};
     RunResult r;
     r.out = p->ReadAll(60s);
@@ -80,13 +82,15 @@ class AuditCliTest : public ::testing::Test {
     return s.str();
   }
   static std::string JsonEntry(int i) {
-    return R"({"time_unix_ms":)" + std::to_string(1700000000000 + i) + R"(,"kind":"auth_failure","actor":"ip:198.51.100.)" +
-           std::to_string(i % 250) + R"(","subject":"account:user)" + std::to_string(i) + R"("})";
+    return R"({"time_unix_ms":)" + std::to_string(1700000000000 + i) +
+           R"(,"kind":"auth_failure","actor":"ip:198.51.100.)" + std::to_string(i % 250) +
+           R"(","subject":"account:user)" + std::to_string(i) + R"("})";
   }
 
   // Init creates log `name` with key file `key` (new unless `existing_key`) and returns the vkey.
   std::string Init(const std::string& name, const std::string& key, bool existing_key = false) {
-    RunResult r = Run({"init", "--log", P(name), "--origin", kOrigin, existing_key ? "--key" : "--key-out", P(key)});
+    RunResult r =
+        Run({"init", "--log", P(name), "--origin", kOrigin, existing_key ? "--key" : "--key-out", P(key)});
     EXPECT_EQ(r.exit_code, 0) << r.out;
     std::string vkey = r.out;
     while (!vkey.empty() && vkey.back() == '\n') vkey.pop_back();
@@ -167,10 +171,11 @@ TEST_F(AuditCliTest, InclusionProofsVerifyAndTamperedOnesFail) {
   const std::string vkey = Init("log.db", "log.key");
   Append("log.db", "log.key", 0, 7, "cp.txt");
   ASSERT_EQ(Run({"get-entry", "--log", P("log.db"), "--index", "5", "--out", P("e5.bin")}).exit_code, 0);
-  ASSERT_EQ(Run({"prove-inclusion", "--log", P("log.db"), "--index", "5", "--out", P("p5.bin")}).exit_code, 0);
+  ASSERT_EQ(Run({"prove-inclusion", "--log", P("log.db"), "--index", "5", "--out", P("p5.bin")}).exit_code,
+            0);
   auto verify = [&](const std::string& entry, const std::string& index, const std::string& proof) {
-    return Run({"verify-inclusion", "--vkey", vkey, "--checkpoint", P("cp.txt"), "--entry", P(entry), "--index",
-                index, "--proof", P(proof)})
+    return Run({"verify-inclusion", "--vkey", vkey, "--checkpoint", P("cp.txt"), "--entry", P(entry),
+                "--index", index, "--proof", P(proof)})
         .exit_code;
   };
   EXPECT_EQ(verify("e5.bin", "5", "p5.bin"), 0);
@@ -190,9 +195,12 @@ TEST_F(AuditCliTest, InclusionProofsVerifyAndTamperedOnesFail) {
   Write("p5.short", Read("p5.bin").substr(0, Read("p5.bin").size() - 32));
   EXPECT_EQ(verify("e5.bin", "5", "p5.short"), 1);
   // A proof for another tree size than the checkpoint's.
-  ASSERT_EQ(Run({"prove-inclusion", "--log", P("log.db"), "--index", "5", "--size", "6", "--out", P("p5s6.bin")}).exit_code, 0);
-  RunResult wrong_size = Run({"verify-inclusion", "--vkey", vkey, "--checkpoint", P("cp.txt"), "--entry", P("e5.bin"),
-                              "--index", "5", "--proof", P("p5s6.bin"), "--json"});
+  ASSERT_EQ(
+      Run({"prove-inclusion", "--log", P("log.db"), "--index", "5", "--size", "6", "--out", P("p5s6.bin")})
+          .exit_code,
+      0);
+  RunResult wrong_size = Run({"verify-inclusion", "--vkey", vkey, "--checkpoint", P("cp.txt"), "--entry",
+                              P("e5.bin"), "--index", "5", "--proof", P("p5s6.bin"), "--json"});
   EXPECT_EQ(wrong_size.exit_code, 1);
   EXPECT_EQ(wrong_size.Json()["error"], "wrong_proof");
   EXPECT_EQ(Run({"prove-inclusion", "--log", P("log.db"), "--index", "7"}).exit_code, 2) << "beyond the log";
@@ -202,10 +210,12 @@ TEST_F(AuditCliTest, ConsistencyProofsVerifyAndTamperedOnesFail) {
   const std::string vkey = Init("log.db", "log.key");
   Append("log.db", "log.key", 0, 3, "cp3.txt");
   Append("log.db", "log.key", 3, 8, "cp11.txt");
-  ASSERT_EQ(Run({"prove-consistency", "--log", P("log.db"), "--old", "3", "--new", "11", "--out", P("c.bin")}).exit_code, 0);
+  ASSERT_EQ(Run({"prove-consistency", "--log", P("log.db"), "--old", "3", "--new", "11", "--out", P("c.bin")})
+                .exit_code,
+            0);
   auto verify = [&](const std::string& old_cp, const std::string& new_cp, const std::string& proof) {
-    return Run({"verify-consistency", "--vkey", vkey, "--old-checkpoint", P(old_cp), "--new-checkpoint", P(new_cp),
-                "--proof", P(proof), "--json"});
+    return Run({"verify-consistency", "--vkey", vkey, "--old-checkpoint", P(old_cp), "--new-checkpoint",
+                P(new_cp), "--proof", P(proof), "--json"});
   };
   RunResult ok = verify("cp3.txt", "cp11.txt", "c.bin");
   EXPECT_EQ(ok.exit_code, 0) << ok.out;
@@ -225,8 +235,9 @@ TEST_F(AuditCliTest, MonitorFollowsAppends) {
   const std::string vkey = Init("log.db", "log.key");
   Append("log.db", "log.key", 0, 2, "published.txt");
   auto monitor = [&](std::vector<std::string> extra = {}) {
-    std::vector<std::string> args = {"monitor", "--vkey", vkey, "--checkpoint-source", P("published.txt"),
-                                     "--log", P("log.db"), "--state", P("state"), "--json"};
+    std::vector<std::string> args = {"monitor",          "--vkey", vkey,        "--checkpoint-source",
+                                     P("published.txt"), "--log",  P("log.db"), "--state",
+                                     P("state"),         "--json"};
     args.insert(args.end(), extra.begin(), extra.end());
     return Run(args);
   };
@@ -244,8 +255,8 @@ TEST_F(AuditCliTest, MonitorFollowsAppends) {
   EXPECT_EQ(Read("state"), Read("published.txt"));
 
   // One long-running monitor reading the SQLite log itself while the log grows under it.
-  auto p = Process::Spawn({SC_AUDIT_BIN, "monitor", "--vkey", vkey, "--checkpoint-source", P("log.db"), "--state",
-                           P("state2"), "--interval", "0.5", "--iterations", "20", "--json"});
+  auto p = Process::Spawn({SC_AUDIT_BIN, "monitor", "--vkey", vkey, "--checkpoint-source", P("log.db"),
+                           "--state", P("state2"), "--interval", "0.5", "--iterations", "20", "--json"});
   ASSERT_TRUE(p.has_value());
   auto line = p->ReadLine(30s);
   ASSERT_TRUE(line.has_value());
@@ -266,8 +277,8 @@ TEST_F(AuditCliTest, MonitorDetectsARollback) {
   Append("log.db", "log.key", 0, 3, "old.txt");
   Append("log.db", "log.key", 3, 3, "new.txt");
   auto monitor = [&](const std::string& source) {
-    return Run({"monitor", "--vkey", vkey, "--checkpoint-source", P(source), "--log", P("log.db"), "--state", P("state"),
-                "--json"});
+    return Run({"monitor", "--vkey", vkey, "--checkpoint-source", P(source), "--log", P("log.db"), "--state",
+                P("state"), "--json"});
   };
   ASSERT_EQ(monitor("new.txt").exit_code, 0);
   RunResult r = monitor("old.txt");  // the operator serves an older tree head again
@@ -285,8 +296,8 @@ TEST_F(AuditCliTest, MonitorDetectsASplitViewAndAnInconsistentLog) {
   EXPECT_EQ(Init("evil.db", "log.key", /*existing_key=*/true), vkey);
   Append("evil.db", "log.key", 1000, 4, "evil4.txt");
   auto monitor = [&](const std::string& source, const std::string& log) {
-    return Run({"monitor", "--vkey", vkey, "--checkpoint-source", P(source), "--log", P(log), "--state", P("state"),
-                "--json"});
+    return Run({"monitor", "--vkey", vkey, "--checkpoint-source", P(source), "--log", P(log), "--state",
+                P("state"), "--json"});
   };
   ASSERT_EQ(monitor("honest.txt", "log.db").exit_code, 0);
   RunResult split = monitor("evil4.txt", "evil.db");
@@ -308,8 +319,8 @@ TEST_F(AuditCliTest, MonitorRefusesABadSignature) {
   Append("log.db", "log.key", 0, 2, "published.txt");
   Init("impostor.db", "impostor.key");  // same origin, another key
   Append("impostor.db", "impostor.key", 0, 2, "impostor.txt");
-  RunResult r = Run({"monitor", "--vkey", vkey, "--checkpoint-source", P("impostor.txt"), "--log", P("log.db"),
-                     "--state", P("state"), "--json"});
+  RunResult r = Run({"monitor", "--vkey", vkey, "--checkpoint-source", P("impostor.txt"), "--log",
+                     P("log.db"), "--state", P("state"), "--json"});
   EXPECT_EQ(r.exit_code, 1) << r.out;
   EXPECT_NE(r.Json()["message"].get<std::string>().find("bad signature"), std::string::npos) << r.out;
   EXPECT_FALSE(std::filesystem::exists(P("state")));
@@ -318,7 +329,9 @@ TEST_F(AuditCliTest, MonitorRefusesABadSignature) {
 TEST_F(AuditCliTest, TamperedDatabaseIsDetectedOnOpen) {
   const std::string vkey = Init("log.db", "log.key");
   Append("log.db", "log.key", 0, 5, "published.txt");
-  ASSERT_EQ(Run({"monitor", "--vkey", vkey, "--checkpoint-source", P("log.db"), "--state", P("state")}).exit_code, 0);
+  ASSERT_EQ(
+      Run({"monitor", "--vkey", vkey, "--checkpoint-source", P("log.db"), "--state", P("state")}).exit_code,
+      0);
   // Change one byte of entry 2 with the sqlite3 C API, as someone with the file could.
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open_v2(P("log.db").c_str(), &db, SQLITE_OPEN_READWRITE, nullptr), SQLITE_OK);
@@ -329,7 +342,8 @@ TEST_F(AuditCliTest, TamperedDatabaseIsDetectedOnOpen) {
   std::vector<uint8_t> data(bytes, bytes + sqlite3_column_bytes(st, 0));
   sqlite3_finalize(st);
   data.back() ^= 0x01;
-  ASSERT_EQ(sqlite3_prepare_v2(db, "UPDATE entries SET data = ?1 WHERE idx = 2", -1, &st, nullptr), SQLITE_OK);
+  ASSERT_EQ(sqlite3_prepare_v2(db, "UPDATE entries SET data = ?1 WHERE idx = 2", -1, &st, nullptr),
+            SQLITE_OK);
   sqlite3_bind_blob(st, 1, data.data(), static_cast<int>(data.size()), SQLITE_TRANSIENT);
   EXPECT_EQ(sqlite3_step(st), SQLITE_DONE);
   sqlite3_finalize(st);
@@ -355,13 +369,17 @@ TEST_F(AuditCliTest, UsageAndIoErrorsHaveTheirExitCodes) {
   Write("not-a-db", std::string(8192, 'x'));
   EXPECT_EQ(Run({"checkpoint", "--log", P("not-a-db")}).exit_code, 3);
   const std::string vkey = Init("log.db", "log.key");
-  EXPECT_EQ(Run({"init", "--log", P("log.db"), "--origin", kOrigin, "--key-out", P("k2")}).exit_code, 3) << "exists";
+  EXPECT_EQ(Run({"init", "--log", P("log.db"), "--origin", kOrigin, "--key-out", P("k2")}).exit_code, 3)
+      << "exists";
   EXPECT_EQ(Run({"init", "--log", P("x.db"), "--origin", "has space", "--key-out", P("k3")}).exit_code, 2);
   EXPECT_EQ(Run({"verify-checkpoint", "--vkey", vkey, "--checkpoint", P("missing.txt")}).exit_code, 3);
   EXPECT_EQ(Run({"get-entry", "--log", P("log.db"), "--index", "-1"}).exit_code, 2);
   Write("bad.json", R"({"kind":"no_such_kind","actor":"a"})");
   EXPECT_EQ(Run({"append", "--log", P("log.db"), "--key", P("log.key"), P("bad.json")}).exit_code, 2);
-  EXPECT_EQ(Run({"monitor", "--vkey", vkey, "--checkpoint-source", P("log.db"), "--state", P("s"), "--interval", "x"}).exit_code, 2);
+  EXPECT_EQ(Run({"monitor", "--vkey", vkey, "--checkpoint-source", P("log.db"), "--state", P("s"),
+                 "--interval", "x"})
+                .exit_code,
+            2);
 }
 
 }  // namespace

@@ -18,14 +18,15 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "process.h"
-#include "relay_harness.h"
 #include "securecomm/base/clock.h"
 #include "securecomm/client/records.h"
 #include "securecomm/client/relay_client.h"
-#include "securecomm/e2e/session.h"
 #include "securecomm/crypto/random.h"
+#include "securecomm/e2e/session.h"
 #include "securecomm/store/client_vault.h"
+
+#include "process.h"
+#include "relay_harness.h"
 
 namespace sc::testing {
 namespace {
@@ -83,8 +84,13 @@ class CliTest : public ::testing::Test {
   // Argv builds `env SECURECOMM_PASSPHRASE=... SECURECOMM_PASSWORD=... securecomm --home H --json args`.
   std::vector<std::string> Argv(const std::string& device, const std::string& password,
                                 const std::vector<std::string>& args) const {
-    std::vector<std::string> argv = {"/usr/bin/env", std::string("SECURECOMM_PASSPHRASE=") + kPassphrase,
-                                     "SECURECOMM_PASSWORD=" + password, SC_CLI_BIN, "--home", Home(device), "--json"};
+    std::vector<std::string> argv = {"/usr/bin/env",
+                                     std::string("SECURECOMM_PASSPHRASE=") + kPassphrase,
+                                     "SECURECOMM_PASSWORD=" + password,
+                                     SC_CLI_BIN,
+                                     "--home",
+                                     Home(device),
+                                     "--json"};
     argv.insert(argv.end(), args.begin(), args.end());
     return argv;
   }
@@ -104,8 +110,8 @@ class CliTest : public ::testing::Test {
   }
 
   // CliWithStdin runs the CLI with `input` on its standard input (through the shell).
-  Outcome CliWithStdin(const std::string& device, const std::string& password, const std::vector<std::string>& args,
-                       const std::string& input) {
+  Outcome CliWithStdin(const std::string& device, const std::string& password,
+                       const std::vector<std::string>& args, const std::string& input) {
     const fs::path in = dir_ / (device + ".stdin");
     std::ofstream(in) << input;
     std::string cmd = "exec";
@@ -122,7 +128,8 @@ class CliTest : public ::testing::Test {
   }
 
   void NewUser(const std::string& device, const std::string& user, const std::string& password) {
-    auto init = Cli(device, password, {"init", "--relay", "@" + (dir_ / "relay.txt").string(), "--kdf", "interactive"});
+    auto init = Cli(device, password,
+                    {"init", "--relay", "@" + (dir_ / "relay.txt").string(), "--kdf", "interactive"});
     ASSERT_EQ(init.rc, 0) << init.out;
     auto reg = Cli(device, password, {"register", user});
     ASSERT_EQ(reg.rc, 0) << reg.out;
@@ -130,7 +137,8 @@ class CliTest : public ::testing::Test {
     EXPECT_EQ(reg.lines[0]["username"], user);
   }
   void NewDevice(const std::string& device, const std::string& user, const std::string& password) {
-    auto init = Cli(device, password, {"init", "--relay", "@" + (dir_ / "relay.txt").string(), "--kdf", "interactive"});
+    auto init = Cli(device, password,
+                    {"init", "--relay", "@" + (dir_ / "relay.txt").string(), "--kdf", "interactive"});
     ASSERT_EQ(init.rc, 0) << init.out;
     auto login = Cli(device, password, {"login", user});
     ASSERT_EQ(login.rc, 0) << login.out;
@@ -263,7 +271,8 @@ TEST_F(CliTest, AChangedKeyIsWarnedRefusedAndAcceptedWithTrust) {
     if (c["username"] == "bob") saw_changed = c["state"] == "changed";
   }
   EXPECT_TRUE(saw_changed) << contacts.out;
-  EXPECT_EQ(Cli("alice", kAlicePw, {"verify", "bob", "--mark"}).rc, 6) << "a changed contact cannot be marked";
+  EXPECT_EQ(Cli("alice", kAlicePw, {"verify", "bob", "--mark"}).rc, 6)
+      << "a changed contact cannot be marked";
 
   // Accepted with trust: the safety number changed, sending works, the new device reads it.
   ASSERT_EQ(Cli("alice", kAlicePw, {"trust", "bob"}).rc, 0);
@@ -310,8 +319,8 @@ TEST_F(CliTest, ListenReconnectsWhenTheRelayRestarts) {
 
 TEST_F(CliTest, WrongPassphraseAndMissingSetupHaveTheirExitCodes) {
   NewUser("alice", "alice", kAlicePw);
-  auto wrong = Process::Spawn({"/usr/bin/env", "SECURECOMM_PASSPHRASE=not it", SC_CLI_BIN, "--home", Home("alice"),
-                               "--json", "contacts"});
+  auto wrong = Process::Spawn({"/usr/bin/env", "SECURECOMM_PASSPHRASE=not it", SC_CLI_BIN, "--home",
+                               Home("alice"), "--json", "contacts"});
   ASSERT_TRUE(wrong.has_value());
   auto w = Finish(*wrong);
   EXPECT_EQ(w.rc, 3);
@@ -330,7 +339,8 @@ TEST_F(CliTest, OneTimePrekeysAreReplenished) {
   // A stranger drains bob's one-time prekeys by fetching bundles (as 80 first contacts would).
   asio::io_context io;
   SystemClock clock;
-  auto key = std::make_shared<const crypto::Ed25519KeyPair>(crypto::Ed25519KeyPair::Generate(crypto::SystemCsprng()));
+  auto key = std::make_shared<const crypto::Ed25519KeyPair>(
+      crypto::Ed25519KeyPair::Generate(crypto::SystemCsprng()));
   auto stranger = RunSync(io, client::RelayClient::Connect(io, relay_->connection(), key, clock));
   ASSERT_TRUE(stranger.has_value());
   const std::string pw = "stranger password";
@@ -353,7 +363,8 @@ TEST_F(CliTest, OneTimePrekeysAreReplenished) {
   for (int i = 0; i < 80; ++i) ASSERT_TRUE(fetch()) << i;  // 20 of the first 100 left
   // Bob's next connection sees fewer than 25 and uploads a new batch of 100.
   ASSERT_EQ(Cli("bob", kBobPw, {"recv"}).rc, 0);
-  for (int i = 0; i < 120; ++i) ASSERT_TRUE(fetch()) << "bundle " << i << " after the refill has a one-time prekey";
+  for (int i = 0; i < 120; ++i)
+    ASSERT_TRUE(fetch()) << "bundle " << i << " after the refill has a one-time prekey";
   RunSync(io, (*stranger)->Close());
 }
 
@@ -422,8 +433,10 @@ TEST_F(CliTest, ACapturedCiphertextCannotBeReadFromTheLaterState) {
   for (const char* f : {"client.db", "client.db-wal"}) {
     if (fs::exists(fs::path(Home("bob")) / f)) fs::copy_file(fs::path(Home("bob")) / f, snapshot / f);
   }
-  const std::span<const uint8_t> wire(reinterpret_cast<const uint8_t*>(captured[0].data()), captured[0].size());
-  const std::span<const uint8_t> pass(reinterpret_cast<const uint8_t*>(kPassphrase), std::strlen(kPassphrase));
+  const std::span<const uint8_t> wire(reinterpret_cast<const uint8_t*>(captured[0].data()),
+                                      captured[0].size());
+  const std::span<const uint8_t> pass(reinterpret_cast<const uint8_t*>(kPassphrase),
+                                      std::strlen(kPassphrase));
   {
     auto then = store::ClientVault::Open((snapshot / "client.db").string(), pass);
     ASSERT_TRUE(then.has_value());

@@ -2,11 +2,12 @@
 #include <set>
 #include <thread>
 
-#include "relay_test_util.h"
-#include "securecomm/e2e/prekey.h"
 #include "securecomm/crypto/x25519.h"
+#include "securecomm/e2e/prekey.h"
 #include "securecomm/relay/limits.h"
 #include "securecomm/relay/service.h"
+
+#include "relay_test_util.h"
 
 namespace sc::testing {
 namespace {
@@ -130,8 +131,8 @@ TEST_F(RelayAccountsTest, DevicesAreAddedListedAndRemoved) {
   EXPECT_EQ(Call(*phone.client, list).list_devices().devices_size(), 1);
 }
 
-pb::ClientFrame Upload(const crypto::Ed25519KeyPair& identity, uint32_t signed_id, uint32_t first, uint32_t count,
-                       bool corrupt_signature = false) {
+pb::ClientFrame Upload(const crypto::Ed25519KeyPair& identity, uint32_t signed_id, uint32_t first,
+                       uint32_t count, bool corrupt_signature = false) {
   pb::ClientFrame f;
   auto* u = f.mutable_upload_prekeys();
   auto spk = crypto::X25519KeyPair::Generate(crypto::SystemCsprng());
@@ -167,16 +168,19 @@ TEST_F(RelayAccountsTest, PrekeysAreVerifiedAndEachOneTimeKeyIsHandedOutOnce) {
   for (int f = 0; f < 4; ++f) {
     for (int i = 0; i < 26; ++i) {
       ++outstanding;
-      asio::co_spawn(io_, [&, f]() -> asio::awaitable<void> {
-        pb::ClientFrame fetch;
-        fetch.mutable_fetch_prekey_bundle()->set_account_id(bob.info.account_id);
-        fetch.mutable_fetch_prekey_bundle()->set_device_id(bob.info.device_id);
-        auto r = co_await fetchers[static_cast<size_t>(f)].client->Call(fetch);
-        if (r && r->error() == pb::OK && r->fetch_prekey_bundle().has_one_time_prekey()) {
-          got[static_cast<size_t>(f)].push_back(r->fetch_prekey_bundle().one_time_prekey().id());
-        }
-        --outstanding;
-      }, asio::detached);
+      asio::co_spawn(
+          io_,
+          [&, f]() -> asio::awaitable<void> {
+            pb::ClientFrame fetch;
+            fetch.mutable_fetch_prekey_bundle()->set_account_id(bob.info.account_id);
+            fetch.mutable_fetch_prekey_bundle()->set_device_id(bob.info.device_id);
+            auto r = co_await fetchers[static_cast<size_t>(f)].client->Call(fetch);
+            if (r && r->error() == pb::OK && r->fetch_prekey_bundle().has_one_time_prekey()) {
+              got[static_cast<size_t>(f)].push_back(r->fetch_prekey_bundle().one_time_prekey().id());
+            }
+            --outstanding;
+          },
+          asio::detached);
     }
   }
   io_.restart();

@@ -8,9 +8,10 @@
 
 #include <asio/write.hpp>
 
-#include "relay_test_util.h"
 #include "securecomm/relay/limits.h"
 #include "securecomm/relay_server/limits.h"
+
+#include "relay_test_util.h"
 
 namespace sc::testing {
 namespace {
@@ -59,7 +60,7 @@ TEST_F(RelayBadInputTest, UndecodableFrameGetsMalformed) {
 TEST_F(RelayBadInputTest, UnknownRequestTypeAndWrongVersion) {
   auto c = Connect();
   // Field 99 (length-delimited) is no request this relay knows: the body is empty.
-  std::string unknown = "\x08\x01\x10\x07";  // version 1, request_id 7
+  std::string unknown = "\x08\x01\x10\x07";     // version 1, request_id 7
   unknown += std::string("\x9a\x06\x02hi", 5);  // field 99, wire type 2, "hi"
   auto r = SendRawAndWait(*c, unknown);
   EXPECT_EQ(r.error(), pb::UNKNOWN_REQUEST);
@@ -186,7 +187,7 @@ TEST_F(RelayConnectionSlotsTest, FailedHandshakesGiveTheirSlotsBack) {
     a.sin_port = htons(relay_->port());
     a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     ASSERT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);  // NOLINT: the sockets API
-    const std::string junk(4096, static_cast<char>(0x41 + i));              // not an SCP INIT
+    const std::string junk(4096, static_cast<char>(0x41 + i));             // not an SCP INIT
     ASSERT_GT(write(fd, junk.data(), junk.size()), 0);
     char buf[256];
     timeval tv{5, 0};

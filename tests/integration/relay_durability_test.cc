@@ -71,17 +71,20 @@ TEST_F(RelayDurabilityTest, AcknowledgedMessagesSurviveSigkill) {
     const auto round_end = std::chrono::steady_clock::now() + 600ms;
     for (int s = 0; s < senders; ++s) {
       ++outstanding;
-      asio::co_spawn(io_, [&, s]() -> asio::awaitable<void> {
-        auto& c = clients[static_cast<size_t>(s)];
-        while (!stop && std::chrono::steady_clock::now() < round_end) {
-          const std::string payload = "durable-" + std::to_string(next++);
-          attempted.insert(payload);
-          auto r = co_await c->Call(SendTo(receiver, payload));
-          if (!r) break;  // the relay died under us: unacknowledged, may or may not be stored
-          if (r->error() == pb::OK) acknowledged.insert(payload);
-        }
-        --outstanding;
-      }, asio::detached);
+      asio::co_spawn(
+          io_,
+          [&, s]() -> asio::awaitable<void> {
+            auto& c = clients[static_cast<size_t>(s)];
+            while (!stop && std::chrono::steady_clock::now() < round_end) {
+              const std::string payload = "durable-" + std::to_string(next++);
+              attempted.insert(payload);
+              auto r = co_await c->Call(SendTo(receiver, payload));
+              if (!r) break;  // the relay died under us: unacknowledged, may or may not be stored
+              if (r->error() == pb::OK) acknowledged.insert(payload);
+            }
+            --outstanding;
+          },
+          asio::detached);
     }
     io_.restart();
     while (outstanding > 0) io_.run_one_for(100ms);

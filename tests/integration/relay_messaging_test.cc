@@ -2,9 +2,10 @@
 // redelivery of what was not acknowledged, multi-recipient sends, and every limit's refusal.
 #include <thread>
 
-#include "relay_test_util.h"
 #include "securecomm/net/scp_stream.h"
 #include "securecomm/relay/limits.h"
+
+#include "relay_test_util.h"
 
 namespace sc::testing {
 namespace {
@@ -15,7 +16,9 @@ class RelayMessagingTest : public RelayFixture {
  protected:
   // A long write-stall timeout: the slow-reader tests here are about the window and the 4 MiB
   // bound; RelayStallTest below is about the stall timeout.
-  void SetUp() override { StartRelay({"--max-queued-per-device", "400", "--write-stall-timeout-seconds", "600"}); }
+  void SetUp() override {
+    StartRelay({"--max-queued-per-device", "400", "--write-stall-timeout-seconds", "600"});
+  }
 
   // Drain reads deliveries until `n` arrived (or 10 s passed), acknowledging them if asked.
   std::vector<pb::Delivery> Receive(RelayClient& c, size_t n, bool ack = true) {
@@ -124,7 +127,8 @@ TEST_F(RelayMessagingTest, EveryLimitHasItsOwnRefusal) {
   auto big = Call(*alice.client, SendTo(bob.info, std::string(relay::kMaxEnvelopeBytes + 1, 'x')));
   EXPECT_EQ(big.error(), pb::ENVELOPE_TOO_LARGE);
   EXPECT_EQ(big.error_index(), 0u);
-  EXPECT_EQ(Call(*alice.client, SendTo(bob.info, std::string(relay::kMaxEnvelopeBytes, 'x'))).error(), pb::OK);
+  EXPECT_EQ(Call(*alice.client, SendTo(bob.info, std::string(relay::kMaxEnvelopeBytes, 'x'))).error(),
+            pb::OK);
 
   pb::ClientFrame many;
   for (size_t i = 0; i <= relay::kMaxEnvelopesPerSend; ++i) {
@@ -134,7 +138,8 @@ TEST_F(RelayMessagingTest, EveryLimitHasItsOwnRefusal) {
     e->set_payload("x");
   }
   EXPECT_EQ(Call(*alice.client, many).error(), pb::TOO_MANY_ENVELOPES);
-  EXPECT_EQ(Call(*alice.client, SendTo(bob.info, "x", uint64_t{91} * 24 * 3600 * 1000)).error(), pb::INVALID_TTL);
+  EXPECT_EQ(Call(*alice.client, SendTo(bob.info, "x", uint64_t{91} * 24 * 3600 * 1000)).error(),
+            pb::INVALID_TTL);
   client::LoginInfo nobody{bob.info.account_id + 100, 1, false, 0};
   EXPECT_EQ(Call(*alice.client, SendTo(nobody, "x")).error(), pb::UNKNOWN_RECIPIENT);
   EXPECT_EQ(Call(*alice.client, SendTo(bob.info, "")).error(), pb::INVALID_REQUEST);
@@ -192,10 +197,13 @@ TEST_F(RelayMessagingTest, AReaderThatStopsHoldsBackItsDeliveriesAndLosesNothing
   // 200 envelopes of 55 KB (11 MB): the relay holds back all but its delivery window.
   const size_t n = 200;
   for (size_t i = 0; i < n; ++i) {
-    ASSERT_EQ(Call(*alice.client, SendTo(bob.info, std::string(55000, static_cast<char>('a' + i % 26)))).error(), pb::OK);
+    ASSERT_EQ(
+        Call(*alice.client, SendTo(bob.info, std::string(55000, static_cast<char>('a' + i % 26)))).error(),
+        pb::OK);
   }
   auto metrics = HttpGet(relay_->http_port(), "/metrics");
-  EXPECT_NE(metrics.find("securecomm_relay_slow_readers_total 0"), std::string::npos) << "held back, not cut off";
+  EXPECT_NE(metrics.find("securecomm_relay_slow_readers_total 0"), std::string::npos)
+      << "held back, not cut off";
   slow->Abort();
   // Nothing was lost: a reading session gets all of it, in order.
   auto again = Connect(bob.key);
@@ -236,7 +244,8 @@ TEST_F(RelayMessagingTest, AClientThatDoesNotReadItsAnswersIsCutOff) {
     // Flush only writes; nothing here reads. A write error means the relay hung up on us.
     cut = !RunSync(io_, stream.Flush()).has_value();
     if (!cut) {
-      cut = HttpGet(relay_->http_port(), "/metrics").find("securecomm_relay_slow_readers_total 1") != std::string::npos;
+      cut = HttpGet(relay_->http_port(), "/metrics").find("securecomm_relay_slow_readers_total 1") !=
+            std::string::npos;
     }
     // Everyone else is served meanwhile. Calling also lets the bystander's client answer the
     // relay's keepalives: this loop can outlast the idle timeout on a slow (sanitizer) build.
@@ -271,8 +280,9 @@ TEST_F(RelayStallTest, AReaderThatTakesNoBytesIsEndedSlowReaderAndLosesNothing) 
   ASSERT_TRUE(RunSync(stalled, slow->Login("bob", Pw("pw-bob"))).has_value());
   const size_t n = 40;  // 40 x 55 KB: twice the delivery window's bytes
   for (size_t i = 0; i < n; ++i) {
-    ASSERT_EQ(Call(*alice.client, SendTo(bob.info, std::string(55000, static_cast<char>('a' + i % 26)))).error(),
-              pb::OK);
+    ASSERT_EQ(
+        Call(*alice.client, SendTo(bob.info, std::string(55000, static_cast<char>('a' + i % 26)))).error(),
+        pb::OK);
   }
   // The relay ends the session once its writes made no progress for the stall timeout (1 s):
   // the metric says so within a generous bound (a sanitizer build on a loaded machine).

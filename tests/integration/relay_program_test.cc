@@ -87,7 +87,8 @@ TEST_F(RelayMetricsTest, HealthAndMetricsOnLoopback) {
   auto metrics = HttpGet(relay_->http_port(), "/metrics");
   EXPECT_NE(metrics.find("securecomm_relay_messages_in_total 1"), std::string::npos) << metrics;
   EXPECT_NE(metrics.find("securecomm_relay_connections_open 3"), std::string::npos) << metrics;
-  EXPECT_NE(metrics.find("securecomm_relay_rejected_total{reason=\"NOT_AUTHENTICATED\"} 1"), std::string::npos)
+  EXPECT_NE(metrics.find("securecomm_relay_rejected_total{reason=\"NOT_AUTHENTICATED\"} 1"),
+            std::string::npos)
       << metrics;
   EXPECT_NE(metrics.find("securecomm_relay_store_batches"), std::string::npos);
   EXPECT_NE(metrics.find("securecomm_relay_resident_bytes"), std::string::npos);
@@ -105,11 +106,14 @@ TEST_F(RelayMetricsTest, SigtermAnswersWhatIsInFlightAndTellsSessions) {
   int outstanding = 0;
   for (int i = 0; i < 50; ++i) {
     ++outstanding;
-    asio::co_spawn(io_, [&, i]() -> asio::awaitable<void> {
-      auto r = co_await alice.client->Call(SendTo(bob.info, "inflight-" + std::to_string(i)));
-      if (r && r->error() == pb::OK) answered.push_back(r->send().message_ids(0));
-      --outstanding;
-    }, asio::detached);
+    asio::co_spawn(
+        io_,
+        [&, i]() -> asio::awaitable<void> {
+          auto r = co_await alice.client->Call(SendTo(bob.info, "inflight-" + std::to_string(i)));
+          if (r && r->error() == pb::OK) answered.push_back(r->send().message_ids(0));
+          --outstanding;
+        },
+        asio::detached);
   }
   io_.restart();
   io_.poll();

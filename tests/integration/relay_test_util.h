@@ -2,17 +2,18 @@
 // client sessions (RelayClient over SCP), run synchronously.
 #pragma once
 
+#include <asio/detached.hpp>
 #include <memory>
 #include <string>
 #include <vector>
 
-#include <asio/detached.hpp>
 #include <gtest/gtest.h>
 
-#include "relay_harness.h"
 #include "securecomm/base/clock.h"
 #include "securecomm/client/relay_client.h"
 #include "securecomm/crypto/random.h"
+
+#include "relay_harness.h"
 
 namespace sc::testing {
 
@@ -54,7 +55,8 @@ class RelayFixture : public ::testing::Test {
   }
 
   static std::shared_ptr<const crypto::Ed25519KeyPair> NewKey() {
-    return std::make_shared<const crypto::Ed25519KeyPair>(crypto::Ed25519KeyPair::Generate(crypto::SystemCsprng()));
+    return std::make_shared<const crypto::Ed25519KeyPair>(
+        crypto::Ed25519KeyPair::Generate(crypto::SystemCsprng()));
   }
 
   std::shared_ptr<RelayClient> Connect(std::shared_ptr<const crypto::Ed25519KeyPair> key = NewKey()) {
@@ -107,13 +109,15 @@ class RelayFixture : public ::testing::Test {
     return r ? *r : pb::Response{};
   }
 
-  std::optional<pb::Push> NextPush(RelayClient& c, std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
+  std::optional<pb::Push> NextPush(RelayClient& c,
+                                   std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
     auto r = RunSync(io_, c.NextPush(timeout));
     if (!r) return std::nullopt;
     return *r;
   }
 
-  static pb::ClientFrame SendTo(const client::LoginInfo& to, const std::string& payload, uint64_t ttl_ms = 0) {
+  static pb::ClientFrame SendTo(const client::LoginInfo& to, const std::string& payload,
+                                uint64_t ttl_ms = 0) {
     pb::ClientFrame f;
     auto* e = f.mutable_send()->add_envelopes();
     e->set_recipient_account(to.account_id);

@@ -1,6 +1,6 @@
 // SCP over UDP on loopback, in one process: a real ScpDatagramServer and ScpDatagramClient, with
 // a proxy between them that loses chosen datagrams, to prove the handshake survives loss.
-#include <functional>
+#include "securecomm/net/scp_datagram.h"
 
 #include <asio/co_spawn.hpp>
 #include <asio/detached.hpp>
@@ -9,10 +9,11 @@
 #include <asio/io_context.hpp>
 #include <asio/steady_timer.hpp>
 #include <asio/use_awaitable.hpp>
+#include <functional>
+
 #include <gtest/gtest.h>
 
 #include "securecomm/crypto/random.h"
-#include "securecomm/net/scp_datagram.h"
 
 namespace sc::net {
 namespace {
@@ -27,7 +28,9 @@ using Bytes = std::vector<uint8_t>;
 class LossyProxy {
  public:
   LossyProxy(asio::io_context& io, udp::endpoint server, std::function<bool(bool, int)> drop)
-      : socket_(io, udp::endpoint(asio::ip::make_address("127.0.0.1"), 0)), server_(server), drop_(std::move(drop)) {}
+      : socket_(io, udp::endpoint(asio::ip::make_address("127.0.0.1"), 0)),
+        server_(server),
+        drop_(std::move(drop)) {}
   udp::endpoint endpoint() const { return socket_.local_endpoint(); }
   int dropped = 0;
 
@@ -76,7 +79,10 @@ class ScpDatagramTest : public ::testing::Test {
           c.identity = server_id_;
           return c;
         },
-        clock_, [](ScpDatagramServer& s, const udp::endpoint& from, std::span<const uint8_t> d) { (void)s.Send(from, d); });
+        clock_,
+        [](ScpDatagramServer& s, const udp::endpoint& from, std::span<const uint8_t> d) {
+          (void)s.Send(from, d);
+        });
   }
 
   ScpDatagramClient MakeClient(udp::endpoint to, std::optional<crypto::Ed25519PublicKey> pin = std::nullopt) {
@@ -89,8 +95,8 @@ class ScpDatagramTest : public ::testing::Test {
     c.identity = client_id_;
     c.responder_static = server_static_.public_key;
     c.responder_identity = pin.value_or(server_id_->public_key());
-    return ScpDatagramClient(std::move(socket), *scp::Session::Create(std::move(c), clock_, crypto::SystemCsprng()),
-                             clock_);
+    return ScpDatagramClient(std::move(socket),
+                             *scp::Session::Create(std::move(c), clock_, crypto::SystemCsprng()), clock_);
   }
 
   // EchoWithRetry sends `msg` until its echo comes back (datagrams may be lost), at most 10 tries.
@@ -118,15 +124,18 @@ TEST_F(ScpDatagramTest, EchoesManyMessages) {
   asio::co_spawn(io_, server->Run(), asio::detached);
   auto client = MakeClient(server->local_endpoint());
   int echoed = 0;
-  asio::co_spawn(io_, [&]() -> asio::awaitable<void> {
-    const bool handshake = (co_await client.Handshake()).has_value();
-    EXPECT_TRUE(handshake);
-    for (int i = 0; handshake && i < 200; ++i) {
-      Bytes msg(1 + i * 7 % 1200, static_cast<uint8_t>(i));
-      if (co_await EchoWithRetry(client, msg)) ++echoed;
-    }
-    server->Stop();
-  }, asio::detached);
+  asio::co_spawn(
+      io_,
+      [&]() -> asio::awaitable<void> {
+        const bool handshake = (co_await client.Handshake()).has_value();
+        EXPECT_TRUE(handshake);
+        for (int i = 0; handshake && i < 200; ++i) {
+          Bytes msg(1 + i * 7 % 1200, static_cast<uint8_t>(i));
+          if (co_await EchoWithRetry(client, msg)) ++echoed;
+        }
+        server->Stop();
+      },
+      asio::detached);
   RunFor(std::chrono::seconds(60));
   EXPECT_EQ(echoed, 200);
   EXPECT_TRUE(client.confirmed());
@@ -137,20 +146,22 @@ TEST_F(ScpDatagramTest, HandshakeSurvivesLostInitResponseAndFinish) {
   asio::co_spawn(io_, server->Run(), asio::detached);
   // Client->server: lose INIT #0 and the first final message (#2 after the resent INIT #1).
   // Server->client: lose the first RESPONSE.
-  LossyProxy proxy(io_, server->local_endpoint(), [](bool from_client, int i) {
-    return from_client ? (i == 0 || i == 2) : i == 0;
-  });
+  LossyProxy proxy(io_, server->local_endpoint(),
+                   [](bool from_client, int i) { return from_client ? (i == 0 || i == 2) : i == 0; });
   asio::co_spawn(io_, proxy.Run(), asio::detached);
   auto client = MakeClient(proxy.endpoint());
   bool ok = false;
-  asio::co_spawn(io_, [&]() -> asio::awaitable<void> {
-    auto hs = co_await client.Handshake();
-    EXPECT_TRUE(hs.has_value()) << std::string(hs ? "" : hs.error().name());
-    const Bytes msg = {1, 2, 3};
-    ok = hs && co_await EchoWithRetry(client, msg);
-    server->Stop();
-    proxy.Stop();
-  }, asio::detached);
+  asio::co_spawn(
+      io_,
+      [&]() -> asio::awaitable<void> {
+        auto hs = co_await client.Handshake();
+        EXPECT_TRUE(hs.has_value()) << std::string(hs ? "" : hs.error().name());
+        const Bytes msg = {1, 2, 3};
+        ok = hs && co_await EchoWithRetry(client, msg);
+        server->Stop();
+        proxy.Stop();
+      },
+      asio::detached);
   RunFor(std::chrono::seconds(60));
   EXPECT_TRUE(ok);
   EXPECT_GE(proxy.dropped, 3);
@@ -168,13 +179,16 @@ TEST_F(ScpDatagramTest, ForgedAndGarbageDatagramsAreDroppedWithoutSessions) {
   attacker.send_to(asio::buffer(Bytes{0xde, 0xad}), server->local_endpoint());
   auto client = MakeClient(server->local_endpoint());
   bool ok = false;
-  asio::co_spawn(io_, [&]() -> asio::awaitable<void> {
-    const Bytes msg = {9};
-    ok = (co_await client.Handshake()).has_value() && co_await EchoWithRetry(client, msg);
-    EXPECT_EQ(server->session_count(), 1u);  // only the real client holds a session
-    EXPECT_GE(server->dropped(), 2u);
-    server->Stop();
-  }, asio::detached);
+  asio::co_spawn(
+      io_,
+      [&]() -> asio::awaitable<void> {
+        const Bytes msg = {9};
+        ok = (co_await client.Handshake()).has_value() && co_await EchoWithRetry(client, msg);
+        EXPECT_EQ(server->session_count(), 1u);  // only the real client holds a session
+        EXPECT_GE(server->dropped(), 2u);
+        server->Stop();
+      },
+      asio::detached);
   RunFor(std::chrono::seconds(60));
   EXPECT_TRUE(ok);
 }
@@ -185,11 +199,14 @@ TEST_F(ScpDatagramTest, WrongPinnedIdentityFailsTheHandshake) {
   const auto other = crypto::Ed25519KeyPair::Generate(crypto::SystemCsprng());
   auto client = MakeClient(server->local_endpoint(), other.public_key());  // pins a wrong identity
   std::optional<Error> error;
-  asio::co_spawn(io_, [&]() -> asio::awaitable<void> {
-    auto hs = co_await client.Handshake();
-    if (!hs) error = hs.error();
-    server->Stop();
-  }, asio::detached);
+  asio::co_spawn(
+      io_,
+      [&]() -> asio::awaitable<void> {
+        auto hs = co_await client.Handshake();
+        if (!hs) error = hs.error();
+        server->Stop();
+      },
+      asio::detached);
   RunFor(std::chrono::seconds(60));
   ASSERT_TRUE(error.has_value());
   EXPECT_EQ(*error, scp::Errc::kUntrustedIdentity);

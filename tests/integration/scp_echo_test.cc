@@ -8,9 +8,10 @@
 
 #include <gtest/gtest.h>
 
-#include "process.h"
 #include "securecomm/base/encoding.h"
 #include "securecomm/scp/connection_string.h"
+
+#include "process.h"
 
 namespace sc {
 namespace {
@@ -72,7 +73,8 @@ TEST_F(ScpEchoTest, EchoesOverBothSuites) {
   std::string out;
   EXPECT_EQ(RunClient({connection_, "--count", "300", "--size", "1000"}, &out), 0) << out;
   EXPECT_NE(out.find("echoed 300 messages"), std::string::npos) << out;
-  EXPECT_EQ(RunClient({connection_, "--count", "20", "--size", "65535", "--suite", "chachapoly"}, &out), 0) << out;
+  EXPECT_EQ(RunClient({connection_, "--count", "20", "--size", "65535", "--suite", "chachapoly"}, &out), 0)
+      << out;
 }
 
 TEST_F(ScpEchoTest, ClientRefusesAServerWithAnotherIdentity) {

@@ -19,7 +19,8 @@ class Process {
  public:
   // Spawn starts argv[0] with the arguments; stdout is captured, stderr passes through (or is
   // appended to `stderr_path` when given). Returns nullopt if the program cannot be started.
-  static std::optional<Process> Spawn(const std::vector<std::string>& argv, const std::string& stderr_path = "");
+  static std::optional<Process> Spawn(const std::vector<std::string>& argv,
+                                      const std::string& stderr_path = "");
   Process(Process&& other) noexcept;
   Process& operator=(Process&&) = delete;
   ~Process();  // kills (SIGKILL) and reaps a process still running

@@ -11,7 +11,9 @@
 // frame with operator new but, when its recycling cache is full, frees it inside the io thread
 // with free(): the same allocator underneath (glibc), but ASan reports the mismatch. The relay
 // itself spawns only from inside its io_context, and its binary keeps the check.
-extern "C" const char* __asan_default_options() { return "alloc_dealloc_mismatch=0"; }
+extern "C" const char* __asan_default_options() {
+  return "alloc_dealloc_mismatch=0";
+}
 
 namespace sc::testing {
 
@@ -31,9 +33,20 @@ RelayProcess::~RelayProcess() {
 }
 
 bool RelayProcess::Start() {
-  std::vector<std::string> argv = {binary_, "--data-dir", data_dir_.string(), "--port", std::to_string(fixed_port_), "--http-port", "0",
-                                   "--handshakes-per-address-per-second", "10000", "--handshake-burst-per-address",
-                                   "10000", "--handshakes-per-second", "100000", "--log-level",
+  std::vector<std::string> argv = {binary_,
+                                   "--data-dir",
+                                   data_dir_.string(),
+                                   "--port",
+                                   std::to_string(fixed_port_),
+                                   "--http-port",
+                                   "0",
+                                   "--handshakes-per-address-per-second",
+                                   "10000",
+                                   "--handshake-burst-per-address",
+                                   "10000",
+                                   "--handshakes-per-second",
+                                   "100000",
+                                   "--log-level",
                                    std::getenv("SC_TEST_RELAY_DEBUG") ? "debug" : "warn"};
   argv.insert(argv.end(), extra_.begin(), extra_.end());
   auto p = Process::Spawn(argv, stderr_path_);
@@ -45,8 +58,8 @@ bool RelayProcess::Start() {
   const auto deadline = std::chrono::steady_clock::now() + 20s;
   bool next_is_connection = false;
   while (std::chrono::steady_clock::now() < deadline) {
-    auto line = process_->ReadLine(std::chrono::duration_cast<std::chrono::milliseconds>(
-        deadline - std::chrono::steady_clock::now()));
+    auto line = process_->ReadLine(
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()));
     if (!line) break;
     log_ += *line + "\n";
     if (line->rfind("health and metrics: http://", 0) == 0) {

@@ -6,18 +6,18 @@
 //   auto client = RunSync(io, RelayClient::Connect(io, relay.connection(), identity, clock));
 #pragma once
 
+#include <asio/co_spawn.hpp>
+#include <asio/io_context.hpp>
+#include <asio/use_future.hpp>
 #include <chrono>
 #include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include <asio/co_spawn.hpp>
-#include <asio/io_context.hpp>
-#include <asio/use_future.hpp>
+#include "securecomm/scp/connection_string.h"
 
 #include "process.h"
-#include "securecomm/scp/connection_string.h"
 
 namespace sc::testing {
 
@@ -42,7 +42,9 @@ class RelayProcess {
   const std::string& log() const { return log_; }
   // capture_stderr: from the next Start on, the relay's stderr (its log) is appended to
   // stderr_path() instead of the test's own stderr.
-  void capture_stderr() { stderr_path_ = (data_dir_.parent_path() / (data_dir_.filename().string() + ".log")).string(); }
+  void capture_stderr() {
+    stderr_path_ = (data_dir_.parent_path() / (data_dir_.filename().string() + ".log")).string();
+  }
   const std::string& stderr_path() const { return stderr_path_; }
   // keep_port: later Starts listen on the port of the current run (clients keep their
   // connection string across a restart). Call after a successful Start.

@@ -2,6 +2,7 @@
 
 #include <fstream>
 #include <functional>
+
 #include <nlohmann/json.hpp>
 
 #include "securecomm/base/encoding.h"
@@ -24,9 +25,15 @@ struct Verdict {
   enum Kind { kMatch, kPolicy, kMismatch } kind;
   std::string why;
 };
-Verdict Match() { return {Verdict::kMatch, {}}; }
-Verdict Policy() { return {Verdict::kPolicy, {}}; }
-Verdict Mismatch(std::string why) { return {Verdict::kMismatch, std::move(why)}; }
+Verdict Match() {
+  return {Verdict::kMatch, {}};
+}
+Verdict Policy() {
+  return {Verdict::kPolicy, {}};
+}
+Verdict Mismatch(std::string why) {
+  return {Verdict::kMismatch, std::move(why)};
+}
 
 Bytes Hex(const json& j, const char* field) {
   auto r = HexDecode(j.at(field).get<std::string>());
@@ -52,7 +59,9 @@ Verdict CheckAead(AeadAlgorithm family, const json& group, const json& t) {
   AeadAlgorithm alg = family;
   if (family == AeadAlgorithm::kAes256Gcm) {
     const int bits = group.at("keySize").get<int>();
-    alg = bits == 128 ? AeadAlgorithm::kAes128Gcm : bits == 192 ? AeadAlgorithm::kAes192Gcm : AeadAlgorithm::kAes256Gcm;
+    alg = bits == 128   ? AeadAlgorithm::kAes128Gcm
+          : bits == 192 ? AeadAlgorithm::kAes192Gcm
+                        : AeadAlgorithm::kAes256Gcm;
   }
   auto aead = crypto::Aead::Create(alg, key);
   if (!aead) return valid ? Mismatch(std::string("create: ") + std::string(aead.error().name())) : Match();
@@ -96,7 +105,8 @@ Verdict CheckEd25519(const json& group, const json& t) {
   auto pk = crypto::Ed25519PublicKey::FromSpan(pk_bytes);
   auto sig = crypto::Ed25519Signature::FromSpan(sig_bytes);
   const bool ok = pk && sig && crypto::Ed25519Verify(*pk, msg, *sig).has_value();
-  return ok == valid ? Match() : Mismatch(valid ? "rejected a valid signature" : "accepted an invalid signature");
+  return ok == valid ? Match()
+                     : Mismatch(valid ? "rejected a valid signature" : "accepted an invalid signature");
 }
 
 Verdict CheckHkdf(const json&, const json& t) {
@@ -129,10 +139,14 @@ Checker CheckerFor(WycheproofKind kind) {
       return [](const json& g, const json& t) { return CheckAead(AeadAlgorithm::kChaCha20Poly1305, g, t); };
     case WycheproofKind::kXChaCha20Poly1305:
       return [](const json& g, const json& t) { return CheckAead(AeadAlgorithm::kXChaCha20Poly1305, g, t); };
-    case WycheproofKind::kX25519: return CheckX25519;
-    case WycheproofKind::kEd25519: return CheckEd25519;
-    case WycheproofKind::kHkdfSha256: return CheckHkdf;
-    case WycheproofKind::kHmacSha256: return CheckHmac;
+    case WycheproofKind::kX25519:
+      return CheckX25519;
+    case WycheproofKind::kEd25519:
+      return CheckEd25519;
+    case WycheproofKind::kHkdfSha256:
+      return CheckHkdf;
+    case WycheproofKind::kHmacSha256:
+      return CheckHmac;
   }
   return nullptr;
 }
@@ -141,20 +155,27 @@ Checker CheckerFor(WycheproofKind kind) {
 
 std::string_view FileFor(WycheproofKind kind) {
   switch (kind) {
-    case WycheproofKind::kAesGcm: return "aes_gcm_test.json";
-    case WycheproofKind::kChaCha20Poly1305: return "chacha20_poly1305_test.json";
-    case WycheproofKind::kXChaCha20Poly1305: return "xchacha20_poly1305_test.json";
-    case WycheproofKind::kX25519: return "x25519_test.json";
-    case WycheproofKind::kEd25519: return "ed25519_test.json";
-    case WycheproofKind::kHkdfSha256: return "hkdf_sha256_test.json";
-    case WycheproofKind::kHmacSha256: return "hmac_sha256_test.json";
+    case WycheproofKind::kAesGcm:
+      return "aes_gcm_test.json";
+    case WycheproofKind::kChaCha20Poly1305:
+      return "chacha20_poly1305_test.json";
+    case WycheproofKind::kXChaCha20Poly1305:
+      return "xchacha20_poly1305_test.json";
+    case WycheproofKind::kX25519:
+      return "x25519_test.json";
+    case WycheproofKind::kEd25519:
+      return "ed25519_test.json";
+    case WycheproofKind::kHkdfSha256:
+      return "hkdf_sha256_test.json";
+    case WycheproofKind::kHmacSha256:
+      return "hmac_sha256_test.json";
   }
   return "";
 }
 
 std::vector<WycheproofKind> AllKinds() {
-  return {WycheproofKind::kAesGcm,     WycheproofKind::kChaCha20Poly1305, WycheproofKind::kXChaCha20Poly1305,
-          WycheproofKind::kX25519,     WycheproofKind::kEd25519,          WycheproofKind::kHkdfSha256,
+  return {WycheproofKind::kAesGcm,    WycheproofKind::kChaCha20Poly1305, WycheproofKind::kXChaCha20Poly1305,
+          WycheproofKind::kX25519,    WycheproofKind::kEd25519,          WycheproofKind::kHkdfSha256,
           WycheproofKind::kHmacSha256};
 }
 

@@ -26,11 +26,11 @@ enum class WycheproofKind {
 };
 
 struct WycheproofStats {
-  std::string file;            // e.g. "aes_gcm_test.json"
-  int declared = 0;            // numberOfTests in the file's header
-  int ran = 0;                 // cases executed
-  int passed = 0;              // our verdict equals the file's
-  int policy_refused = 0;      // refused by a written policy (SOURCES.md); never counted as passed
+  std::string file;                   // e.g. "aes_gcm_test.json"
+  int declared = 0;                   // numberOfTests in the file's header
+  int ran = 0;                        // cases executed
+  int passed = 0;                     // our verdict equals the file's
+  int policy_refused = 0;             // refused by a written policy (SOURCES.md); never counted as passed
   std::vector<std::string> failures;  // "tcId N: why" for each mismatch
 };
 

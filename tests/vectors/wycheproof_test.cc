@@ -29,13 +29,18 @@ TEST_P(WycheproofTest, EveryCaseMatchesTheFilesVerdict) {
   for (const auto& f : stats->failures) ADD_FAILURE() << stats->file << " " << f;
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    AllFiles, WycheproofTest,
-    ::testing::Values(Expectation{WycheproofKind::kAesGcm, 3}, Expectation{WycheproofKind::kChaCha20Poly1305, 0},
-                      Expectation{WycheproofKind::kXChaCha20Poly1305, 0}, Expectation{WycheproofKind::kX25519, 31},
-                      Expectation{WycheproofKind::kEd25519, 0}, Expectation{WycheproofKind::kHkdfSha256, 0},
-                      Expectation{WycheproofKind::kHmacSha256, 0}),
-    [](const auto& p) { return std::string(FileFor(p.param.kind).substr(0, FileFor(p.param.kind).find('.'))); });
+INSTANTIATE_TEST_SUITE_P(AllFiles, WycheproofTest,
+                         ::testing::Values(Expectation{WycheproofKind::kAesGcm, 3},
+                                           Expectation{WycheproofKind::kChaCha20Poly1305, 0},
+                                           Expectation{WycheproofKind::kXChaCha20Poly1305, 0},
+                                           Expectation{WycheproofKind::kX25519, 31},
+                                           Expectation{WycheproofKind::kEd25519, 0},
+                                           Expectation{WycheproofKind::kHkdfSha256, 0},
+                                           Expectation{WycheproofKind::kHmacSha256, 0}),
+                         [](const auto& p) {
+                           return std::string(
+                               FileFor(p.param.kind).substr(0, FileFor(p.param.kind).find('.')));
+                         });
 
 }  // namespace
 }  // namespace sc::vectors

@@ -31,7 +31,8 @@ std::unique_ptr<MemoryLogStore> MemoryLogStore::Open(std::shared_ptr<Contents> c
 Status MemoryLogStore::Append(const AppendBatch& batch) {
   if (auto s = CheckAppendBatch(batch, StoredLeaves(*contents_)); !s) return s;
   if (fail_writes_) return Fail(Errc::kStorageFailed);
-  for (size_t i = 0; i < batch.leaves.size(); ++i) contents_->leaves.emplace(batch.first_index + i, batch.leaves[i]);
+  for (size_t i = 0; i < batch.leaves.size(); ++i)
+    contents_->leaves.emplace(batch.first_index + i, batch.leaves[i]);
   contents_->heads.push_back(batch.head);
   if (!batch.checkpoint.empty()) {
     contents_->checkpoints.push_back(StoredCheckpoint{batch.head.size, std::string(batch.checkpoint)});

@@ -63,8 +63,8 @@ class Rebuilder final : public LogVisitor {
     }
     const Checkpoint& cp = opened->checkpoint;
     if (cp.size != checkpoint.size || cp.size > tree_.size() || *tree_.RootAt(cp.size) != cp.root) {
-      return Failure(Errc::kTamperedCheckpoint, which + " (size " + std::to_string(cp.size) +
-                                                    ") does not match the stored entries");
+      return Failure(Errc::kTamperedCheckpoint,
+                     which + " (size " + std::to_string(cp.size) + ") does not match the stored entries");
     }
     latest_ = checkpoint;
     return OkStatus();
@@ -132,8 +132,8 @@ Result<std::string> StoredLog::SignFor(uint64_t size, const NoteSigner& signer) 
   return SignCheckpoint(Checkpoint{metadata().origin, size, *root, {}}, signer);
 }
 
-Result<AppendResult> StoredLog::Append(std::span<const std::vector<uint8_t>> entries, const NoteSigner* signer,
-                                       size_t* bad_entry) {
+Result<AppendResult> StoredLog::Append(std::span<const std::vector<uint8_t>> entries,
+                                       const NoteSigner* signer, size_t* bad_entry) {
   if (entries.empty() || entries.size() > kMaxAppendBatch || entries.size() > kMaxLogSize - size()) {
     return Fail(Errc::kLimitExceeded);
   }

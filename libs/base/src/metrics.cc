@@ -11,8 +11,12 @@
 namespace sc {
 namespace {
 
-bool IsAsciiLetter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+bool IsAsciiLetter(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+bool IsDigit(char c) {
+  return c >= '0' && c <= '9';
+}
 
 // Text exposition format 0.0.4: metric names match [a-zA-Z_:][a-zA-Z0-9_:]*.
 bool IsValidMetricName(std::string_view name) {
@@ -36,8 +40,12 @@ bool IsValidLabelName(std::string_view name) {
 void AppendEscaped(std::string& out, std::string_view text, bool escape_quote) {
   for (char c : text) {
     switch (c) {
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
       case '"':
         if (escape_quote) {
           out += "\\\"";
@@ -45,13 +53,13 @@ void AppendEscaped(std::string& out, std::string_view text, bool escape_quote) {
           out += c;
         }
         break;
-      default: out += c;
+      default:
+        out += c;
     }
   }
 }
 
-void AppendHeader(std::string& out, std::string_view name, std::string_view help,
-                  std::string_view type) {
+void AppendHeader(std::string& out, std::string_view name, std::string_view help, std::string_view type) {
   out += "# HELP ";
   out += name;
   out += ' ';
@@ -127,8 +135,7 @@ Gauge& Metrics::AddGauge(std::string name, std::string help) {
   return g;
 }
 
-LabeledCounter& Metrics::AddLabeledCounter(std::string name, std::string help,
-                                           std::string label_name) {
+LabeledCounter& Metrics::AddLabeledCounter(std::string name, std::string help, std::string label_name) {
   SC_CHECK(name.ends_with("_total"));
   SC_CHECK(IsValidLabelName(label_name));
   std::lock_guard lock(mu_);

@@ -69,9 +69,11 @@ TEST(Metrics, GaugeCallbackComputedAtRenderTime) {
   Metrics m;
   double depth = 1.5;
   m.AddGaugeCallback("sc_queue_depth", "Queued messages.", [&] { return depth; });
-  EXPECT_EQ(m.Render(), "# HELP sc_queue_depth Queued messages.\n# TYPE sc_queue_depth gauge\nsc_queue_depth 1.5\n");
+  EXPECT_EQ(m.Render(),
+            "# HELP sc_queue_depth Queued messages.\n# TYPE sc_queue_depth gauge\nsc_queue_depth 1.5\n");
   depth = 7;
-  EXPECT_EQ(m.Render(), "# HELP sc_queue_depth Queued messages.\n# TYPE sc_queue_depth gauge\nsc_queue_depth 7\n");
+  EXPECT_EQ(m.Render(),
+            "# HELP sc_queue_depth Queued messages.\n# TYPE sc_queue_depth gauge\nsc_queue_depth 7\n");
 }
 
 TEST(Metrics, GaugeCallbackSpecialValuesAndThrowing) {
@@ -180,7 +182,8 @@ TEST(Metrics, ReferencesStayValidAcrossRegistrations) {
   Counter& first = m.AddCounter("first_total", "h");
   for (int i = 0; i < 1000; ++i) m.AddCounter("c" + std::to_string(i) + "_total", "h");
   first.Inc(3);
-  EXPECT_TRUE(m.Render().starts_with("# HELP first_total h\n# TYPE first_total counter\nfirst_total 3\n# HELP c0_total"));
+  EXPECT_TRUE(m.Render().starts_with(
+      "# HELP first_total h\n# TYPE first_total counter\nfirst_total 3\n# HELP c0_total"));
 }
 
 using MetricsDeathTest = ::testing::Test;

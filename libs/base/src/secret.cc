@@ -9,7 +9,9 @@ void SecureWipe(void* data, size_t size) noexcept {
   if (data != nullptr && size != 0) sodium_memzero(data, size);
 }
 
-void SecureWipe(std::span<uint8_t> bytes) noexcept { SecureWipe(bytes.data(), bytes.size()); }
+void SecureWipe(std::span<uint8_t> bytes) noexcept {
+  SecureWipe(bytes.data(), bytes.size());
+}
 
 bool ConstantTimeEqual(std::span<const uint8_t> a, std::span<const uint8_t> b) noexcept {
   // The lengths are public; only the contents must not leak through timing.

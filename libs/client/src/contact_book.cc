@@ -4,6 +4,7 @@
 
 #include "securecomm/base/bytes.h"
 #include "securecomm/client/errors.h"
+
 #include "vault_keys.h"
 #include "vault_tx.h"
 

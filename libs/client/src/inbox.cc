@@ -11,6 +11,7 @@
 #include "securecomm/net/errors.h"
 #include "securecomm/proto/protocol.h"
 #include "securecomm/store/errors.h"
+
 #include "vault_keys.h"
 #include "vault_tx.h"
 
@@ -18,7 +19,8 @@ namespace sc::client {
 
 using store::VaultTable;
 
-asio::awaitable<Result<pb::LookupAccountResponse>> LookupAccount(RelayLink& link, const std::string& username) {
+asio::awaitable<Result<pb::LookupAccountResponse>> LookupAccount(RelayLink& link,
+                                                                 const std::string& username) {
   pb::ClientFrame f;
   f.mutable_lookup_account()->set_username(username);
   auto r = co_await link.Request(std::move(f));
@@ -111,7 +113,8 @@ Result<Inbox::Processed> Inbox::Process(const pb::Delivery& d, const pb::LookupA
   return result;
 }
 
-Result<Inbox::Processed> Inbox::ProcessInTransaction(const pb::Delivery& d, const pb::LookupAccountResponse* dir) {
+Result<Inbox::Processed> Inbox::ProcessInTransaction(const pb::Delivery& d,
+                                                     const pb::LookupAccountResponse* dir) {
   Processed out;
   const auto relay_key = keys::ReceivedRelay(d.message_id());
   auto seen = vault_->Contains(VaultTable::kReceived, relay_key);
@@ -165,7 +168,8 @@ Result<Inbox::Processed> Inbox::ProcessInTransaction(const pb::Delivery& d, cons
       session = std::move(**existing);
     } else {
       auto spk = prekeys_->LoadSigned(pm->signed_prekey_id);
-      if (!spk) return spk.error().domain() == ErrorDomain::kStore ? Fail(spk.error()) : undecryptable(spk.error());
+      if (!spk)
+        return spk.error().domain() == ErrorDomain::kStore ? Fail(spk.error()) : undecryptable(spk.error());
       std::optional<e2e::OneTimePrekeyPair> opk;
       if (pm->one_time_prekey_id) {
         auto o = prekeys_->LoadOneTime(*pm->one_time_prekey_id);
@@ -188,7 +192,8 @@ Result<Inbox::Processed> Inbox::ProcessInTransaction(const pb::Delivery& d, cons
   }
 
   // The message authenticated: its session state is kept whatever the content says.
-  if (auto s = SaveSession(*vault_, d.sender_account(), d.sender_device(), *session); !s) return Fail(s.error());
+  if (auto s = SaveSession(*vault_, d.sender_account(), d.sender_device(), *session); !s)
+    return Fail(s.error());
   if (used_one_time) {
     if (auto s = prekeys_->ConsumeOneTime(*used_one_time); !s) return Fail(s.error());
   }

@@ -9,17 +9,17 @@
 //   auto entries = inbox.Take();
 #pragma once
 
+#include <asio/awaitable.hpp>
 #include <chrono>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include <asio/awaitable.hpp>
+#include "securecomm/client/messenger.h"
+#include "securecomm/client/relay_link.h"
 
 #include "contact_book.h"
 #include "prekey_manager.h"
-#include "securecomm/client/messenger.h"
-#include "securecomm/client/relay_link.h"
 
 namespace sc::client {
 
@@ -27,7 +27,11 @@ class Inbox {
  public:
   Inbox(store::ClientVault& vault, const crypto::Ed25519KeyPair& identity, Random& rng, ContactBook& contacts,
         PrekeyManager& prekeys, const std::optional<Account>& account)
-      : vault_(&vault), identity_(&identity), rng_(&rng), contacts_(&contacts), prekeys_(&prekeys),
+      : vault_(&vault),
+        identity_(&identity),
+        rng_(&rng),
+        contacts_(&contacts),
+        prekeys_(&prekeys),
         account_(&account) {}
 
   // Pump waits up to `timeout` for a push, then takes every push already waiting (a burst, at
@@ -62,6 +66,7 @@ class Inbox {
 
 // LookupAccount asks the relay's directory for `username`. kUnknownUser if there is none (or
 // the name is not a valid username); the relay's other refusals; the session's errors.
-asio::awaitable<Result<pb::LookupAccountResponse>> LookupAccount(RelayLink& link, const std::string& username);
+asio::awaitable<Result<pb::LookupAccountResponse>> LookupAccount(RelayLink& link,
+                                                                 const std::string& username);
 
 }  // namespace sc::client

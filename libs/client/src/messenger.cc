@@ -1,14 +1,11 @@
 // Messenger: creating and opening a device, registering, logging in, connecting with backoff,
 // devices.
-#include "messenger_impl.h"
-
 #include <sys/stat.h>
 
 #include <algorithm>
-#include <filesystem>
-
 #include <asio/steady_timer.hpp>
 #include <asio/use_awaitable.hpp>
+#include <filesystem>
 
 #include "securecomm/base/byte_reader.h"
 #include "securecomm/base/byte_writer.h"
@@ -19,6 +16,8 @@
 #include "securecomm/e2e/errors.h"
 #include "securecomm/scp/connection_string.h"
 #include "securecomm/store/errors.h"
+
+#include "messenger_impl.h"
 
 namespace sc::client {
 
@@ -36,8 +35,8 @@ asio::awaitable<Status> Messenger::Impl::Open(asio::io_context& io) {
   co_return OkStatus();
 }
 
-asio::awaitable<Result<LoginInfo>> Messenger::Impl::LogIn(const std::string& username, std::span<const uint8_t> password,
-                                         bool send_only) {
+asio::awaitable<Result<LoginInfo>> Messenger::Impl::LogIn(const std::string& username,
+                                                          std::span<const uint8_t> password, bool send_only) {
   auto c = link;
   co_return co_await client::LogIn(*c, username, password, send_only);
 }
@@ -51,7 +50,6 @@ Status Messenger::Impl::StoreAccount(const Account& a, const Contact& self) {
   });
 }
 
-
 // ---------------------------------------------------------------------------------------------
 
 Messenger::Messenger(std::unique_ptr<Impl> impl) noexcept : impl_(std::move(impl)) {}
@@ -59,7 +57,8 @@ Messenger::~Messenger() {
   if (impl_ && impl_->link) impl_->link->Abort();
 }
 
-Result<std::unique_ptr<Messenger>> Messenger::Init(const std::string& home, std::span<const uint8_t> passphrase,
+Result<std::unique_ptr<Messenger>> Messenger::Init(const std::string& home,
+                                                   std::span<const uint8_t> passphrase,
                                                    const std::string& relay, const crypto::Argon2Params& kdf,
                                                    const Clock& clock) {
   if (auto cs = scp::ParseConnectionString(relay); !cs) return Fail(cs.error());
@@ -72,7 +71,8 @@ Result<std::unique_ptr<Messenger>> Messenger::Init(const std::string& home, std:
   auto impl = std::make_unique<Impl>(std::move(*vault));
   impl->clock = &clock;
   impl->relay = relay;
-  impl->identity = std::make_shared<crypto::Ed25519KeyPair>(crypto::Ed25519KeyPair::Generate(crypto::SystemCsprng()));
+  impl->identity =
+      std::make_shared<crypto::Ed25519KeyPair>(crypto::Ed25519KeyPair::Generate(crypto::SystemCsprng()));
   Impl& m = *impl;
   m.Wire();
   auto stored = InTransaction(m.vault, [&]() -> Status {
@@ -86,8 +86,8 @@ Result<std::unique_ptr<Messenger>> Messenger::Init(const std::string& home, std:
   return std::unique_ptr<Messenger>(new Messenger(std::move(impl)));
 }
 
-Result<std::unique_ptr<Messenger>> Messenger::Open(const std::string& home, std::span<const uint8_t> passphrase,
-                                                   const Clock& clock) {
+Result<std::unique_ptr<Messenger>> Messenger::Open(const std::string& home,
+                                                   std::span<const uint8_t> passphrase, const Clock& clock) {
   const std::string path = (std::filesystem::path(home) / kStoreFileName).string();
   auto vault = store::ClientVault::Open(path, passphrase);
   if (!vault) return Fail(vault.error());
@@ -117,10 +117,18 @@ Result<std::unique_ptr<Messenger>> Messenger::Open(const std::string& home, std:
   return std::unique_ptr<Messenger>(new Messenger(std::move(impl)));
 }
 
-const crypto::Ed25519PublicKey& Messenger::identity() const noexcept { return impl_->identity->public_key(); }
-const std::string& Messenger::relay() const noexcept { return impl_->relay; }
-bool Messenger::connected() const noexcept { return impl_->link && impl_->link->connected(); }
-void Messenger::UseRelayConnector(RelayConnector connector) { impl_->connector = std::move(connector); }
+const crypto::Ed25519PublicKey& Messenger::identity() const noexcept {
+  return impl_->identity->public_key();
+}
+const std::string& Messenger::relay() const noexcept {
+  return impl_->relay;
+}
+bool Messenger::connected() const noexcept {
+  return impl_->link && impl_->link->connected();
+}
+void Messenger::UseRelayConnector(RelayConnector connector) {
+  impl_->connector = std::move(connector);
+}
 
 std::optional<Account> Messenger::account() const {
   if (!impl_->account) return std::nullopt;
@@ -208,12 +216,13 @@ asio::awaitable<Status> Messenger::ConnectWithRetry(asio::io_context& io, bool s
     // Refusals (a wrong password, a removed device) are not retried; the relay's retryable
     // ones (shutting down, busy, storage, throttling) are, no sooner than its retry hint.
     const Error& e = s.error();
-    const bool transient = e.domain() == ErrorDomain::kNet || e.domain() == ErrorDomain::kScp ||
-                           e == Errc::kDisconnected ||
-                           (e.domain() == ErrorDomain::kRelay && proto::IsRetryable(static_cast<proto::RelayErrc>(e.code())));
+    const bool transient =
+        e.domain() == ErrorDomain::kNet || e.domain() == ErrorDomain::kScp || e == Errc::kDisconnected ||
+        (e.domain() == ErrorDomain::kRelay && proto::IsRetryable(static_cast<proto::RelayErrc>(e.code())));
     if (!transient) co_return s;
     std::uniform_int_distribution<int64_t> pick(0, window.count());
-    const std::chrono::milliseconds wait = std::max(std::chrono::milliseconds{pick(impl_->jitter)}, e.retry_after());
+    const std::chrono::milliseconds wait =
+        std::max(std::chrono::milliseconds{pick(impl_->jitter)}, e.retry_after());
     if (std::chrono::steady_clock::now() + wait > deadline) co_return s;
     SC_LOG_INFO("relay unreachable ({}); retrying in {} ms", s.error().name(), wait.count());
     asio::steady_timer timer(io, wait);

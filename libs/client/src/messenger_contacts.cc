@@ -1,6 +1,5 @@
-// Contacts: the contact book's answers (contact_book.h), refreshed from the relay's directory, and safety numbers.
-#include "messenger_impl.h"
-
+// Contacts: the contact book's answers (contact_book.h), refreshed from the relay's directory, and safety
+// numbers.
 #include <algorithm>
 
 #include "securecomm/base/byte_reader.h"
@@ -11,6 +10,8 @@
 #include "securecomm/e2e/errors.h"
 #include "securecomm/e2e/safety_number.h"
 #include "securecomm/store/errors.h"
+
+#include "messenger_impl.h"
 
 namespace sc::client {
 
@@ -23,7 +24,9 @@ asio::awaitable<Result<Contact>> Messenger::RefreshContact(const std::string& us
   co_return InTransaction(m.vault, [&] { return m.contacts->Reconcile(username, *dir); });
 }
 
-Result<std::vector<Contact>> Messenger::Contacts() { return impl_->contacts->List(); }
+Result<std::vector<Contact>> Messenger::Contacts() {
+  return impl_->contacts->List();
+}
 
 Result<Contact> Messenger::GetContact(const std::string& username) {
   auto c = impl_->contacts->Load(username);
@@ -46,8 +49,12 @@ Result<std::string> Messenger::SafetyNumber(const std::string& username) {
   return e2e::SafetyNumber(self->username, mine, peer->username, theirs);
 }
 
-Status Messenger::MarkVerified(const std::string& username) { return impl_->contacts->MarkVerified(username); }
+Status Messenger::MarkVerified(const std::string& username) {
+  return impl_->contacts->MarkVerified(username);
+}
 
-Status Messenger::Trust(const std::string& username) { return impl_->contacts->Trust(username); }
+Status Messenger::Trust(const std::string& username) {
+  return impl_->contacts->Trust(username);
+}
 
 }  // namespace sc::client

@@ -9,15 +9,16 @@
 #include <random>
 #include <string>
 
-#include "contact_book.h"
-#include "inbox.h"
-#include "outbox.h"
-#include "prekey_manager.h"
 #include "securecomm/client/errors.h"
 #include "securecomm/client/messenger.h"
 #include "securecomm/client/relay_client.h"
 #include "securecomm/crypto/random.h"
 #include "securecomm/store/client_vault.h"
+
+#include "contact_book.h"
+#include "inbox.h"
+#include "outbox.h"
+#include "prekey_manager.h"
 #include "vault_keys.h"
 #include "vault_tx.h"
 

@@ -15,6 +15,8 @@ asio::awaitable<PumpEvent> Messenger::Pump(std::chrono::milliseconds timeout) {
   co_return co_await m.inbox->Pump(**link, timeout);
 }
 
-Result<std::vector<InboxEntry>> Messenger::TakeInbox() { return impl_->inbox->Take(); }
+Result<std::vector<InboxEntry>> Messenger::TakeInbox() {
+  return impl_->inbox->Take();
+}
 
 }  // namespace sc::client

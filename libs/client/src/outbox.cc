@@ -8,6 +8,7 @@
 #include "securecomm/client/errors.h"
 #include "securecomm/e2e/session.h"
 #include "securecomm/proto/protocol.h"
+
 #include "vault_keys.h"
 #include "vault_tx.h"
 

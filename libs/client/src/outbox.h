@@ -6,11 +6,10 @@
 //   auto sent = co_await outbox.Send(link, out);     // server time, or why nothing was sent
 #pragma once
 
+#include <asio/awaitable.hpp>
 #include <cstdint>
 #include <span>
 #include <vector>
-
-#include <asio/awaitable.hpp>
 
 #include "securecomm/base/random.h"
 #include "securecomm/client/records.h"

@@ -5,6 +5,7 @@
 #include "securecomm/client/errors.h"
 #include "securecomm/client/messenger.h"
 #include "securecomm/e2e/errors.h"
+
 #include "vault_keys.h"
 #include "vault_tx.h"
 
@@ -52,7 +53,8 @@ asio::awaitable<Status> PrekeyManager::Upload(RelayLink& link, bool with_signed)
       if (auto c = vault_->Put(VaultTable::kSettings, cur_key, cur.bytes()); !c) return c;
       auto* sp = up->mutable_signed_prekey();
       sp->set_id(spk.id);
-      sp->set_public_key(std::string(spk.key_pair.public_key.span().begin(), spk.key_pair.public_key.span().end()));
+      sp->set_public_key(
+          std::string(spk.key_pair.public_key.span().begin(), spk.key_pair.public_key.span().end()));
       sp->set_signature(std::string(spk.signature.span().begin(), spk.signature.span().end()));
     }
     for (uint32_t i = 0; i < kPrekeyBatch; ++i) {
@@ -61,7 +63,8 @@ asio::awaitable<Status> PrekeyManager::Upload(RelayLink& link, bool with_signed)
       if (auto s = vault_->Put(VaultTable::kPrekeys, key, opk.key_pair.private_key.Expose()); !s) return s;
       auto* o = up->add_one_time_prekeys();
       o->set_id(opk.id);
-      o->set_public_key(std::string(opk.key_pair.public_key.span().begin(), opk.key_pair.public_key.span().end()));
+      o->set_public_key(
+          std::string(opk.key_pair.public_key.span().begin(), opk.key_pair.public_key.span().end()));
     }
     return OkStatus();
   });

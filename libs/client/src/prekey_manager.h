@@ -5,9 +5,8 @@
 // one-time key deleted once used.
 #pragma once
 
-#include <cstdint>
-
 #include <asio/awaitable.hpp>
+#include <cstdint>
 
 #include "securecomm/base/random.h"
 #include "securecomm/client/relay_link.h"

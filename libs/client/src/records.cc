@@ -76,7 +76,9 @@ constexpr std::array<ContentKindInfo, 2> kContentKinds = {{
 }};
 }  // namespace
 
-std::span<const ContentKindInfo> ContentKinds() noexcept { return kContentKinds; }
+std::span<const ContentKindInfo> ContentKinds() noexcept {
+  return kContentKinds;
+}
 
 const ContentKindInfo* FindContentKind(uint8_t wire_value) noexcept {
   for (const auto& row : kContentKinds) {
@@ -123,8 +125,9 @@ Result<Content> Content::Decode(std::span<const uint8_t> bytes) {
 }
 
 bool Contact::Trusts(uint32_t device_id, const crypto::Ed25519PublicKey& key) const noexcept {
-  return std::any_of(devices.begin(), devices.end(),
-                     [&](const ContactDevice& d) { return d.device_id == device_id && d.identity_key == key; });
+  return std::any_of(devices.begin(), devices.end(), [&](const ContactDevice& d) {
+    return d.device_id == device_id && d.identity_key == key;
+  });
 }
 
 std::vector<uint8_t> Contact::Encode() const {
@@ -220,7 +223,8 @@ Result<InboxEntry> InboxEntry::Decode(std::span<const uint8_t> bytes) {
   auto flags = Get(r.ReadU8());
   auto id = Get(r.ReadBytes(kMessageIdSize));
   auto relay_id = Get(r.ReadU64());
-  if (!version || *version != kRecordVersion || !flags || !id || !relay_id) return Fail(Errc::kMalformedRecord);
+  if (!version || *version != kRecordVersion || !flags || !id || !relay_id)
+    return Fail(Errc::kMalformedRecord);
   auto sender = GetString(r, kMaxUsernameBytes);
   auto account = Get(r.ReadU64());
   auto device = Get(r.ReadU32());

@@ -115,7 +115,9 @@ TEST(ContactTest, RoundTripsAndTrustsOnlyListedKeys) {
 
 TEST(AccountAndInboxTest, RoundTrip) {
   const std::string pw = "correct horse battery staple";
-  Account a{"scp://x", "alice", SecretBytes(std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(pw.data()), pw.size())), 7, 3};
+  Account a{"scp://x", "alice",
+            SecretBytes(std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(pw.data()), pw.size())), 7,
+            3};
   auto back = Account::Decode(a.Encode().Expose());
   ASSERT_TRUE(back.has_value());
   EXPECT_EQ(back->username, "alice");

@@ -9,9 +9,9 @@
 
 #include "securecomm/base/bytes.h"
 #include "securecomm/crypto/random.h"
+#include "securecomm/net/errors.h"
 #include "securecomm/proto/protocol.h"
 #include "securecomm/proto/pushes.h"
-#include "securecomm/net/errors.h"
 #include "securecomm/scp/connection_string.h"
 #include "securecomm/scp/errors.h"
 
@@ -21,10 +21,10 @@ namespace {
 using asio::ip::tcp;
 constexpr auto kNoThrow = asio::experimental::as_tuple(asio::use_awaitable);
 
-
 }  // namespace
 
-RelayClient::RelayClient(asio::io_context& io, net::ScpStream stream) : io_(&io), stream_(std::move(stream)) {}
+RelayClient::RelayClient(asio::io_context& io, net::ScpStream stream)
+    : io_(&io), stream_(std::move(stream)) {}
 
 RelayClient::~RelayClient() = default;
 
@@ -35,8 +35,8 @@ std::shared_ptr<RelayClient> RelayClient::Make(asio::io_context& io, net::ScpStr
 }
 
 asio::awaitable<Result<std::shared_ptr<RelayClient>>> RelayClient::Connect(
-    asio::io_context& io, const scp::ConnectionString& relay, std::shared_ptr<const crypto::Ed25519KeyPair> identity,
-    const Clock& clock, ConnectOptions options) {
+    asio::io_context& io, const scp::ConnectionString& relay,
+    std::shared_ptr<const crypto::Ed25519KeyPair> identity, const Clock& clock, ConnectOptions options) {
   asio::error_code ec;
   const auto address = asio::ip::make_address(relay.host, ec);
   tcp::socket socket(io);
@@ -68,7 +68,8 @@ asio::awaitable<Result<std::shared_ptr<RelayClient>>> RelayClient::Connect(
   if (!session) co_return Fail(session.error());
   auto client = Make(io, net::ScpStream(std::move(socket), std::move(*session), clock));
   if (auto hs = co_await client->stream_.Handshake(); !hs) co_return Fail(hs.error());
-  asio::co_spawn(io, [client]() { return client->ReadLoop(); }, asio::detached);
+  asio::co_spawn(
+      io, [client]() { return client->ReadLoop(); }, asio::detached);
   co_return client;
 }
 
@@ -171,7 +172,8 @@ asio::awaitable<Result<pb::Push>> RelayClient::NextPush(std::chrono::millisecond
 asio::awaitable<Result<pb::Response>> RelayClient::NextUnmatched(std::chrono::milliseconds timeout) {
   auto self = shared_from_this();
   const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (unmatched_.empty() && !ended_ && std::chrono::steady_clock::now() < deadline) co_await Wait(deadline);
+  while (unmatched_.empty() && !ended_ && std::chrono::steady_clock::now() < deadline)
+    co_await Wait(deadline);
   if (!unmatched_.empty()) {
     pb::Response r = std::move(unmatched_.front());
     unmatched_.pop_front();
@@ -192,8 +194,8 @@ asio::awaitable<Status> RelayClient::Register(const std::string& username, std::
   co_return co_await RegisterAccount(*this, username, password, group);
 }
 
-asio::awaitable<Result<LoginInfo>> RelayClient::Login(const std::string& username, std::span<const uint8_t> password,
-                                                      bool send_only) {
+asio::awaitable<Result<LoginInfo>> RelayClient::Login(const std::string& username,
+                                                      std::span<const uint8_t> password, bool send_only) {
   auto self = shared_from_this();
   co_return co_await LogIn(*this, username, password, send_only);
 }
@@ -208,10 +210,13 @@ asio::awaitable<void> RelayClient::Close() {
   Wake();
 }
 
-void RelayClient::Abort() { End(Error(scp::Errc::kClosed)); }
+void RelayClient::Abort() {
+  End(Error(scp::Errc::kClosed));
+}
 
 RelayConnector RelayClientConnector(const Clock& clock) {
-  return [&clock](asio::io_context& io, const std::string& relay, std::shared_ptr<const crypto::Ed25519KeyPair> identity)
+  return [&clock](asio::io_context& io, const std::string& relay,
+                  std::shared_ptr<const crypto::Ed25519KeyPair> identity)
              -> asio::awaitable<Result<std::shared_ptr<RelayLink>>> {
     auto cs = scp::ParseConnectionString(relay);
     if (!cs) co_return Fail(cs.error());

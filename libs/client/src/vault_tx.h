@@ -7,6 +7,7 @@
 
 #include "securecomm/e2e/session.h"
 #include "securecomm/store/client_vault.h"
+
 #include "vault_keys.h"
 
 namespace sc::client {
@@ -37,7 +38,8 @@ inline Result<std::optional<e2e::Session>> LoadSession(store::ClientVault& vault
   return std::optional<e2e::Session>(std::move(*s));
 }
 
-inline Status SaveSession(store::ClientVault& vault, uint64_t peer_account, uint32_t device, const e2e::Session& s) {
+inline Status SaveSession(store::ClientVault& vault, uint64_t peer_account, uint32_t device,
+                          const e2e::Session& s) {
   auto key = keys::Session(peer_account, device);
   auto state = s.Serialize();
   return vault.Put(store::VaultTable::kSessions, key, state.Expose());

@@ -1,11 +1,11 @@
 #include "securecomm/crypto/aead.h"
 
+#include <climits>
+#include <cstring>
+
 #include <openssl/evp.h>
 #include <sodium/crypto_aead_chacha20poly1305.h>
 #include <sodium/crypto_aead_xchacha20poly1305.h>
-
-#include <climits>
-#include <cstring>
 
 #include "securecomm/crypto/errors.h"
 #include "securecomm/crypto/random.h"
@@ -14,11 +14,14 @@ namespace sc::crypto {
 
 size_t AeadKeySize(AeadAlgorithm alg) noexcept {
   switch (alg) {
-    case AeadAlgorithm::kAes128Gcm: return 16;
-    case AeadAlgorithm::kAes192Gcm: return 24;
+    case AeadAlgorithm::kAes128Gcm:
+      return 16;
+    case AeadAlgorithm::kAes192Gcm:
+      return 24;
     case AeadAlgorithm::kAes256Gcm:
     case AeadAlgorithm::kChaCha20Poly1305:
-    case AeadAlgorithm::kXChaCha20Poly1305: return 32;
+    case AeadAlgorithm::kXChaCha20Poly1305:
+      return 32;
   }
   return 0;
 }
@@ -29,11 +32,16 @@ size_t AeadNonceSize(AeadAlgorithm alg) noexcept {
 
 std::string_view AeadName(AeadAlgorithm alg) noexcept {
   switch (alg) {
-    case AeadAlgorithm::kAes128Gcm: return "AES-128-GCM";
-    case AeadAlgorithm::kAes192Gcm: return "AES-192-GCM";
-    case AeadAlgorithm::kAes256Gcm: return "AES-256-GCM";
-    case AeadAlgorithm::kChaCha20Poly1305: return "ChaCha20-Poly1305";
-    case AeadAlgorithm::kXChaCha20Poly1305: return "XChaCha20-Poly1305";
+    case AeadAlgorithm::kAes128Gcm:
+      return "AES-128-GCM";
+    case AeadAlgorithm::kAes192Gcm:
+      return "AES-192-GCM";
+    case AeadAlgorithm::kAes256Gcm:
+      return "AES-256-GCM";
+    case AeadAlgorithm::kChaCha20Poly1305:
+      return "ChaCha20-Poly1305";
+    case AeadAlgorithm::kXChaCha20Poly1305:
+      return "XChaCha20-Poly1305";
   }
   return "unknown";
 }
@@ -51,9 +59,12 @@ const EVP_CIPHER* GcmCipher(AeadAlgorithm alg) {
   static EVP_CIPHER* const k192 = EVP_CIPHER_fetch(nullptr, "AES-192-GCM", nullptr);
   static EVP_CIPHER* const k256 = EVP_CIPHER_fetch(nullptr, "AES-256-GCM", nullptr);
   switch (alg) {
-    case AeadAlgorithm::kAes128Gcm: return k128;
-    case AeadAlgorithm::kAes192Gcm: return k192;
-    default: return k256;
+    case AeadAlgorithm::kAes128Gcm:
+      return k128;
+    case AeadAlgorithm::kAes192Gcm:
+      return k192;
+    default:
+      return k256;
   }
 }
 
@@ -111,7 +122,9 @@ Aead::Aead(Aead&&) noexcept = default;
 Aead& Aead::operator=(Aead&&) noexcept = default;
 Aead::~Aead() = default;
 
-AeadAlgorithm Aead::algorithm() const noexcept { return state_->alg; }
+AeadAlgorithm Aead::algorithm() const noexcept {
+  return state_->alg;
+}
 
 Result<Aead> Aead::Create(AeadAlgorithm alg, std::span<const uint8_t> key) {
   Init();
@@ -128,7 +141,7 @@ Result<Aead> Aead::Create(AeadAlgorithm alg, std::span<const uint8_t> key) {
 namespace {
 
 [[gnu::always_inline]] inline Status CheckSizes(AeadAlgorithm alg, std::span<const uint8_t> nonce,
-                                               std::span<const uint8_t> aad, size_t in_size) {
+                                                std::span<const uint8_t> aad, size_t in_size) {
   if (IsGcm(alg)) {
     if (nonce.size() < kMinGcmNonce || nonce.size() > kMaxGcmNonce) return Fail(Errc::kInvalidNonceSize);
   } else if (nonce.size() != AeadNonceSize(alg)) {
@@ -139,8 +152,8 @@ namespace {
 }
 
 // SetGcmIv changes the IV length only when it differs from the last call's (rare), then sets the IV.
-[[gnu::always_inline]] inline bool SetGcmIv(EVP_CIPHER_CTX* ctx, size_t* current_len, std::span<const uint8_t> nonce,
-                                            bool encrypt) {
+[[gnu::always_inline]] inline bool SetGcmIv(EVP_CIPHER_CTX* ctx, size_t* current_len,
+                                            std::span<const uint8_t> nonce, bool encrypt) {
   if (nonce.size() != *current_len) {
     if (EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_IVLEN, static_cast<int>(nonce.size()), nullptr) != 1) {
       return false;
@@ -170,7 +183,8 @@ Status Aead::Seal(std::span<const uint8_t> nonce, std::span<const uint8_t> aad,
     int len = 0;
     EVP_CIPHER_CTX* ctx = st.Context(true);
     if (ctx == nullptr || !SetGcmIv(ctx, &st.enc_iv_len, nonce, true) ||
-        (!aad.empty() && EVP_EncryptUpdate(ctx, nullptr, &len, aad.data(), static_cast<int>(aad.size())) != 1) ||
+        (!aad.empty() &&
+         EVP_EncryptUpdate(ctx, nullptr, &len, aad.data(), static_cast<int>(aad.size())) != 1) ||
         EVP_EncryptUpdate(ctx, out.data(), &len, plaintext.data(), static_cast<int>(n)) != 1 ||
         EVP_EncryptFinal_ex(ctx, out.data() + len, &len) != 1 ||
         EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_GET_TAG, kAeadTagSize, out.data() + n) != 1) {
@@ -181,12 +195,12 @@ Status Aead::Seal(std::span<const uint8_t> nonce, std::span<const uint8_t> aad,
   }
   const auto* key = st.key.Expose().data();
   int rc = st.alg == AeadAlgorithm::kChaCha20Poly1305
-               ? crypto_aead_chacha20poly1305_ietf_encrypt_detached(
-                     out.data(), out.data() + n, nullptr, plaintext.data(), n, aad.data(), aad.size(),
-                     nullptr, nonce.data(), key)
-               : crypto_aead_xchacha20poly1305_ietf_encrypt_detached(
-                     out.data(), out.data() + n, nullptr, plaintext.data(), n, aad.data(), aad.size(),
-                     nullptr, nonce.data(), key);
+               ? crypto_aead_chacha20poly1305_ietf_encrypt_detached(out.data(), out.data() + n, nullptr,
+                                                                    plaintext.data(), n, aad.data(),
+                                                                    aad.size(), nullptr, nonce.data(), key)
+               : crypto_aead_xchacha20poly1305_ietf_encrypt_detached(out.data(), out.data() + n, nullptr,
+                                                                     plaintext.data(), n, aad.data(),
+                                                                     aad.size(), nullptr, nonce.data(), key);
   if (rc != 0) {
     SecureWipe(out);
     return Fail(Errc::kBackendFailure);
@@ -219,7 +233,8 @@ Status Aead::Open(std::span<const uint8_t> nonce, std::span<const uint8_t> aad,
     int len = 0;
     EVP_CIPHER_CTX* ctx = st.Context(false);
     if (ctx == nullptr || !SetGcmIv(ctx, &st.dec_iv_len, nonce, false) ||
-        (!aad.empty() && EVP_DecryptUpdate(ctx, nullptr, &len, aad.data(), static_cast<int>(aad.size())) != 1) ||
+        (!aad.empty() &&
+         EVP_DecryptUpdate(ctx, nullptr, &len, aad.data(), static_cast<int>(aad.size())) != 1) ||
         EVP_DecryptUpdate(ctx, out.data(), &len, ciphertext.data(), static_cast<int>(n)) != 1 ||
         EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_TAG, kAeadTagSize, tag) != 1) {
       SecureWipe(out);
@@ -233,13 +248,12 @@ Status Aead::Open(std::span<const uint8_t> nonce, std::span<const uint8_t> aad,
   }
   const auto* key = st.key.Expose().data();
   const uint8_t* tag = ciphertext.data() + n;
-  int rc = st.alg == AeadAlgorithm::kChaCha20Poly1305
-               ? crypto_aead_chacha20poly1305_ietf_decrypt_detached(
-                     out.data(), nullptr, ciphertext.data(), n, tag, aad.data(), aad.size(),
-                     nonce.data(), key)
-               : crypto_aead_xchacha20poly1305_ietf_decrypt_detached(
-                     out.data(), nullptr, ciphertext.data(), n, tag, aad.data(), aad.size(),
-                     nonce.data(), key);
+  int rc =
+      st.alg == AeadAlgorithm::kChaCha20Poly1305
+          ? crypto_aead_chacha20poly1305_ietf_decrypt_detached(out.data(), nullptr, ciphertext.data(), n, tag,
+                                                               aad.data(), aad.size(), nonce.data(), key)
+          : crypto_aead_xchacha20poly1305_ietf_decrypt_detached(
+                out.data(), nullptr, ciphertext.data(), n, tag, aad.data(), aad.size(), nonce.data(), key);
   if (rc != 0) {
     SecureWipe(out);
     return Fail(Errc::kAuthFailed);

@@ -1,8 +1,8 @@
 #include "securecomm/crypto/ed25519.h"
 
-#include <sodium/crypto_sign_ed25519.h>
-
 #include <cstring>
+
+#include <sodium/crypto_sign_ed25519.h>
 
 #include "securecomm/base/check.h"
 #include "securecomm/crypto/random.h"

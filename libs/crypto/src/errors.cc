@@ -4,19 +4,32 @@ namespace sc::crypto {
 
 std::string_view ErrcName(Errc e) noexcept {
   switch (e) {
-    case Errc::kInvalidKeySize: return "kInvalidKeySize";
-    case Errc::kInvalidNonceSize: return "kInvalidNonceSize";
-    case Errc::kAuthFailed: return "kAuthFailed";
-    case Errc::kBadSignature: return "kBadSignature";
-    case Errc::kWeakKey: return "kWeakKey";
-    case Errc::kInvalidPublicKey: return "kInvalidPublicKey";
-    case Errc::kOutputTooLarge: return "kOutputTooLarge";
-    case Errc::kInputTooLarge: return "kInputTooLarge";
-    case Errc::kBufferTooSmall: return "kBufferTooSmall";
-    case Errc::kInvalidArgument: return "kInvalidArgument";
-    case Errc::kOutOfMemory: return "kOutOfMemory";
-    case Errc::kBackendFailure: return "kBackendFailure";
-    case Errc::kTruncated: return "kTruncated";
+    case Errc::kInvalidKeySize:
+      return "kInvalidKeySize";
+    case Errc::kInvalidNonceSize:
+      return "kInvalidNonceSize";
+    case Errc::kAuthFailed:
+      return "kAuthFailed";
+    case Errc::kBadSignature:
+      return "kBadSignature";
+    case Errc::kWeakKey:
+      return "kWeakKey";
+    case Errc::kInvalidPublicKey:
+      return "kInvalidPublicKey";
+    case Errc::kOutputTooLarge:
+      return "kOutputTooLarge";
+    case Errc::kInputTooLarge:
+      return "kInputTooLarge";
+    case Errc::kBufferTooSmall:
+      return "kBufferTooSmall";
+    case Errc::kInvalidArgument:
+      return "kInvalidArgument";
+    case Errc::kOutOfMemory:
+      return "kOutOfMemory";
+    case Errc::kBackendFailure:
+      return "kBackendFailure";
+    case Errc::kTruncated:
+      return "kTruncated";
   }
   return "kUnknown";
 }

@@ -73,8 +73,12 @@ HmacSha256Tag Finish(EVP_MAC_CTX* ctx) {
 
 }  // namespace
 
-Sha256Digest Sha256(std::span<const uint8_t> data) noexcept { return OneShot<Sha256Digest>(data, false); }
-Sha512Digest Sha512(std::span<const uint8_t> data) noexcept { return OneShot<Sha512Digest>(data, true); }
+Sha256Digest Sha256(std::span<const uint8_t> data) noexcept {
+  return OneShot<Sha256Digest>(data, false);
+}
+Sha512Digest Sha512(std::span<const uint8_t> data) noexcept {
+  return OneShot<Sha512Digest>(data, true);
+}
 
 struct Sha256Hasher::Ctx {
   EVP_MD_CTX* md = EVP_MD_CTX_new();
@@ -130,7 +134,9 @@ HmacSha256Tag HmacSha256Key::Compute2(std::span<const uint8_t> a, std::span<cons
   return Finish(ctx_->mac);
 }
 
-HmacSha256Tag HmacSha256Key::Compute(std::span<const uint8_t> data) noexcept { return Compute2(data, {}); }
+HmacSha256Tag HmacSha256Key::Compute(std::span<const uint8_t> data) noexcept {
+  return Compute2(data, {});
+}
 
 Status HmacSha256Key::Verify(std::span<const uint8_t> data, std::span<const uint8_t> tag) noexcept {
   constexpr size_t kMinTag = 16;  // below 128 bits a truncated HMAC is too easy to forge

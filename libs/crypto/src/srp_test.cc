@@ -15,21 +15,27 @@ namespace {
 
 using Bytes = std::vector<uint8_t>;
 
-Bytes H(const std::string& hex) { return *HexDecode(hex); }
+Bytes H(const std::string& hex) {
+  return *HexDecode(hex);
+}
 std::string Upper(std::span<const uint8_t> b) {
   std::string s = HexEncode(b);
   for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   return s;
 }
-Bytes Str(std::string_view s) { return Bytes(s.begin(), s.end()); }
+Bytes Str(std::string_view s) {
+  return Bytes(s.begin(), s.end());
+}
 
 TEST(SrpRfc5054, AppendixBKnownAnswers) {
   std::ifstream in(std::string(SC_VECTORS_DIR) + "/srp-rfc5054/rfc5054_appendix_b.json");
   const auto v = nlohmann::json::parse(in, nullptr, false);
   ASSERT_FALSE(v.is_discarded());
-  ASSERT_EQ(v.at("N").get<std::string>(), Upper(*HexDecode(v.at("groups_rfc5054_appendix_A").at("1024").at("N").get<std::string>())));
-  auto raw = srp_internal::ComputeRaw(SrpGroup::k1024, v.at("I").get<std::string>(), Str(v.at("P").get<std::string>()),
-                                      H(v.at("s")), H(v.at("a")), H(v.at("b")));
+  ASSERT_EQ(v.at("N").get<std::string>(),
+            Upper(*HexDecode(v.at("groups_rfc5054_appendix_A").at("1024").at("N").get<std::string>())));
+  auto raw =
+      srp_internal::ComputeRaw(SrpGroup::k1024, v.at("I").get<std::string>(),
+                               Str(v.at("P").get<std::string>()), H(v.at("s")), H(v.at("a")), H(v.at("b")));
   ASSERT_TRUE(raw.has_value());
   const auto& e = v.at("expected");
   EXPECT_EQ(Upper(raw->x), e.at("x").get<std::string>());
@@ -40,8 +46,8 @@ TEST(SrpRfc5054, AppendixBKnownAnswers) {
   EXPECT_EQ(Upper(raw->client_S), e.at("S").get<std::string>());
   EXPECT_EQ(Upper(raw->server_S), e.at("S").get<std::string>());
   // The verifier path used for accounts gives the same v.
-  auto verifier = SrpMakeVerifier(v.at("I").get<std::string>(), Str(v.at("P").get<std::string>()), H(v.at("s")),
-                                  SrpGroup::k1024);
+  auto verifier = SrpMakeVerifier(v.at("I").get<std::string>(), Str(v.at("P").get<std::string>()),
+                                  H(v.at("s")), SrpGroup::k1024);
   ASSERT_TRUE(verifier.has_value());
   EXPECT_EQ(Upper(verifier->verifier), e.at("v").get<std::string>());
 }
@@ -103,7 +109,8 @@ TEST(Srp, BadInputsAreRefused) {
   EXPECT_EQ(SrpMakeVerifier("", Str("p"), salt, SrpGroup::k3072).error(), Errc::kInvalidArgument);
   EXPECT_EQ(SrpMakeVerifier("a", Bytes{}, salt, SrpGroup::k3072).error(), Errc::kInvalidArgument);
   EXPECT_EQ(SrpMakeVerifier("a", Bytes{'p', 0, 'q'}, salt, SrpGroup::k3072).error(), Errc::kInvalidArgument);
-  EXPECT_EQ(SrpMakeVerifier("a", Bytes(kSrpMaxInput + 1, 'p'), salt, SrpGroup::k3072).error(), Errc::kInvalidArgument);
+  EXPECT_EQ(SrpMakeVerifier("a", Bytes(kSrpMaxInput + 1, 'p'), salt, SrpGroup::k3072).error(),
+            Errc::kInvalidArgument);
   EXPECT_EQ(SrpMakeVerifier("a", Str("p"), Bytes(15, 1), SrpGroup::k3072).error(), Errc::kInvalidArgument);
   EXPECT_EQ(SrpMakeVerifier("a", Str("p"), salt, static_cast<SrpGroup>(9)).error(), Errc::kInvalidArgument);
   SrpVerifier broken{SrpGroup::k3072, salt, Bytes(10, 1)};

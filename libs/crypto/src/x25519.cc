@@ -27,7 +27,8 @@ Result<X25519SharedSecret> X25519(const X25519PrivateKey& private_key, const X25
   X25519SharedSecret out;
   // libsodium returns -1 for an all-zero result (and for the low-order inputs that produce it):
   // RFC 7748 §6.1's check, which our policy makes mandatory.
-  if (crypto_scalarmult_curve25519(out.MutableExpose().data(), private_key.Expose().data(), peer.data()) != 0) {
+  if (crypto_scalarmult_curve25519(out.MutableExpose().data(), private_key.Expose().data(), peer.data()) !=
+      0) {
     return Fail(Errc::kWeakKey);
   }
   return out;

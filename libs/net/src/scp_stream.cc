@@ -3,16 +3,15 @@
 #include <sys/socket.h>
 
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
-#include <optional>
-#include <utility>
-
 #include <asio/experimental/as_tuple.hpp>
 #include <asio/read.hpp>
 #include <asio/steady_timer.hpp>
 #include <asio/use_awaitable.hpp>
 #include <asio/write.hpp>
+#include <cerrno>
+#include <cstring>
+#include <optional>
+#include <utility>
 
 #include "securecomm/net/errors.h"
 #include "securecomm/net/limits.h"
@@ -49,7 +48,8 @@ asio::awaitable<Status> ScpStream::Flush() {
     session_.SwapOutput(out_);  // the session queues into the other buffer while this one is written
     // write_some, not write: each chunk the kernel takes is counted (bytes_written()).
     for (size_t done = 0; done < out_.size();) {
-      auto [ec, n] = co_await socket_.async_write_some(asio::buffer(out_.data() + done, out_.size() - done), kNoThrow);
+      auto [ec, n] =
+          co_await socket_.async_write_some(asio::buffer(out_.data() + done, out_.size() - done), kNoThrow);
       if (ec) {
         writing_ = false;
         co_return Fail(Errc::kIoError);
@@ -165,10 +165,14 @@ asio::awaitable<Result<std::span<const uint8_t>>> ScpStream::Step(bool until_dat
             done = until_data ? session_.received() : std::span<const uint8_t>();
             break;
           case scp::SessionEvent::kClosed:
-            if (until_data) done = Fail(scp::Errc::kClosed);
-            else done = std::span<const uint8_t>();
+            if (until_data)
+              done = Fail(scp::Errc::kClosed);
+            else
+              done = std::span<const uint8_t>();
             break;
-          case scp::SessionEvent::kPeerError: done = Fail(scp::Errc::kPeerError); break;
+          case scp::SessionEvent::kPeerError:
+            done = Fail(scp::Errc::kPeerError);
+            break;
           default:
             if (!until_data) done = std::span<const uint8_t>();
             break;
@@ -222,9 +226,13 @@ asio::awaitable<Result<std::vector<uint8_t>>> ScpStream::Receive() {
 }
 
 // Not a coroutine: an idle connection's Receive is Step's frame alone.
-asio::awaitable<Result<std::span<const uint8_t>>> ScpStream::ReceiveView() { return Step(/*until_data=*/true); }
+asio::awaitable<Result<std::span<const uint8_t>>> ScpStream::ReceiveView() {
+  return Step(/*until_data=*/true);
+}
 
-Status ScpStream::Queue(std::span<const uint8_t> data) { return session_.Send(data); }
+Status ScpStream::Queue(std::span<const uint8_t> data) {
+  return session_.Send(data);
+}
 
 asio::awaitable<Status> ScpStream::Send(std::span<const uint8_t> data) {
   if (auto s = session_.Send(data); !s) {

@@ -16,7 +16,9 @@ constexpr std::array<PushType, 4> kPushTypes = {{
 
 }  // namespace
 
-std::span<const PushType> PushTypes() noexcept { return kPushTypes; }
+std::span<const PushType> PushTypes() noexcept {
+  return kPushTypes;
+}
 
 const PushType* FindPushType(P::BodyCase body) noexcept {
   for (const auto& row : kPushTypes) {

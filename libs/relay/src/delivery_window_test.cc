@@ -36,7 +36,8 @@ TEST(DeliveryWindowTest, PushesEachIdOnceInOrderAndFillsByCount) {
   EXPECT_FALSE(w.Full());
   EXPECT_EQ(w.FetchRoom(), 0u);
   std::vector<store::MessageId> half;
-  for (store::MessageId id = 4; id <= proto::kDeliveryWindow / 2; ++id) half.push_back(id);  // 128 freed in all
+  for (store::MessageId id = 4; id <= proto::kDeliveryWindow / 2; ++id)
+    half.push_back(id);  // 128 freed in all
   w.Acknowledge(half);
   EXPECT_EQ(w.FetchRoom(), proto::kDeliveryWindow / 2);
   EXPECT_EQ(w.last_pushed(), proto::kDeliveryWindow);

@@ -18,9 +18,11 @@ ThrottlePolicy AddressPolicy() noexcept {
           ErrorCode::ADDRESS_THROTTLED};
 }
 
-ThrottleVerdict Check(const ThrottlePolicy& policy, uint32_t failed, int64_t not_before_ms, int64_t now_ms) noexcept {
+ThrottleVerdict Check(const ThrottlePolicy& policy, uint32_t failed, int64_t not_before_ms,
+                      int64_t now_ms) noexcept {
   if (failed < policy.free_failures || now_ms >= not_before_ms) return {ErrorCode::OK, 0};
-  return {failed >= policy.lockout_failures ? policy.locked_code : policy.throttled_code, not_before_ms - now_ms};
+  return {failed >= policy.lockout_failures ? policy.locked_code : policy.throttled_code,
+          not_before_ms - now_ms};
 }
 
 FailureRecord AfterFailure(const ThrottlePolicy& policy, uint32_t failed, int64_t now_ms) noexcept {
@@ -52,11 +54,14 @@ void AddressThrottle::RecordFailure(const std::string& address, int64_t now_ms) 
   it->second.last_failure_ms = now_ms;
 }
 
-void AddressThrottle::RecordSuccess(const std::string& address) { records_.erase(address); }
+void AddressThrottle::RecordSuccess(const std::string& address) {
+  records_.erase(address);
+}
 
 void AddressThrottle::Evict(int64_t now_ms) {
   std::erase_if(records_, [&](const auto& kv) {
-    return now_ms - kv.second.last_failure_ms > kAddressFailureMemory.count() && now_ms >= kv.second.record.not_before_ms;
+    return now_ms - kv.second.last_failure_ms > kAddressFailureMemory.count() &&
+           now_ms >= kv.second.record.not_before_ms;
   });
   if (records_.size() < kMaxTrackedAddresses) return;
   std::erase_if(records_, [&](const auto& kv) { return now_ms >= kv.second.record.not_before_ms; });

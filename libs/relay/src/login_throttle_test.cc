@@ -36,7 +36,8 @@ TEST(LoginThrottleTest, FreeFailuresThenDoublingThenLockout) {
   EXPECT_EQ(Check(p, r.failed, r.not_before_ms, now + kAccountLockout.count()).code, ErrorCode::OK);
   // After the lockout, one more failure locks again at once.
   r = AfterFailure(p, r.failed, now + kAccountLockout.count());
-  EXPECT_EQ(Check(p, r.failed, r.not_before_ms, now + kAccountLockout.count()).code, ErrorCode::ACCOUNT_LOCKED);
+  EXPECT_EQ(Check(p, r.failed, r.not_before_ms, now + kAccountLockout.count()).code,
+            ErrorCode::ACCOUNT_LOCKED);
 }
 
 TEST(LoginThrottleTest, AddressesAreTrackedSeparatelyAndForgivenOnSuccess) {

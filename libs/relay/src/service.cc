@@ -1,8 +1,9 @@
 #include "securecomm/relay/service.h"
 
-#include "handlers.h"
 #include "securecomm/relay/requests.h"
 #include "securecomm/store/errors.h"
+
+#include "handlers.h"
 
 namespace sc::relay {
 
@@ -51,9 +52,13 @@ Result<std::vector<store::StoredMessage>> Service::Fetch(store::DeviceAddress de
   return ctx_->store.Fetch(device, after, limit, ctx_->clock.UnixMillis());
 }
 
-Result<uint32_t> Service::QueueDepth(store::DeviceAddress device) { return ctx_->store.QueueDepth(device); }
+Result<uint32_t> Service::QueueDepth(store::DeviceAddress device) {
+  return ctx_->store.QueueDepth(device);
+}
 
-Result<uint32_t> Service::PurgeExpired() { return ctx_->store.PurgeExpired(ctx_->clock.UnixMillis(), kPurgeBatch); }
+Result<uint32_t> Service::PurgeExpired() {
+  return ctx_->store.PurgeExpired(ctx_->clock.UnixMillis(), kPurgeBatch);
+}
 
 void Publish(const Effects& effects, EffectSink& sink) {
   for (const auto& message : effects.new_messages) sink.Deliver(message);

@@ -2,22 +2,24 @@
 // refusals, without a network.
 #include "securecomm/relay/service.h"
 
-#include <gtest/gtest.h>
-
 #include <set>
+
+#include <gtest/gtest.h>
 
 #include "securecomm/base/bytes.h"
 #include "securecomm/crypto/ed25519.h"
+#include "securecomm/crypto/x25519.h"
 #include "securecomm/e2e/prekey.h"
 #include "securecomm/proto/username.h"
-#include "securecomm/crypto/x25519.h"
 #include "securecomm/store/errors.h"
 #include "securecomm/store/memory_relay_store.h"
 
 namespace sc::relay {
 namespace {
 
-std::span<const uint8_t> B(const std::string& s) { return AsBytes(s); }
+std::span<const uint8_t> B(const std::string& s) {
+  return AsBytes(s);
+}
 
 class ServiceTest : public ::testing::Test {
  protected:
@@ -172,7 +174,8 @@ TEST_F(ServiceTest, OneAddressGuessingManyAccountsIsThrottled) {
   auto s = NewSession(key, "198.51.100.7");
   for (int i = 0; i < 30; ++i) ASSERT_EQ(Register(s, "user" + std::to_string(i), "pw"), pb::OK);
   pb::ErrorCode last = pb::OK;
-  for (int i = 0; i < 30 && last != pb::ADDRESS_THROTTLED; ++i) last = Login(s, "user" + std::to_string(i), "x").error();
+  for (int i = 0; i < 30 && last != pb::ADDRESS_THROTTLED; ++i)
+    last = Login(s, "user" + std::to_string(i), "x").error();
   EXPECT_EQ(last, pb::ADDRESS_THROTTLED);
   auto other = NewSession(key, "198.51.100.8");
   EXPECT_EQ(Login(other, "user29", "pw").error(), pb::OK) << "other addresses are not affected";
@@ -287,7 +290,8 @@ TEST_F(LoggedInServiceTest, SendQueuesStoresOnlyRoutingAndTheOpaquePayload) {
 }
 
 TEST_F(LoggedInServiceTest, SendRefusalsNameTheEnvelope) {
-  EXPECT_EQ(Run(alice_, SendToBob(std::string(kMaxEnvelopeBytes + 1, 'x'))).response.error(), pb::ENVELOPE_TOO_LARGE);
+  EXPECT_EQ(Run(alice_, SendToBob(std::string(kMaxEnvelopeBytes + 1, 'x'))).response.error(),
+            pb::ENVELOPE_TOO_LARGE);
   EXPECT_EQ(Run(alice_, SendToBob("x", static_cast<uint64_t>(kMaxMessageTtl.count()) + 1)).response.error(),
             pb::INVALID_TTL);
   auto f = SendToBob("ok");
@@ -319,7 +323,8 @@ TEST_F(LoggedInServiceTest, ExpiredMessagesAreSkippedAndPurged) {
   EXPECT_EQ(service_.QueueDepth(*bob_.device).value_or(9), 1u);
 }
 
-pb::ClientFrame Upload(const crypto::Ed25519KeyPair& id, uint32_t spk_id, uint32_t first, uint32_t n, Random& rng) {
+pb::ClientFrame Upload(const crypto::Ed25519KeyPair& id, uint32_t spk_id, uint32_t first, uint32_t n,
+                       Random& rng) {
   pb::ClientFrame f;
   auto spk = crypto::X25519KeyPair::Generate(rng);
   auto sig = id.Sign(e2e::SignedPrekeyMessage(spk_id, spk.public_key));

@@ -9,7 +9,9 @@ namespace sc::relay {
 StoreWorker::StoreWorker(store::RelayStore& store, Idle idle, std::chrono::milliseconds idle_interval)
     : store_(&store), idle_(std::move(idle)), idle_interval_(idle_interval), thread_([this] { Run(); }) {}
 
-StoreWorker::~StoreWorker() { Stop(); }
+StoreWorker::~StoreWorker() {
+  Stop();
+}
 
 bool StoreWorker::Submit(Work work, Done done) {
   {
@@ -88,7 +90,8 @@ void StoreWorker::RunBatch(std::deque<Job>& batch) {
     stats_.batches.fetch_add(1, std::memory_order_relaxed);
   } else {
     stats_.commit_failures.fetch_add(1, std::memory_order_relaxed);
-    SC_LOG_ERROR("relay store: a batch of {} requests failed to commit: {}", batch.size(), committed.error().name());
+    SC_LOG_ERROR("relay store: a batch of {} requests failed to commit: {}", batch.size(),
+                 committed.error().name());
   }
   for (auto& job : batch) job.done(committed);
 }

@@ -1,8 +1,8 @@
 #include "securecomm/relay/store_worker.h"
 
-#include <gtest/gtest.h>
-
 #include <future>
+
+#include <gtest/gtest.h>
 
 #include "securecomm/store/errors.h"
 #include "securecomm/store/memory_relay_store.h"
@@ -64,14 +64,16 @@ TEST(StoreWorkerTest, AFailedJobRollsBackOnlyItsOwnWrites) {
     auto finish = [&](Status) {
       if (--remaining == 0) done.set_value();
     };
-    ASSERT_TRUE(worker.Submit([](store::RelayStore& s) { return s.Enqueue(Message(1)).has_value(); }, finish));
+    ASSERT_TRUE(
+        worker.Submit([](store::RelayStore& s) { return s.Enqueue(Message(1)).has_value(); }, finish));
     ASSERT_TRUE(worker.Submit(
         [](store::RelayStore& s) {
           (void)s.Enqueue(Message(2));
           return false;  // refused after writing: its write must vanish
         },
         finish));
-    ASSERT_TRUE(worker.Submit([](store::RelayStore& s) { return s.Enqueue(Message(3)).has_value(); }, finish));
+    ASSERT_TRUE(
+        worker.Submit([](store::RelayStore& s) { return s.Enqueue(Message(3)).has_value(); }, finish));
     done.get_future().wait();
   }
   EXPECT_EQ(store.QueueDepth({1, 1}).value_or(9), 1u);

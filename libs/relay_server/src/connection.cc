@@ -21,7 +21,9 @@ namespace {
 namespace pb = relay::pb;
 constexpr auto kNoThrow = asio::experimental::as_tuple(asio::use_awaitable);
 
-void Count(const ServerMetrics& metrics, pb::ErrorCode code) { metrics.rejected.Inc(pb::ErrorCode_Name(code)); }
+void Count(const ServerMetrics& metrics, pb::ErrorCode code) {
+  metrics.rejected.Inc(pb::ErrorCode_Name(code));
+}
 
 }  // namespace
 
@@ -97,7 +99,8 @@ void RelayServer::Connection::Submit(pb::ClientFrame frame) {
       },
       [self, request, io](Status committed) {
         if (committed) relay::Service::ApplyCommitted(self->context_, request->outcome);
-        asio::post(*io, [self, request, ok = static_cast<bool>(committed)] { self->OnAnswered(request, ok); });
+        asio::post(*io,
+                   [self, request, ok = static_cast<bool>(committed)] { self->OnAnswered(request, ok); });
       });
   if (!queued) {  // the worker's queue is full: backpressure, nothing was written
     --inflight_requests_;
@@ -147,7 +150,8 @@ void RelayServer::Connection::ApplyOwnEffects(const relay::Effects& effects) {
   }
 }
 
-void RelayServer::Connection::Reject(pb::ErrorCode code, uint64_t request_id, std::chrono::milliseconds retry_after) {
+void RelayServer::Connection::Reject(pb::ErrorCode code, uint64_t request_id,
+                                     std::chrono::milliseconds retry_after) {
   pb::ServerFrame frame;
   auto* response = frame.mutable_response();
   response->set_request_id(request_id);
@@ -176,7 +180,8 @@ void RelayServer::Connection::Write(const pb::ServerFrame& frame) {
   }
   if (stream_.pending() > relay::kMaxSessionOutboundBytes && state_ != State::kEnding) {
     server_->metrics_.slow_readers.Inc();
-    SC_LOG_INFO("session from {} fell behind by {} bytes: ended, its queue is kept", peer_address_, stream_.pending());
+    SC_LOG_INFO("session from {} fell behind by {} bytes: ended, its queue is kept", peer_address_,
+                stream_.pending());
     End(pb::SLOW_READER);  // behind the backlog: read only by a peer that catches up in time
     return;
   }

@@ -7,12 +7,11 @@
 //   Delivery:  kOff -> kCatchingUp <-> kFetching -> kLive -> kCatchingUp (window full) ...
 #pragma once
 
+#include <asio/awaitable.hpp>
+#include <asio/steady_timer.hpp>
 #include <memory>
 #include <optional>
 #include <string>
-
-#include <asio/awaitable.hpp>
-#include <asio/steady_timer.hpp>
 
 #include "securecomm/net/scp_stream.h"
 #include "securecomm/relay/delivery_window.h"

@@ -2,15 +2,16 @@
 
 #include <asio/co_spawn.hpp>
 #include <asio/detached.hpp>
-#include <asio/post.hpp>
 #include <asio/experimental/as_tuple.hpp>
+#include <asio/post.hpp>
 #include <asio/steady_timer.hpp>
 #include <asio/use_awaitable.hpp>
 
-#include "connection.h"
 #include "securecomm/base/log.h"
 #include "securecomm/crypto/random.h"
 #include "securecomm/net/errors.h"
+
+#include "connection.h"
 
 namespace sc::relay_server {
 namespace {
@@ -25,7 +26,8 @@ ServerMetrics::ServerMetrics(Metrics& m)
       connections_total(m.AddCounter("securecomm_relay_connections_total", "Client connections accepted")),
       connections_refused(m.AddCounter("securecomm_relay_connections_refused_total",
                                        "Connections refused: over max_connections or the handshake rate")),
-      handshakes_failed(m.AddCounter("securecomm_relay_handshakes_failed_total", "SCP handshakes that failed")),
+      handshakes_failed(
+          m.AddCounter("securecomm_relay_handshakes_failed_total", "SCP handshakes that failed")),
       sessions_authenticated(m.AddGauge("securecomm_relay_sessions_authenticated", "Logged-in sessions now")),
       requests(m.AddLabeledCounter("securecomm_relay_requests_total", "Requests decoded, by type", "type")),
       messages_in(m.AddCounter("securecomm_relay_messages_in_total", "Envelopes accepted and committed")),
@@ -36,8 +38,8 @@ ServerMetrics::ServerMetrics(Metrics& m)
       rejected(m.AddLabeledCounter("securecomm_relay_rejected_total",
                                    "Refused requests and undecodable frames, by error code", "reason")) {}
 
-RelayServer::RelayServer(asio::io_context& io, relay::Service& service, relay::StoreWorker& worker, const Clock& clock,
-                         Metrics& metrics, ServerOptions options)
+RelayServer::RelayServer(asio::io_context& io, relay::Service& service, relay::StoreWorker& worker,
+                         const Clock& clock, Metrics& metrics, ServerOptions options)
     : io_(&io),
       service_(&service),
       worker_(&worker),

@@ -39,7 +39,8 @@ Result<ConnectionString> ParseConnectionString(std::string_view text) {
   size_t colon;
   if (TakePrefix(authority, "[")) {
     const size_t close = authority.find(']');
-    if (close == std::string_view::npos || authority.substr(close + 1, 1) != ":") return Fail(Errc::kMalformedFrame);
+    if (close == std::string_view::npos || authority.substr(close + 1, 1) != ":")
+      return Fail(Errc::kMalformedFrame);
     cs.host = std::string(authority.substr(0, close));
     colon = close + 1;
   } else {
@@ -50,7 +51,8 @@ Result<ConnectionString> ParseConnectionString(std::string_view text) {
   const std::string_view port = authority.substr(colon + 1);
   unsigned value = 0;
   auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
-  if (cs.host.empty() || ec != std::errc() || end != port.data() + port.size() || value == 0 || value > 65535) {
+  if (cs.host.empty() || ec != std::errc() || end != port.data() + port.size() || value == 0 ||
+      value > 65535) {
     return Fail(Errc::kMalformedFrame);
   }
   cs.port = static_cast<uint16_t>(value);

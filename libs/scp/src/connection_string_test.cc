@@ -33,11 +33,11 @@ TEST(ConnectionString, RefusesEveryDeviation) {
   const std::string good = FormatConnectionString(Sample("127.0.0.1"));
   ASSERT_TRUE(ParseConnectionString(good).has_value());
   const std::string k = good.substr(good.find("k="));
-  for (const std::string& bad : {std::string("http://127.0.0.1:4433/#") + k, std::string("scp://127.0.0.1/#") + k,
-                                std::string("scp://127.0.0.1:0/#") + k, std::string("scp://127.0.0.1:70000/#") + k,
-                                std::string("scp://:4433/#") + k, std::string("scp://127.0.0.1:44x3/#") + k,
-                                good.substr(0, good.size() - 4), good + "&extra", good.substr(0, good.find("&id=")),
-                                std::string(600, 'a')}) {
+  for (const std::string& bad : {std::string("http://127.0.0.1:4433/#") + k,
+                                 std::string("scp://127.0.0.1/#") + k, std::string("scp://127.0.0.1:0/#") + k,
+                                 std::string("scp://127.0.0.1:70000/#") + k, std::string("scp://:4433/#") + k,
+                                 std::string("scp://127.0.0.1:44x3/#") + k, good.substr(0, good.size() - 4),
+                                 good + "&extra", good.substr(0, good.find("&id=")), std::string(600, 'a')}) {
     EXPECT_EQ(ParseConnectionString(bad).error(), Errc::kMalformedFrame) << bad;
   }
 }

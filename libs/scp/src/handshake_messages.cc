@@ -30,7 +30,8 @@ Result<IdentityCredential> ReadCredential(ByteReader& r) {
   auto key = r.ReadBytes(32);
   auto sig = r.ReadBytes(64);
   if (!key || !sig) return Fail(Errc::kMalformedFrame);
-  return IdentityCredential{crypto::Ed25519PublicKey(key->first<32>()), crypto::Ed25519Signature(sig->first<64>())};
+  return IdentityCredential{crypto::Ed25519PublicKey(key->first<32>()),
+                            crypto::Ed25519Signature(sig->first<64>())};
 }
 
 bool KnownSuite(uint8_t s) {

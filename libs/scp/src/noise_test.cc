@@ -33,7 +33,8 @@ std::vector<nlohmann::json> XxVectors() {
   if (doc.is_discarded()) return out;
   for (const auto& v : doc.at("vectors")) {
     const std::string name = v.at("protocol_name");
-    if (name == "Noise_XX_25519_AESGCM_SHA256" || name == "Noise_XX_25519_ChaChaPoly_SHA256") out.push_back(v);
+    if (name == "Noise_XX_25519_AESGCM_SHA256" || name == "Noise_XX_25519_ChaChaPoly_SHA256")
+      out.push_back(v);
   }
   return out;
 }
@@ -44,12 +45,15 @@ TEST(NoiseVectors, XxBothSuitesReproduceByteForByte) {
   int messages_checked = 0;
   for (const auto& v : vectors) {
     SCOPED_TRACE(v.at("protocol_name").get<std::string>() + " from " + v.at("_source").get<std::string>());
-    const NoiseSuite suite = v.at("protocol_name") == "Noise_XX_25519_AESGCM_SHA256" ? NoiseSuite::kAesGcm
-                                                                                      : NoiseSuite::kChaChaPoly;
+    const NoiseSuite suite = v.at("protocol_name") == "Noise_XX_25519_AESGCM_SHA256"
+                                 ? NoiseSuite::kAesGcm
+                                 : NoiseSuite::kChaChaPoly;
     ScriptedRandom init_rng({Hex(v, "init_ephemeral")});
     ScriptedRandom resp_rng({Hex(v, "resp_ephemeral")});
-    NoiseXX init = NoiseXX::Initiator(suite, Hex(v, "init_prologue"), KeyPair(Hex(v, "init_static")), init_rng);
-    NoiseXX resp = NoiseXX::Responder(suite, Hex(v, "resp_prologue"), KeyPair(Hex(v, "resp_static")), resp_rng);
+    NoiseXX init =
+        NoiseXX::Initiator(suite, Hex(v, "init_prologue"), KeyPair(Hex(v, "init_static")), init_rng);
+    NoiseXX resp =
+        NoiseXX::Responder(suite, Hex(v, "resp_prologue"), KeyPair(Hex(v, "resp_static")), resp_rng);
     const auto& msgs = v.at("messages");
     ASSERT_GE(msgs.size(), 4u);
     std::optional<std::pair<CipherState, CipherState>> ic, rc;  // (send, receive) per side

@@ -26,8 +26,8 @@ namespace sc::store {
 namespace {
 
 using audit::StoredLog;
-using testing::EntryBytes;
 using testing::Entries;
+using testing::EntryBytes;
 
 class MemoryBackend {
  public:
@@ -93,19 +93,23 @@ class SqliteBackend {
   }
   void FlipRootByte(uint64_t size) { testing::FlipByte(path_, "tree_heads", "root", Where("size", size), 5); }
   void FlipCheckpointByte(size_t which, size_t offset) {
-    testing::FlipByte(path_, "checkpoints", "note",
-                      "id = (SELECT id FROM checkpoints ORDER BY id LIMIT 1 OFFSET " + std::to_string(which) + ")",
-                      offset);
+    testing::FlipByte(
+        path_, "checkpoints", "note",
+        "id = (SELECT id FROM checkpoints ORDER BY id LIMIT 1 OFFSET " + std::to_string(which) + ")", offset);
   }
-  void DeleteEntry(uint64_t index) { testing::Sql(path_, "DELETE FROM entries WHERE " + Where("idx", index)); }
+  void DeleteEntry(uint64_t index) {
+    testing::Sql(path_, "DELETE FROM entries WHERE " + Where("idx", index));
+  }
   void AddRogueEntry(uint64_t index, const std::vector<uint8_t>& data) {
     const audit::Hash h = audit::LeafHash(data);
-    testing::Sql(path_, "INSERT INTO entries VALUES (" + std::to_string(index) + ", x'" + HexEncode(data) + "', x'" +
-                            HexEncode(h.span()) + "')");
+    testing::Sql(path_, "INSERT INTO entries VALUES (" + std::to_string(index) + ", x'" + HexEncode(data) +
+                            "', x'" + HexEncode(h.span()) + "')");
   }
 
  private:
-  static std::string Where(const char* column, uint64_t v) { return std::string(column) + " = " + std::to_string(v); }
+  static std::string Where(const char* column, uint64_t v) {
+    return std::string(column) + " = " + std::to_string(v);
+  }
   testing::TempDir dir_;
   std::filesystem::path path_;
   SqliteOptions options_;
@@ -177,10 +181,12 @@ TYPED_TEST(LogStoreConformance, CreateValidatesMetadata) {
   EXPECT_EQ(this->backend_.Create({"bad name", good.vkey}).error(), audit::Errc::kMalformedKey);
   EXPECT_EQ(this->backend_.Create({good.origin, "not a vkey"}).error(), audit::Errc::kMalformedKey);
   const audit::NoteSigner other = testing::Signer(2, "audit.example.org/other");
-  EXPECT_EQ(this->backend_.Create({good.origin, other.verifier().ToString()}).error(), audit::Errc::kOriginMismatch);
+  EXPECT_EQ(this->backend_.Create({good.origin, other.verifier().ToString()}).error(),
+            audit::Errc::kOriginMismatch);
   DeterministicRandom rng(3);
   auto witness = audit::CosignatureSigner::Create(good.origin, crypto::Ed25519KeyPair::Generate(rng)).value();
-  EXPECT_EQ(this->backend_.Create({good.origin, witness.verifier().ToString()}).error(), audit::Errc::kMalformedKey);
+  EXPECT_EQ(this->backend_.Create({good.origin, witness.verifier().ToString()}).error(),
+            audit::Errc::kMalformedKey);
   EXPECT_TRUE(this->backend_.Create(good).has_value());
 }
 
@@ -249,7 +255,8 @@ TYPED_TEST(LogStoreConformance, AppendRefusesBadInputAndAppendsNothing) {
     ASSERT_TRUE(log.Append(Entries(0, 2), &this->signer_).has_value());
     const audit::Hash root = log.Root();
     EXPECT_EQ(log.Append({}, &this->signer_).error(), audit::Errc::kLimitExceeded);
-    EXPECT_EQ(log.Append(Entries(2, audit::kMaxAppendBatch + 1), nullptr).error(), audit::Errc::kLimitExceeded);
+    EXPECT_EQ(log.Append(Entries(2, audit::kMaxAppendBatch + 1), nullptr).error(),
+              audit::Errc::kLimitExceeded);
     auto batch = Entries(2, 4);
     batch[2].push_back(0);  // trailing byte: not canonical
     size_t bad = 99;
@@ -279,7 +286,8 @@ TYPED_TEST(LogStoreConformance, StoreRefusesInconsistentBatches) {
   EXPECT_EQ(s.Append({0, leaves, audit::TreeHead{3, head.root}, {}}).error(), audit::Errc::kSizeMismatch);
   EXPECT_EQ(s.Append({0, {}, audit::TreeHead{0, head.root}, {}}).error(), audit::Errc::kLimitExceeded);
   const std::vector<audit::LeafRecord> empty_leaf = {{{}, audit::LeafHash({})}};
-  EXPECT_EQ(s.Append({0, empty_leaf, audit::TreeHead{1, head.root}, {}}).error(), audit::Errc::kMalformedEntry);
+  EXPECT_EQ(s.Append({0, empty_leaf, audit::TreeHead{1, head.root}, {}}).error(),
+            audit::Errc::kMalformedEntry);
   const std::string huge(audit::kMaxNoteSize + 1, 'a');
   EXPECT_EQ(s.Append({0, leaves, head, huge}).error(), audit::Errc::kMalformedNote);
   EXPECT_EQ(s.AddCheckpoint({1, "note\n"}).error(), audit::Errc::kIndexOutOfRange);

@@ -9,13 +9,13 @@
 // Thread safety: none; one thread at a time per Database and its statements.
 #pragma once
 
+#include <sqlite3.h>
+
 #include <cstdint>
 #include <filesystem>
 #include <span>
 #include <string>
 #include <string_view>
-
-#include <sqlite3.h>
 
 #include "securecomm/base/error.h"
 
@@ -61,7 +61,8 @@ class Database {
  public:
   // Open opens `path` with `flags` (SQLITE_OPEN_*) through `vfs` (empty: the default), with
   // extended result codes. Errors: the mapped SQLite error (kCannotOpen for a missing file).
-  [[nodiscard]] static Result<Database> Open(const std::string& path, int flags, const std::string& vfs) noexcept;
+  [[nodiscard]] static Result<Database> Open(const std::string& path, int flags,
+                                             const std::string& vfs) noexcept;
 
   Database() noexcept = default;
   ~Database();

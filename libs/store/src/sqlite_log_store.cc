@@ -13,6 +13,7 @@
 #include "securecomm/audit/limits.h"
 #include "securecomm/store/errors.h"
 #include "securecomm/store/limits.h"
+
 #include "sqlite_db.h"
 
 namespace sc::store {
@@ -61,7 +62,8 @@ Status Configure(Database& db, const SqliteOptions& options) {
   auto mode = db.QueryText("PRAGMA journal_mode=WAL");
   if (!mode) return Fail(mode.error());
   if (*mode != "wal") return Fail(Errc::kSqliteError);
-  if (auto s = db.Exec("PRAGMA synchronous=FULL; PRAGMA trusted_schema=OFF; PRAGMA cell_size_check=ON;"); !s) {
+  if (auto s = db.Exec("PRAGMA synchronous=FULL; PRAGMA trusted_schema=OFF; PRAGMA cell_size_check=ON;");
+      !s) {
     return s;
   }
   if (options.max_pages > 0) {
@@ -160,35 +162,40 @@ struct SqliteLogStore::Impl {
     // One read transaction: every SELECT below sees the same snapshot.
     if (auto s = db.Exec("BEGIN"); !s) return s;
     audit::LeafRecord leaf;
-    if (auto s = ScanRows(scan_leaves, [&]() -> Status {
-          auto index = ReadSize(scan_leaves, 0);
-          if (!index) return Fail(index.error());
-          auto hash = ReadHash(scan_leaves, 2);
-          if (!hash) return Fail(hash.error());
-          const std::span<const uint8_t> data = scan_leaves.ColumnBlob(1);
-          leaf.data.assign(data.begin(), data.end());
-          leaf.leaf_hash = *hash;
-          return visitor.OnLeaf(*index, leaf);
-        });
+    if (auto s = ScanRows(scan_leaves,
+                          [&]() -> Status {
+                            auto index = ReadSize(scan_leaves, 0);
+                            if (!index) return Fail(index.error());
+                            auto hash = ReadHash(scan_leaves, 2);
+                            if (!hash) return Fail(hash.error());
+                            const std::span<const uint8_t> data = scan_leaves.ColumnBlob(1);
+                            leaf.data.assign(data.begin(), data.end());
+                            leaf.leaf_hash = *hash;
+                            return visitor.OnLeaf(*index, leaf);
+                          });
         !s) {
       return s;
     }
-    if (auto s = ScanRows(scan_heads, [&]() -> Status {
-          auto size = ReadSize(scan_heads, 0);
-          if (!size) return Fail(size.error());
-          auto root = ReadHash(scan_heads, 1);
-          if (!root) return Fail(root.error());
-          return visitor.OnTreeHead(audit::TreeHead{*size, *root});
-        });
+    if (auto s = ScanRows(scan_heads,
+                          [&]() -> Status {
+                            auto size = ReadSize(scan_heads, 0);
+                            if (!size) return Fail(size.error());
+                            auto root = ReadHash(scan_heads, 1);
+                            if (!root) return Fail(root.error());
+                            return visitor.OnTreeHead(audit::TreeHead{*size, *root});
+                          });
         !s) {
       return s;
     }
-    if (auto s = ScanRows(scan_checkpoints, [&]() -> Status {
-          auto size = ReadSize(scan_checkpoints, 0);
-          if (!size) return Fail(size.error());
-          if (scan_checkpoints.ColumnType(1) != SQLITE_TEXT) return Fail(audit::Errc::kCorruptStore);
-          return visitor.OnCheckpoint(audit::StoredCheckpoint{*size, std::string(scan_checkpoints.ColumnText(1))});
-        });
+    if (auto s = ScanRows(scan_checkpoints,
+                          [&]() -> Status {
+                            auto size = ReadSize(scan_checkpoints, 0);
+                            if (!size) return Fail(size.error());
+                            if (scan_checkpoints.ColumnType(1) != SQLITE_TEXT)
+                              return Fail(audit::Errc::kCorruptStore);
+                            return visitor.OnCheckpoint(
+                                audit::StoredCheckpoint{*size, std::string(scan_checkpoints.ColumnText(1))});
+                          });
         !s) {
       return s;
     }
@@ -338,7 +345,8 @@ Result<audit::StoredLog> OpenSqliteLog(const std::filesystem::path& path, const 
 }
 
 bool LooksLikeSqliteFile(const std::filesystem::path& path) noexcept {
-  static constexpr char kHeader[16] = {'S', 'Q', 'L', 'i', 't', 'e', ' ', 'f', 'o', 'r', 'm', 'a', 't', ' ', '3', '\0'};
+  static constexpr char kHeader[16] = {'S', 'Q', 'L', 'i', 't', 'e', ' ', 'f',
+                                       'o', 'r', 'm', 'a', 't', ' ', '3', '\0'};
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return false;
   char buf[sizeof kHeader];

@@ -27,7 +27,7 @@ class MemoryLogStore final : public LogStore {
   struct Contents {
     LogMetadata metadata;
     std::map<uint64_t, LeafRecord> leaves;  // by the index each leaf is stored under
-    std::vector<TreeHead> heads;     // in increasing size
+    std::vector<TreeHead> heads;            // in increasing size
     std::vector<StoredCheckpoint> checkpoints;
   };
 

@@ -39,11 +39,17 @@ class ByteWriter {
   // the child's bytes, then write the child's length into the prefix. If `body` fails, or the child
   // is longer than the width allows (kLengthOverflow), the whole child and its prefix are removed.
   template <typename F>
-  [[nodiscard]] Status WritePrefixed8(F&& body) { return WritePrefixed(1, std::forward<F>(body)); }
+  [[nodiscard]] Status WritePrefixed8(F&& body) {
+    return WritePrefixed(1, std::forward<F>(body));
+  }
   template <typename F>
-  [[nodiscard]] Status WritePrefixed16(F&& body) { return WritePrefixed(2, std::forward<F>(body)); }
+  [[nodiscard]] Status WritePrefixed16(F&& body) {
+    return WritePrefixed(2, std::forward<F>(body));
+  }
   template <typename F>
-  [[nodiscard]] Status WritePrefixed32(F&& body) { return WritePrefixed(4, std::forward<F>(body)); }
+  [[nodiscard]] Status WritePrefixed32(F&& body) {
+    return WritePrefixed(4, std::forward<F>(body));
+  }
 
   size_t size() const noexcept { return buf_.size(); }
   std::span<const uint8_t> bytes() const noexcept { return buf_; }

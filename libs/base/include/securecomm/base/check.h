@@ -12,9 +12,9 @@ namespace sc::internal {
 [[noreturn]] void CheckFailed(const char* file, int line, const char* expr) noexcept;
 }  // namespace sc::internal
 
-#define SC_CHECK(cond)                                                                   \
-  do {                                                                                   \
-    if (!(cond)) [[unlikely]] {                                                          \
-      ::sc::internal::CheckFailed(__FILE__, __LINE__, #cond);                            \
-    }                                                                                    \
+#define SC_CHECK(cond)                                        \
+  do {                                                        \
+    if (!(cond)) [[unlikely]] {                               \
+      ::sc::internal::CheckFailed(__FILE__, __LINE__, #cond); \
+    }                                                         \
   } while (false)

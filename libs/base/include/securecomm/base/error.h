@@ -55,9 +55,7 @@ class Error {
  public:
   template <ErrorEnum E>
   constexpr Error(E e) noexcept  // NOLINT(google-explicit-constructor): errors convert implicitly.
-      : domain_(ErrorTraits<E>::kDomain),
-        code_(static_cast<uint16_t>(e)),
-        name_(&NameOf<E>) {}
+      : domain_(ErrorTraits<E>::kDomain), code_(static_cast<uint16_t>(e)), name_(&NameOf<E>) {}
 
   constexpr ErrorDomain domain() const noexcept { return domain_; }
   constexpr uint16_t code() const noexcept { return code_; }
@@ -109,10 +107,14 @@ using Result = tl::expected<T, Error>;
 using Status = Result<void>;
 
 // Fail(e) builds the unexpected side: `return Fail(Errc::kTruncated);`
-inline tl::unexpected<Error> Fail(Error e) noexcept { return tl::unexpected<Error>(e); }
+inline tl::unexpected<Error> Fail(Error e) noexcept {
+  return tl::unexpected<Error>(e);
+}
 
 // OkStatus() is the success value of a Status.
-inline Status OkStatus() noexcept { return {}; }
+inline Status OkStatus() noexcept {
+  return {};
+}
 
 // base::Errc: errors of the base layer (codecs and encodings). Append only; never renumber.
 enum class Errc : uint16_t {
@@ -129,11 +131,11 @@ std::string_view ErrcName(Errc e) noexcept;
 }  // namespace sc
 
 // SC_DEFINE_ERROR_ENUM(Enum, Domain, NameFn) registers a layer's enum with Error.
-#define SC_DEFINE_ERROR_ENUM(ENUM, DOMAIN, NAME_FN)                               \
-  template <>                                                                     \
-  struct sc::ErrorTraits<ENUM> {                                                  \
-    static constexpr ::sc::ErrorDomain kDomain = DOMAIN;                          \
-    static std::string_view Name(ENUM e) noexcept { return NAME_FN(e); }          \
+#define SC_DEFINE_ERROR_ENUM(ENUM, DOMAIN, NAME_FN)                      \
+  template <>                                                            \
+  struct sc::ErrorTraits<ENUM> {                                         \
+    static constexpr ::sc::ErrorDomain kDomain = DOMAIN;                 \
+    static std::string_view Name(ENUM e) noexcept { return NAME_FN(e); } \
   }
 
 SC_DEFINE_ERROR_ENUM(sc::Errc, sc::ErrorDomain::kBase, sc::ErrcName);

@@ -47,8 +47,7 @@ class DeterministicRandom final : public Random {
 // the size requested. Running out, or a size mismatch, is a test bug and aborts. Tests only.
 class ScriptedRandom final : public Random {
  public:
-  explicit ScriptedRandom(std::vector<std::vector<uint8_t>> script) noexcept
-      : script_(std::move(script)) {}
+  explicit ScriptedRandom(std::vector<std::vector<uint8_t>> script) noexcept : script_(std::move(script)) {}
   void Fill(std::span<uint8_t> out) noexcept override;
   bool exhausted() const noexcept { return next_ == script_.size(); }
 

@@ -41,8 +41,7 @@ class ZeroizingAllocator : public Base {
   using value_type = T;
   template <typename U>
   struct rebind {
-    using other =
-        ZeroizingAllocator<U, typename std::allocator_traits<Base>::template rebind_alloc<U>>;
+    using other = ZeroizingAllocator<U, typename std::allocator_traits<Base>::template rebind_alloc<U>>;
   };
   ZeroizingAllocator() noexcept = default;
   template <typename U, typename B2>
@@ -53,9 +52,7 @@ class ZeroizingAllocator : public Base {
     SecureWipe(p, n * sizeof(T));
     Base::deallocate(p, n);
   }
-  friend bool operator==(const ZeroizingAllocator&, const ZeroizingAllocator&) noexcept {
-    return true;
-  }
+  friend bool operator==(const ZeroizingAllocator&, const ZeroizingAllocator&) noexcept { return true; }
 };
 
 template <size_t N>

@@ -12,6 +12,7 @@ namespace sc::client {
 
 // DecodeBundle returns the bundle, or e2e kMalformedMessage if a key or signature has the wrong
 // size or the signed prekey is missing.
-[[nodiscard]] Result<e2e::PrekeyBundle> DecodeBundle(const securecomm::relay::v1::FetchPrekeyBundleResponse& r);
+[[nodiscard]] Result<e2e::PrekeyBundle> DecodeBundle(
+    const securecomm::relay::v1::FetchPrekeyBundleResponse& r);
 
 }  // namespace sc::client

@@ -18,12 +18,12 @@ enum class Errc : uint16_t {
   kAlreadyRegistered = 5,  // this device already belongs to an account
   // 6: retired (was kRefused): a relay's refusal is an error of its own domain,
   //    proto::RelayErrc (securecomm/proto/relay_error.h), with its retry hint. Never reuse 6.
-  kNoPrekeys = 7,          // a recipient device has uploaded no signed prekey
-  kMessageTooLarge = 8,    // a text over kMaxTextBytes
-  kNotAContact = 9,        // no contact of that name
-  kSenderMismatch = 10,    // a message claims a sender whose account or device key does not match
-  kDisconnected = 11,      // the relay session ended
-  kNoSession = 12,         // a message for a session this device does not have
+  kNoPrekeys = 7,        // a recipient device has uploaded no signed prekey
+  kMessageTooLarge = 8,  // a text over kMaxTextBytes
+  kNotAContact = 9,      // no contact of that name
+  kSenderMismatch = 10,  // a message claims a sender whose account or device key does not match
+  kDisconnected = 11,    // the relay session ended
+  kNoSession = 12,       // a message for a session this device does not have
 };
 
 std::string_view ErrcName(Errc e) noexcept;

@@ -19,6 +19,8 @@
 // Thread safety: one io_context thread.
 #pragma once
 
+#include <asio/awaitable.hpp>
+#include <asio/io_context.hpp>
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -26,9 +28,6 @@
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <asio/awaitable.hpp>
-#include <asio/io_context.hpp>
 
 #include "securecomm/base/clock.h"
 #include "securecomm/base/error.h"
@@ -63,9 +62,9 @@ struct DeviceInfo {
 
 struct SendReport {
   MessageId message_id{};
-  size_t recipient_devices = 0;   // envelopes for the contact's devices
-  size_t own_devices = 0;         // copies for this account's other devices
-  size_t skipped_own_devices = 0; // own devices not yet trusted (see Trust)
+  size_t recipient_devices = 0;    // envelopes for the contact's devices
+  size_t own_devices = 0;          // copies for this account's other devices
+  size_t skipped_own_devices = 0;  // own devices not yet trusted (see Trust)
   int64_t server_time_ms = 0;
 };
 
@@ -73,7 +72,7 @@ struct SendReport {
 struct PumpEvent {
   enum class Kind { kTimeout, kDelivered, kQueueDrained, kPrekeysRefilled, kEnded };
   Kind kind = Kind::kTimeout;  // the most telling thing seen: kEnded > kDelivered > the others
-  size_t delivered = 0;    // kDelivered: new inbox entries (duplicates are acked, not counted)
+  size_t delivered = 0;        // kDelivered: new inbox entries (duplicates are acked, not counted)
   bool queue_drained = false;  // the relay said QueueDrained (also with kDelivered)
   std::optional<Error> ended;  // kEnded: why; with kDelivered: why the burst stopped unacknowledged
 };
@@ -83,11 +82,14 @@ class Messenger {
   // Init creates `home` (mode 0700) if needed, the store in it, and this device's identity.
   // Errors: store kAlreadyExists (already initialised), scp kMalformedFrame (`relay` is not a
   // connection string: scp/connection_string.h), store and crypto errors.
-  [[nodiscard]] static Result<std::unique_ptr<Messenger>> Init(const std::string& home, std::span<const uint8_t> passphrase,
-                                                               const std::string& relay, const crypto::Argon2Params& kdf,
+  [[nodiscard]] static Result<std::unique_ptr<Messenger>> Init(const std::string& home,
+                                                               std::span<const uint8_t> passphrase,
+                                                               const std::string& relay,
+                                                               const crypto::Argon2Params& kdf,
                                                                const Clock& clock);
   // Open opens an initialised home. Errors: store kCannotOpen, kWrongPassphrase, kTampered.
-  [[nodiscard]] static Result<std::unique_ptr<Messenger>> Open(const std::string& home, std::span<const uint8_t> passphrase,
+  [[nodiscard]] static Result<std::unique_ptr<Messenger>> Open(const std::string& home,
+                                                               std::span<const uint8_t> passphrase,
                                                                const Clock& clock);
   ~Messenger();
   Messenger(const Messenger&) = delete;

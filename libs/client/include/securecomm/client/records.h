@@ -13,9 +13,9 @@
 #include <array>
 #include <cstdint>
 #include <optional>
-#include <string_view>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "securecomm/base/error.h"

@@ -18,6 +18,9 @@
 // Thread safety: one io_context thread.
 #pragma once
 
+#include <asio/awaitable.hpp>
+#include <asio/io_context.hpp>
+#include <asio/steady_timer.hpp>
 #include <chrono>
 #include <cstdint>
 #include <deque>
@@ -26,16 +29,12 @@
 #include <optional>
 #include <string>
 
-#include <asio/awaitable.hpp>
-#include <asio/io_context.hpp>
-#include <asio/steady_timer.hpp>
-
 #include "securecomm/base/clock.h"
 #include "securecomm/base/error.h"
+#include "securecomm/client/relay_link.h"
 #include "securecomm/crypto/ed25519.h"
 #include "securecomm/crypto/srp.h"
 #include "securecomm/net/scp_stream.h"
-#include "securecomm/client/relay_link.h"
 #include "securecomm/proto/relay.pb.h"
 #include "securecomm/proto/relay_error.h"
 #include "securecomm/scp/connection_string.h"
@@ -59,7 +58,8 @@ class RelayClient final : public RelayLink, public std::enable_shared_from_this<
   // keys, and starts reading. Errors: net kBadAddress, kIoError, scp errors (kUntrustedIdentity).
   static asio::awaitable<Result<std::shared_ptr<RelayClient>>> Connect(
       asio::io_context& io, const scp::ConnectionString& relay,
-      std::shared_ptr<const crypto::Ed25519KeyPair> identity, const Clock& clock, ConnectOptions options = {});
+      std::shared_ptr<const crypto::Ed25519KeyPair> identity, const Clock& clock,
+      ConnectOptions options = {});
   ~RelayClient() override;
 
   // Request sends `frame` (version and request_id are filled in) and returns its Response if
@@ -70,11 +70,13 @@ class RelayClient final : public RelayLink, public std::enable_shared_from_this<
   // its ErrorCode. Errors: the session ended (its end_error()), net kTimeout after kCallTimeout.
   asio::awaitable<Result<pb::Response>> Call(pb::ClientFrame frame);
   // NextPush returns the next push, waiting up to `timeout`. kTimeout when none came.
-  asio::awaitable<Result<pb::Push>> NextPush(std::chrono::milliseconds timeout = std::chrono::seconds(30)) override;
+  asio::awaitable<Result<pb::Push>> NextPush(
+      std::chrono::milliseconds timeout = std::chrono::seconds(30)) override;
   // SendRaw sends arbitrary bytes as one DATA record (tests of the relay's input checks).
   asio::awaitable<Status> SendRaw(std::span<const uint8_t> bytes);
   // NextRawResponse: the next Response that matched no call (answers to SendRaw), or kTimeout.
-  asio::awaitable<Result<pb::Response>> NextUnmatched(std::chrono::milliseconds timeout = std::chrono::seconds(30));
+  asio::awaitable<Result<pb::Response>> NextUnmatched(
+      std::chrono::milliseconds timeout = std::chrono::seconds(30));
 
   // Register creates the account with a fresh salt and verifier. Errors: the relay's refusal
   // (kUsernameTaken, kInvalidUsername, ...), transport errors.

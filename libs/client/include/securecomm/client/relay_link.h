@@ -11,15 +11,14 @@
 // Thread safety: one io_context thread.
 #pragma once
 
+#include <asio/awaitable.hpp>
+#include <asio/io_context.hpp>
 #include <chrono>
 #include <functional>
 #include <memory>
 #include <optional>
 #include <span>
 #include <string>
-
-#include <asio/awaitable.hpp>
-#include <asio/io_context.hpp>
 
 #include "securecomm/base/error.h"
 #include "securecomm/crypto/ed25519.h"

@@ -10,19 +10,19 @@ namespace sc::crypto {
 
 // Append only; never renumber.
 enum class Errc : uint16_t {
-  kInvalidKeySize = 1,     // a key is not the length its algorithm needs
-  kInvalidNonceSize = 2,   // a nonce is not a length the algorithm accepts
-  kAuthFailed = 3,         // an AEAD tag or a MAC did not verify
-  kBadSignature = 4,       // an Ed25519 signature did not verify (strict rules)
-  kWeakKey = 5,            // a Diffie-Hellman result is all zero, or a low-order public key
-  kInvalidPublicKey = 6,   // a public key cannot be parsed or converted
-  kOutputTooLarge = 7,     // e.g. HKDF asked for more than 255 hash lengths
-  kInputTooLarge = 8,      // an input exceeds a named limit in crypto/limits.h
-  kBufferTooSmall = 9,     // an output buffer is shorter than the result
-  kInvalidArgument = 10,   // e.g. Argon2 parameters below the algorithm's minimum
-  kOutOfMemory = 11,       // the backend could not allocate (Argon2 memory)
-  kBackendFailure = 12,    // OpenSSL or libsodium failed for a reason of its own
-  kTruncated = 13,         // a ciphertext shorter than its tag
+  kInvalidKeySize = 1,    // a key is not the length its algorithm needs
+  kInvalidNonceSize = 2,  // a nonce is not a length the algorithm accepts
+  kAuthFailed = 3,        // an AEAD tag or a MAC did not verify
+  kBadSignature = 4,      // an Ed25519 signature did not verify (strict rules)
+  kWeakKey = 5,           // a Diffie-Hellman result is all zero, or a low-order public key
+  kInvalidPublicKey = 6,  // a public key cannot be parsed or converted
+  kOutputTooLarge = 7,    // e.g. HKDF asked for more than 255 hash lengths
+  kInputTooLarge = 8,     // an input exceeds a named limit in crypto/limits.h
+  kBufferTooSmall = 9,    // an output buffer is shorter than the result
+  kInvalidArgument = 10,  // e.g. Argon2 parameters below the algorithm's minimum
+  kOutOfMemory = 11,      // the backend could not allocate (Argon2 memory)
+  kBackendFailure = 12,   // OpenSSL or libsodium failed for a reason of its own
+  kTruncated = 13,        // a ciphertext shorter than its tag
 };
 
 std::string_view ErrcName(Errc e) noexcept;

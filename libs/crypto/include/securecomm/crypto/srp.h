@@ -55,7 +55,8 @@ using SrpProof = std::array<uint8_t, 32>;
 
 // SrpMakeVerifier computes v for (username, password, salt). kInvalidArgument for an empty or
 // over-long username or password, one containing a NUL byte, or a salt that is not 16 bytes.
-[[nodiscard]] Result<SrpVerifier> SrpMakeVerifier(std::string_view username, std::span<const uint8_t> password,
+[[nodiscard]] Result<SrpVerifier> SrpMakeVerifier(std::string_view username,
+                                                  std::span<const uint8_t> password,
                                                   std::span<const uint8_t> salt, SrpGroup group);
 
 class SrpClient {
@@ -108,9 +109,9 @@ namespace srp_internal {
 struct RawValues {
   std::vector<uint8_t> x, v, A, B, u, client_S, server_S;
 };
-[[nodiscard]] Result<RawValues> ComputeRaw(SrpGroup group, std::string_view username, std::span<const uint8_t> password,
-                                           std::span<const uint8_t> salt, std::span<const uint8_t> a,
-                                           std::span<const uint8_t> b);
+[[nodiscard]] Result<RawValues> ComputeRaw(SrpGroup group, std::string_view username,
+                                           std::span<const uint8_t> password, std::span<const uint8_t> salt,
+                                           std::span<const uint8_t> a, std::span<const uint8_t> b);
 }  // namespace srp_internal
 
 }  // namespace sc::crypto

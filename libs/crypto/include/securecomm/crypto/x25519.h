@@ -24,7 +24,9 @@ struct X25519KeyPair {
   // FromPrivate derives the public key X25519(k, 9).
   static X25519KeyPair FromPrivate(X25519PrivateKey private_key) noexcept;
   // Clone returns an independent copy (the private key is copied explicitly).
-  [[nodiscard]] X25519KeyPair Clone() const noexcept { return X25519KeyPair{private_key.Clone(), public_key}; }
+  [[nodiscard]] X25519KeyPair Clone() const noexcept {
+    return X25519KeyPair{private_key.Clone(), public_key};
+  }
 };
 
 // X25519 returns the shared secret of `private_key` and `peer`, or kWeakKey if it is all zero.

@@ -9,11 +9,11 @@
 namespace sc::net {
 
 enum class Errc : uint16_t {
-  kIoError = 1,         // the socket failed (reset, unreachable, ...)
-  kEndOfStream = 2,     // the peer closed the TCP connection without an SCP CLOSE
-  kTimeout = 3,         // no handshake progress in time
-  kBadAddress = 4,      // a host or connection string that does not resolve or parse
-  kTooManySessions = 5, // a datagram server at its session limit
+  kIoError = 1,          // the socket failed (reset, unreachable, ...)
+  kEndOfStream = 2,      // the peer closed the TCP connection without an SCP CLOSE
+  kTimeout = 3,          // no handshake progress in time
+  kBadAddress = 4,       // a host or connection string that does not resolve or parse
+  kTooManySessions = 5,  // a datagram server at its session limit
   kHttpStartFailed = 6,  // an HTTP endpoint could not start (port in use, bad options, no memory)
 };
 

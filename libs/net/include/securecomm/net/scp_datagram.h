@@ -19,15 +19,14 @@
 // One coroutine at a time may use a client; a server runs on one io_context thread.
 #pragma once
 
+#include <asio/awaitable.hpp>
+#include <asio/ip/udp.hpp>
 #include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
 #include <span>
 #include <vector>
-
-#include <asio/awaitable.hpp>
-#include <asio/ip/udp.hpp>
 
 #include "securecomm/base/clock.h"
 #include "securecomm/base/error.h"

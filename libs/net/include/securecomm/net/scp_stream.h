@@ -15,8 +15,8 @@
 // and the peer's announced length is checked before the payload is read. It starts small
 // (kInitialReadBuffer), grows only for a large frame, and is released whenever nothing is
 // buffered and nothing waits in the kernel; the write buffers are released too once written while
-// the reader is in that state, so an idle connection holds no read or write buffer. Backpressure: Send completes
-// only when the kernel accepted the bytes, so a slow peer slows its sender instead of growing a
+// the reader is in that state, so an idle connection holds no read or write buffer. Backpressure: Send
+// completes only when the kernel accepted the bytes, so a slow peer slows its sender instead of growing a
 // queue. Timers: while a Receive waits, the session's deadline (keepalive, idle timeout, rekey) is
 // armed; an owner that stops calling Receive stops the keepalives. One coroutine at a time may
 // Receive and one may Send. Run a stream on a single-threaded io_context: a Receive waits with one
@@ -24,14 +24,13 @@
 // for readability relies on no other thread running the reactor between its check and its wait.
 #pragma once
 
+#include <asio/awaitable.hpp>
+#include <asio/ip/tcp.hpp>
+#include <asio/steady_timer.hpp>
 #include <cstdint>
 #include <memory>
 #include <span>
 #include <vector>
-
-#include <asio/awaitable.hpp>
-#include <asio/ip/tcp.hpp>
-#include <asio/steady_timer.hpp>
 
 #include "securecomm/base/clock.h"
 #include "securecomm/base/error.h"

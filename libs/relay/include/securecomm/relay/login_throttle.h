@@ -31,12 +31,13 @@ ThrottlePolicy AccountPolicy() noexcept;
 ThrottlePolicy AddressPolicy() noexcept;
 
 struct ThrottleVerdict {
-  proto_ErrorCode code{};     // OK, or the policy's throttled or locked code
+  proto_ErrorCode code{};  // OK, or the policy's throttled or locked code
   int64_t retry_after_ms = 0;
 };
 
 // Check says whether an attempt may proceed at `now_ms` given the stored failure record.
-ThrottleVerdict Check(const ThrottlePolicy& policy, uint32_t failed, int64_t not_before_ms, int64_t now_ms) noexcept;
+ThrottleVerdict Check(const ThrottlePolicy& policy, uint32_t failed, int64_t not_before_ms,
+                      int64_t now_ms) noexcept;
 
 struct FailureRecord {
   uint32_t failed = 0;

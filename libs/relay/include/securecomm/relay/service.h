@@ -47,7 +47,7 @@ struct ServiceOptions {
 // SessionContext: one SCP session's state as the service sees it. Owned by the connection,
 // touched only on the store worker's thread.
 struct SessionContext {
-  std::string peer_address;          // the source address, for throttling (never logged with secrets)
+  std::string peer_address;            // the source address, for throttling (never logged with secrets)
   store::PublicKey32 peer_identity{};  // the SCP-authenticated Ed25519 key of the device
   std::optional<store::DeviceAddress> device;  // set once a login committed
 
@@ -89,7 +89,8 @@ class Service {
   static void ApplyCommitted(SessionContext& session, const Outcome& outcome);
 
   // Fetch reads up to `limit` queued messages of `device` after `after`, for delivery.
-  Result<std::vector<store::StoredMessage>> Fetch(store::DeviceAddress device, store::MessageId after, uint32_t limit);
+  Result<std::vector<store::StoredMessage>> Fetch(store::DeviceAddress device, store::MessageId after,
+                                                  uint32_t limit);
   // QueueDepth: the device's queued messages (for the login response and metrics).
   Result<uint32_t> QueueDepth(store::DeviceAddress device);
   // PurgeExpired removes up to kPurgeBatch expired messages; returns how many.

@@ -37,11 +37,11 @@ class StoreWorker {
   using Idle = std::function<void(store::RelayStore&)>;
 
   struct Stats {
-    std::atomic<uint64_t> batches{0};      // committed transactions (fsync batches)
-    std::atomic<uint64_t> jobs{0};         // jobs run
+    std::atomic<uint64_t> batches{0};  // committed transactions (fsync batches)
+    std::atomic<uint64_t> jobs{0};     // jobs run
     std::atomic<uint64_t> commit_failures{0};
-    std::atomic<uint64_t> refused{0};      // Submit returned false
-    std::atomic<uint64_t> pending{0};      // jobs waiting now
+    std::atomic<uint64_t> refused{0};  // Submit returned false
+    std::atomic<uint64_t> pending{0};  // jobs waiting now
   };
 
   explicit StoreWorker(store::RelayStore& store, Idle idle = {},

@@ -16,6 +16,9 @@
 #pragma once
 
 #include <array>
+#include <asio/awaitable.hpp>
+#include <asio/io_context.hpp>
+#include <asio/ip/tcp.hpp>
 #include <atomic>
 #include <cstdint>
 #include <functional>
@@ -23,10 +26,6 @@
 #include <memory>
 #include <optional>
 #include <string>
-
-#include <asio/awaitable.hpp>
-#include <asio/io_context.hpp>
-#include <asio/ip/tcp.hpp>
 
 #include "securecomm/base/clock.h"
 #include "securecomm/base/error.h"
@@ -61,10 +60,10 @@ struct ServerMetrics {
   Counter& handshakes_failed;
   Gauge& sessions_authenticated;
   LabeledCounter& requests;  // decoded requests, by the request table's name
-  Counter& messages_in;   // envelopes accepted (committed)
-  Counter& messages_out;  // deliveries pushed
-  Counter& acks;          // message ids acknowledged
-  Counter& slow_readers;  // sessions ended SLOW_READER: too far behind, or no byte taken for a while
+  Counter& messages_in;      // envelopes accepted (committed)
+  Counter& messages_out;     // deliveries pushed
+  Counter& acks;             // message ids acknowledged
+  Counter& slow_readers;     // sessions ended SLOW_READER: too far behind, or no byte taken for a while
   LabeledCounter& rejected;  // refused requests and undecodable frames, by ErrorCode name
 };
 

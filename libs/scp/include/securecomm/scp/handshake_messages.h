@@ -28,7 +28,8 @@ struct IdentityCredential {
   static constexpr size_t kEncodedSize = 96;
 
   // Sign signs "SCP/1 identity binding" || noise_static with `identity`.
-  static IdentityCredential Sign(const crypto::Ed25519KeyPair& identity, const crypto::X25519PublicKey& noise_static);
+  static IdentityCredential Sign(const crypto::Ed25519KeyPair& identity,
+                                 const crypto::X25519PublicKey& noise_static);
   // Verify returns OkStatus() iff the signature binds `noise_static` to identity_key; else kBadCredential.
   [[nodiscard]] Status Verify(const crypto::X25519PublicKey& noise_static) const;
 };

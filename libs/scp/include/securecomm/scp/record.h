@@ -67,7 +67,8 @@ class RecordSender {
   // SealInto appends one protected frame of `type` carrying `plaintext` to `out`.
   // kFrameTooLarge (plaintext over kMaxRecordPlaintext), kNonceExhausted (no sequence number
   // left). On error `out` is as it was.
-  [[nodiscard]] Status SealInto(FrameType type, std::span<const uint8_t> plaintext, std::vector<uint8_t>& out);
+  [[nodiscard]] Status SealInto(FrameType type, std::span<const uint8_t> plaintext,
+                                std::vector<uint8_t>& out);
 
   // Update moves to the next key generation and wipes the current one.
   void Update();
@@ -104,7 +105,7 @@ class RecordReceiver {
  private:
   KeySchedule schedule_;
   Transport transport_;
-  uint64_t next_sequence_;  // stream: the one expected; datagram: one past the newest seen
+  uint64_t next_sequence_;                  // stream: the one expected; datagram: one past the newest seen
   std::unique_ptr<ReplayWindow<>> window_;  // datagrams only (1 KiB a stream session does not need)
   std::unique_ptr<KeySchedule> next_;       // datagrams: the next generation, once a record needed it
 };

@@ -64,7 +64,7 @@ enum class SessionState : uint8_t {
   kAwaitResponse,  // initiator sent INIT
   kAwaitFinish,    // responder sent RESPONSE
   kEstablished,
-  kClosing,        // we sent CLOSE
+  kClosing,  // we sent CLOSE
   kClosed,
   kFailed,
 };

@@ -56,7 +56,8 @@ class ClientVault {
  public:
   // Create makes a new vault at `path` (mode 0600). Errors: kAlreadyExists, kCannotOpen, and
   // crypto errors of Argon2id (params below the floor).
-  [[nodiscard]] static Result<ClientVault> Create(const std::string& path, std::span<const uint8_t> passphrase,
+  [[nodiscard]] static Result<ClientVault> Create(const std::string& path,
+                                                  std::span<const uint8_t> passphrase,
                                                   const crypto::Argon2Params& params, Random& rng);
   // Open opens an existing vault. Errors: kCannotOpen (missing), kNotADatabase, kNotAClientVault,
   // kWrongPassphrase, kTampered (the key row was altered).
@@ -89,10 +90,10 @@ class ClientVault {
   // DeleteOldest removes the rows of `table` beyond the newest `keep` (bounded history).
   [[nodiscard]] Status DeleteOldest(VaultTable table, int64_t keep);
   // ChangePassphrase rewraps the data key under a new passphrase, in one transaction.
-  [[nodiscard]] Status ChangePassphrase(std::span<const uint8_t> passphrase, const crypto::Argon2Params& params,
-                                        Random& rng);
+  [[nodiscard]] Status ChangePassphrase(std::span<const uint8_t> passphrase,
+                                        const crypto::Argon2Params& params, Random& rng);
 
- // State: opaque; named here so the implementation's helpers can build one.
+  // State: opaque; named here so the implementation's helpers can build one.
   struct State;
 
  private:
