@@ -68,7 +68,7 @@ struct RawSha256 {
   EVP_MD* md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
   EVP_MD_CTX* ctx = EVP_MD_CTX_new();
   uint8_t input[kAnchorInput] = {1, 2, 3};
-  uint8_t out[32];
+  uint8_t out[32]{};
   ~RawSha256() {
     EVP_MD_CTX_free(ctx);
     EVP_MD_free(md);

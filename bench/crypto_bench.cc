@@ -347,8 +347,8 @@ sc::crypto::Ed25519KeyPair MakeEd25519() {
   return sc::crypto::Ed25519KeyPair::FromSeed(*seed);
 }
 struct RawEd25519 {
-  uint8_t pk[crypto_sign_ed25519_PUBLICKEYBYTES];
-  uint8_t sk[crypto_sign_ed25519_SECRETKEYBYTES];
+  uint8_t pk[crypto_sign_ed25519_PUBLICKEYBYTES]{};
+  uint8_t sk[crypto_sign_ed25519_SECRETKEYBYTES]{};
   RawEd25519() {
     const std::vector<uint8_t> seed = Bytes(32, 6);
     if (crypto_sign_ed25519_seed_keypair(pk, sk, seed.data()) != 0) Die("raw Ed25519 key pair");

@@ -19,6 +19,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <exception>
 #include <string>
 #include <vector>
 
@@ -131,7 +132,7 @@ double Median(std::vector<double> v) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
+int main(int argc, char** argv) try {  // an exception (bad_alloc, a library's) ends with 1
   size_t mib = 64;
   int rounds = 5;
   for (int i = 1; i + 1 < argc; i += 2) {
@@ -175,4 +176,9 @@ int main(int argc, char** argv) {
   }
   std::printf("\n%d row(s) under the goal\n", over);
   return 0;
+} catch (const std::exception& e) {
+  std::fprintf(stderr, "fatal: %s\n", e.what());
+  return 1;
+} catch (...) {
+  return 1;
 }

@@ -59,9 +59,10 @@ InputResult<std::vector<std::vector<uint8_t>>> ReadStdinEntries(int64_t now_ms) 
                      "more than " + std::to_string(kMaxEntriesPerAppend) + " entries in one append"});
     }
     auto entry = ParseEntryInput(text, now_ms);
-    if (!entry)
+    if (!entry) {
       return tl::unexpected(
           InputError{entry.error().exit_code, entry.error().code, where + ": " + entry.error().message});
+    }
     entries.push_back(std::move(*entry));
   }
   if (std::ferror(stdin)) return tl::unexpected(InputError{kExitIo, "io", "cannot read standard input"});
@@ -86,9 +87,10 @@ InputResult<std::vector<std::vector<uint8_t>>> ReadEntries(const std::vector<std
     auto text = ReadFile(file, kMaxEntryInputSize);
     if (!text) return tl::unexpected(InputError{kExitIo, "io", text.error()});
     auto entry = ParseEntryInput(*text, now_ms);
-    if (!entry)
+    if (!entry) {
       return tl::unexpected(
           InputError{entry.error().exit_code, entry.error().code, file + ": " + entry.error().message});
+    }
     entries.push_back(std::move(*entry));
   }
   if (entries.size() > kMaxEntriesPerAppend) {

@@ -67,9 +67,10 @@ int RunVerifyInclusion(const Words& words) {
   if (!entry_text) return out.Fail(kExitIo, "io", entry_text.error());
   // A JSON entry must state its time here: the leaf commits to it.
   auto entry = ParseEntryInput(*entry_text, std::nullopt);
-  if (!entry)
+  if (!entry) {
     return out.Fail(entry.error().exit_code, entry.error().code,
                     args.Get("entry") + ": " + entry.error().message);
+  }
   auto cp = LoadCheckpoint(args.Get("checkpoint"), *key);
   if (!cp) return Fail(out, cp.error());
   auto bytes = LoadProofBytes(args.Get("proof"));

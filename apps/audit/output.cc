@@ -51,7 +51,8 @@ int Output::Ok() {
     object.update(fields_->object);
     Print(object);
   } else {
-    std::fwrite(lines_.data(), 1, lines_.size(), stdout);
+    // A short write (a closed pipe, a full disk) is seen by the exit path's check of stdout.
+    if (std::fwrite(lines_.data(), 1, lines_.size(), stdout) != lines_.size()) std::clearerr(stdout);
     std::fflush(stdout);
   }
   fields_->object = nlohmann::ordered_json::object();

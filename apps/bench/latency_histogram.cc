@@ -21,7 +21,7 @@ LatencyHistogram::LatencyHistogram() : buckets_(kBuckets, 0) {}
 // kSub/2 buckets by the bits just below the leading one.
 size_t LatencyHistogram::Index(uint64_t us) noexcept {
   if (us < kSub) return static_cast<size_t>(us);
-  const int top = std::bit_width(us) - 1;  // >= kHistogramSubBits
+  const int top = static_cast<int>(std::bit_width(us)) - 1;  // >= kHistogramSubBits
   if (top >= kHistogramMaxExponent) return kBuckets - 1;
   const int shift = top - (kHistogramSubBits - 1);
   const uint64_t mantissa = (us >> shift) - kSub / 2;  // 0 .. kSub/2 - 1

@@ -28,7 +28,9 @@ class LatencyHistogram {
   // are <= v (the bucket's upper edge), or 0 with no samples. REQUIRES: 0 <= p <= 100.
   double PercentileMicros(double p) const noexcept;
   double MaxMicros() const noexcept { return static_cast<double>(max_us_); }
-  double MeanMicros() const noexcept { return count_ == 0 ? 0 : static_cast<double>(sum_us_) / count_; }
+  double MeanMicros() const noexcept {
+    return count_ == 0 ? 0 : static_cast<double>(sum_us_) / static_cast<double>(count_);
+  }
 
  private:
   static size_t Index(uint64_t us) noexcept;

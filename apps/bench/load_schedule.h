@@ -44,7 +44,7 @@ class LoadSchedule {
 
  private:
   struct Pending {
-    uint64_t sequence;
+    uint64_t sequence{};
     SteadyTime scheduled;
   };
   asio::awaitable<void> Tick();

@@ -43,7 +43,7 @@ int RunMode(asio::awaitable<int> (*mode)(asio::io_context&, Options), Options op
 
 }  // namespace
 
-int main(int argc, char** argv) {
+int main(int argc, char** argv) try {  // an exception (bad_alloc, a library's) ends with 1
   std::signal(SIGPIPE, SIG_IGN);
   sc::log::Configure(sc::log::Level::kWarn, sc::log::Format::kText);
   CLI::App app{"securecomm-bench: load generator and side-by-side benchmarks for the relay"};
@@ -143,4 +143,9 @@ int main(int argc, char** argv) {
   if (*mm) return RunMode(&RunMqttMessages, mmsg);
   if (*sa) return RunSqliteAnchor(anchor);
   return 2;
+} catch (const std::exception& e) {
+  std::fprintf(stderr, "fatal: %s\n", e.what());
+  return 1;
+} catch (...) {
+  return 1;
 }

@@ -48,7 +48,7 @@ std::string TimeText(int64_t unix_ms) {
   std::tm tm{};
   ::localtime_r(&t, &tm);
   char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
+  if (std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm) == 0) return "?";
   return buf;
 }
 

@@ -134,10 +134,11 @@ int CmdListen(const Options& o) {
           if (bounded && std::chrono::steady_clock::now() >= deadline) break;
           co_return Report(o, s.error(), "connect", &m);
         }
-        if (o.json)
+        if (o.json) {
           PrintJson({{"event", "connected"}});
-        else
+        } else {
           std::cerr << "securecomm: connected; listening (Ctrl-C to stop)\n";
+        }
       }
       auto ev = co_await m.Pump(std::chrono::milliseconds(500));
       if (ev.kind == client::PumpEvent::Kind::kEnded) {

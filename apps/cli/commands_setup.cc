@@ -112,10 +112,11 @@ int CmdWhoami(const Options& o) {
     PrintJson(j);
   } else {
     std::cout << "relay: " << m.relay() << "\ndevice key: " << Fingerprint(m.identity()) << "\n";
-    if (a)
+    if (a) {
       std::cout << "account: " << a->username << " (device " << a->device_id << ")\n";
-    else
+    } else {
       std::cout << "account: none yet\n";
+    }
   }
   return kExitOk;
 }

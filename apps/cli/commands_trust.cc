@@ -37,9 +37,10 @@ int CmdContacts(const Options& o) {
       const auto me = opened.messenger->account();
       std::cout << Printable(c.username) << (me && me->username == c.username ? " (you)" : "") << "  "
                 << state << "  " << c.devices.size() << " device" << (c.devices.size() == 1 ? "" : "s");
-      if (!c.pending.empty())
+      if (!c.pending.empty()) {
         std::cout << "  (" << c.pending.size() << " new or changed key(s): securecomm trust "
                   << Printable(c.username) << ")";
+      }
       std::cout << "\n";
     }
   }

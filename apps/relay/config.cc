@@ -67,22 +67,28 @@ std::string ApplyToml(const std::string& path, RelayConfig& c) {
     return fmt::format("config file {}: line {}: {}", path, e.source().begin.line, e.description());
   }
   std::string error;
-  for (const auto& [key, node] : table) {
+  for (const auto& entry : table) {
+    // Named references, not a structured binding: the lambda below captures them (C++20 allows
+    // capturing bindings; clang 14, which lint uses, does not).
+    const auto& key = entry.first;
+    const auto& node = entry.second;
     bool known = false;
     ForEachSetting(c, [&](std::string_view name, auto& field) {
       if (name != key.str() || !error.empty()) return;
       known = true;
       using T = std::decay_t<decltype(field)>;
       if constexpr (std::is_same_v<T, std::string>) {
-        if (auto v = node.value<std::string>())
+        if (auto v = node.value<std::string>()) {
           field = *v;
-        else
+        } else {
           error = fmt::format("{}: {} must be a string", path, name);
+        }
       } else if constexpr (std::is_floating_point_v<T>) {
-        if (auto v = node.value<double>())
+        if (auto v = node.value<double>()) {
           field = *v;
-        else
+        } else {
           error = fmt::format("{}: {} must be a number", path, name);
+        }
       } else {
         auto v = node.value<int64_t>();
         if (!v || *v < static_cast<int64_t>(std::numeric_limits<T>::min()) ||

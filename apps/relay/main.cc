@@ -155,9 +155,10 @@ int Run(const relay_app::RelayConfig& cfg) {
     out << connection << "\n";
   }
   std::printf("securecomm-relay listening on %s:%u (SCP over TCP)\n", cfg.listen.c_str(), server.port());
-  if (http)
+  if (http) {
     std::printf("health and metrics: http://%s:%u/healthz  /metrics\n", cfg.http_listen.c_str(),
                 http->port());
+  }
   std::printf("relay identity fingerprint: %s\n", scp::IdentityFingerprint(cs.identity).c_str());
   std::printf("connection string (clients pin it):\n  %s\n", connection.c_str());
   std::fflush(stdout);

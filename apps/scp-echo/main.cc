@@ -61,20 +61,21 @@ bool ParseOptions(int argc, char** argv, Options& o) {
     const std::string_view flag = argv[i];
     if (i + 1 >= argc) return false;
     const char* v = argv[++i];
-    if (flag == "--listen")
+    if (flag == "--listen") {
       o.listen = v;
-    else if (flag == "--port")
+    } else if (flag == "--port") {
       o.port = static_cast<unsigned>(std::strtoul(v, nullptr, 10));
-    else if (flag == "--count")
+    } else if (flag == "--count") {
       o.count = static_cast<unsigned>(std::strtoul(v, nullptr, 10));
-    else if (flag == "--size")
+    } else if (flag == "--size") {
       o.size = static_cast<unsigned>(std::strtoul(v, nullptr, 10));
-    else if (flag == "--suite" && std::string_view(v) == "aesgcm")
+    } else if (flag == "--suite" && std::string_view(v) == "aesgcm") {
       o.suite = scp::NoiseSuite::kAesGcm;
-    else if (flag == "--suite" && std::string_view(v) == "chachapoly")
+    } else if (flag == "--suite" && std::string_view(v) == "chachapoly") {
       o.suite = scp::NoiseSuite::kChaChaPoly;
-    else
+    } else {
       return false;
+    }
   }
   return o.port <= 65535 && o.size <= scp::kMaxRecordPlaintext;
 }

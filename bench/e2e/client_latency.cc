@@ -34,6 +34,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <exception>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -383,7 +384,7 @@ bool ParseFlag(const char* arg, const char* name, std::string& value) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
+int main(int argc, char** argv) try {  // an exception (bad_alloc, a library's) ends with 1
   Options o;
   for (int i = 1; i < argc; ++i) {
     std::string v;
@@ -502,4 +503,9 @@ int main(int argc, char** argv) {
   }
   const bool ok = raw.failure.empty() && e2e.failure.empty() && rs.delivered == n && es.delivered == n;
   return ok ? 0 : 1;
+} catch (const std::exception& e) {
+  std::fprintf(stderr, "fatal: %s\n", e.what());
+  return 1;
+} catch (...) {
+  return 1;
 }

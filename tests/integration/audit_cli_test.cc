@@ -220,7 +220,7 @@ TEST_F(AuditCliTest, ConsistencyProofsVerifyAndTamperedOnesFail) {
   RunResult ok = verify("cp3.txt", "cp11.txt", "c.bin");
   EXPECT_EQ(ok.exit_code, 0) << ok.out;
   std::string proof = Read("c.bin");
-  proof[20] ^= 0x80;
+  proof[20] = static_cast<char>(proof[20] ^ 0x80);
   Write("c.flipped", proof);
   EXPECT_EQ(verify("cp3.txt", "cp11.txt", "c.flipped").exit_code, 1);
   RunResult swapped = verify("cp11.txt", "cp3.txt", "c.bin");

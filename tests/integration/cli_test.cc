@@ -157,8 +157,8 @@ class CliTest : public ::testing::Test {
   fs::path dir_;
 };
 
-const std::string kAlicePw = "alice's account password";
-const std::string kBobPw = "bob's account password";
+constexpr const char* kAlicePw = "alice's account password";
+constexpr const char* kBobPw = "bob's account password";
 
 TEST_F(CliTest, AThousandMessagesEachWayOnlineAndOffline) {
   NewUser("alice", "alice", kAlicePw);

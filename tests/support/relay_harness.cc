@@ -11,7 +11,7 @@
 // frame with operator new but, when its recycling cache is full, frees it inside the io thread
 // with free(): the same allocator underneath (glibc), but ASan reports the mismatch. The relay
 // itself spawns only from inside its io_context, and its binary keeps the check.
-extern "C" const char* __asan_default_options() {
+extern "C" const char* __asan_default_options() {  // NOLINT(readability-identifier-naming): ASan's name
   return "alloc_dealloc_mismatch=0";
 }
 
@@ -104,7 +104,7 @@ std::string HttpGet(uint16_t port, const std::string& path) {
     const std::string request = "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
     if (write(fd, request.data(), request.size()) == static_cast<ssize_t>(request.size())) {
       char buf[4096];
-      ssize_t n;
+      ssize_t n = 0;
       while ((n = read(fd, buf, sizeof buf)) > 0) out.append(buf, static_cast<size_t>(n));
     }
   }

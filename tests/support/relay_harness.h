@@ -24,7 +24,7 @@ namespace sc::testing {
 class RelayProcess {
  public:
   // `extra` flags are appended to every start; the data directory is kept across restarts.
-  RelayProcess(std::string binary, std::vector<std::string> extra = {});
+  explicit RelayProcess(std::string binary, std::vector<std::string> extra = {});
   ~RelayProcess();  // kills a running relay and removes the data directory
 
   // Start spawns the relay and reads its connection string; false (with the output so far in

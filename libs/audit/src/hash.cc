@@ -16,7 +16,7 @@ constexpr uint8_t kNodePrefix = 0x01;
 Hash LeafHash(std::span<const uint8_t> data) noexcept {
   // Small leaves (every audit entry is) are hashed in one call from the stack, which costs what
   // one SHA-256 costs; larger ones go through the incremental hasher to avoid a heap copy.
-  std::array<uint8_t, 1 + 512> small;
+  std::array<uint8_t, 1 + 512> small{};
   if (data.size() < small.size()) {
     small[0] = kLeafPrefix;
     for (size_t i = 0; i < data.size(); ++i) small[1 + i] = data[i];
@@ -30,7 +30,7 @@ Hash LeafHash(std::span<const uint8_t> data) noexcept {
 }
 
 Hash NodeHash(const Hash& left, const Hash& right) noexcept {
-  std::array<uint8_t, 1 + 2 * kHashSize> buf;
+  std::array<uint8_t, 1 + 2 * kHashSize> buf{};
   buf[0] = kNodePrefix;
   for (size_t i = 0; i < kHashSize; ++i) {
     buf[1 + i] = left.span()[i];

@@ -58,10 +58,10 @@ Hash MerkleLog::SubtreeHash(uint64_t begin, uint64_t end) const noexcept {
   // MTH of a range splits at the largest power of two below its length, so it is the right fold
   // of the complete subtrees given by the binary digits of the length, largest first.
   const uint64_t length = end - begin;
-  std::array<const Hash*, 64> parts;
+  std::array<const Hash*, 64> parts{};
   size_t count = 0;
   uint64_t at = begin;
-  for (int k = std::bit_width(length) - 1; k >= 0; --k) {
+  for (int k = static_cast<int>(std::bit_width(length)) - 1; k >= 0; --k) {
     const uint64_t width = uint64_t{1} << k;
     if ((length & width) == 0) continue;
     SC_CHECK(at % width == 0);  // the range is a subtree: every part is aligned

@@ -25,7 +25,7 @@ bool SupportedType(uint8_t t) {
 }
 
 std::string KeyIdHex(uint32_t id) {
-  std::array<uint8_t, 4> be;
+  std::array<uint8_t, 4> be{};
   StoreBe32(be, id);
   return HexEncode(be);
 }
@@ -162,7 +162,7 @@ Result<NoteVerifier> NoteVerifier::Parse(std::string_view vkey) {
 }
 
 std::string NoteVerifier::ToString() const {
-  std::array<uint8_t, 1 + 32> raw;
+  std::array<uint8_t, 1 + 32> raw{};
   raw[0] = static_cast<uint8_t>(type_);
   for (size_t i = 0; i < 32; ++i) raw[1 + i] = public_key_.span()[i];
   return name_ + "+" + KeyIdHex(key_id_) + "+" + Base64Encode(raw);

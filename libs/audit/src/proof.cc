@@ -13,7 +13,7 @@ namespace {
 // where fn has a 1 bit (a left sibling) take one. Cross-checked by the property tests against
 // the proofs MerkleLog generates.
 size_t WalkLength(uint64_t fn, uint64_t sn) noexcept {
-  const int inner = std::bit_width(fn ^ sn);
+  const int inner = static_cast<int>(std::bit_width(fn ^ sn));
   const uint64_t rest = inner >= 64 ? 0 : fn >> inner;
   return static_cast<size_t>(inner + std::popcount(rest));
 }

@@ -158,6 +158,7 @@ TEST(Metrics, ConcurrentIncSumsExactly) {
   constexpr int kThreads = 4;
   constexpr int kPerThread = 100000;
   std::vector<std::thread> threads;
+  threads.reserve(kThreads);
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
       const std::string mine = "t" + std::to_string(t);

@@ -144,7 +144,7 @@ Result<SrpVerifier> SrpMakeVerifier(std::string_view username, std::span<const u
 
 struct SrpClient::State {
   SrpGroup group;
-  const SRP_gN* gn;
+  const SRP_gN* gn{};
   Bn a;
   std::vector<uint8_t> A;
   SecretArray<32> K;
@@ -210,7 +210,7 @@ Status SrpClient::VerifyServer(std::span<const uint8_t> m2) const {
 
 struct SrpServer::State {
   SrpGroup group;
-  const SRP_gN* gn;
+  const SRP_gN* gn{};
   std::vector<uint8_t> salt;
   Bn v, b;
   std::vector<uint8_t> B;

@@ -70,6 +70,7 @@ TEST(Ratchet, OutOfOrderWithinAChain) {
   DeterministicRandom rng(11);
   Conversation c = Start(rng);
   std::vector<Bytes> wires;
+  wires.reserve(10);
   for (int i = 0; i < 10; ++i) wires.push_back(Send(c.alice, "m" + std::to_string(i)));
   const int order[] = {3, 0, 9, 1, 8, 2, 7, 4, 6, 5};
   for (int i : order) EXPECT_EQ(Receive(c.bob, wires[static_cast<size_t>(i)], rng), "m" + std::to_string(i));
@@ -211,6 +212,7 @@ TEST(Ratchet, LongChainWithEveryOtherMessageLate) {
   Conversation c = Start(rng);
   constexpr int kMessages = 2000;
   std::vector<Bytes> wires;
+  wires.reserve(kMessages);
   for (int i = 0; i < kMessages; ++i) wires.push_back(Send(c.alice, "m" + std::to_string(i)));
   for (int i = 1; i < kMessages; i += 2)
     ASSERT_EQ(Receive(c.bob, wires[size_t(i)], rng), "m" + std::to_string(i));
@@ -240,7 +242,8 @@ TEST(Ratchet, SkippedKeysAreBoundedAndTheOldestAreEvicted) {
   for (int i = 0; i <= 10; ++i) chain3.push_back(Send(c.alice, "c3." + std::to_string(i)));
   EXPECT_EQ(Receive(c.bob, chain3.back(), rng), "c3.10");
   EXPECT_EQ(c.bob.ratchet().skipped_key_count(), kMaxSkippedKeys);
-  for (int i = 0; i < 10; ++i) ExpectRefusedUnchanged(c.bob, chain1[size_t(i)], rng, Errc::kAuthFailed);
+  for (int i = 0; i < 10; ++i)
+    ExpectRefusedUnchanged(c.bob, chain1[static_cast<size_t>(i)], rng, Errc::kAuthFailed);
   EXPECT_EQ(Receive(c.bob, chain1[10], rng), "c1.10");  // the oldest one kept
   EXPECT_EQ(Receive(c.bob, chain2[0], rng), "c2.0");
   EXPECT_EQ(Receive(c.bob, chain3[0], rng), "c3.0");

@@ -132,7 +132,8 @@ TEST(State, RatchetFieldsAreChecked) {
   // Removing DHr while chain keys remain is inconsistent.
   bad = bob;
   bad[dhr_flag_at] = 0;
-  bad.erase(bad.begin() + long(dhr_flag_at) + 1, bad.begin() + long(dhr_flag_at) + 33);
+  bad.erase(bad.begin() + static_cast<long>(dhr_flag_at) + 1,
+            bad.begin() + static_cast<long>(dhr_flag_at) + 33);
   EXPECT_EQ(Session::Deserialize(bad).error(), Errc::kMalformedState);
   // The skipped-key count is bounded, and no key is listed twice.
   const size_t count_at = bob.size() - 2;

@@ -165,10 +165,11 @@ asio::awaitable<Result<std::span<const uint8_t>>> ScpStream::Step(bool until_dat
             done = until_data ? session_.received() : std::span<const uint8_t>();
             break;
           case scp::SessionEvent::kClosed:
-            if (until_data)
+            if (until_data) {
               done = Fail(scp::Errc::kClosed);
-            else
+            } else {
               done = std::span<const uint8_t>();
+            }
             break;
           case scp::SessionEvent::kPeerError:
             done = Fail(scp::Errc::kPeerError);
@@ -203,7 +204,7 @@ asio::awaitable<Result<std::span<const uint8_t>>> ScpStream::Step(bool until_dat
       auto flushed = co_await Flush();
       if (flush_must_succeed && !flushed) co_return Fail(flushed.error());
     }
-    if (done) co_return std::move(*done);
+    if (done) co_return *done;
   }
 }
 

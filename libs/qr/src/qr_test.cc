@@ -56,7 +56,7 @@ QrCode SafetyCode() {
 std::vector<std::string> Lines(const std::string& s) {
   std::vector<std::string> lines;
   size_t start = 0;
-  for (size_t nl; (nl = s.find('\n', start)) != std::string::npos; start = nl + 1) {
+  for (size_t nl = 0; (nl = s.find('\n', start)) != std::string::npos; start = nl + 1) {
     lines.push_back(s.substr(start, nl - start));
   }
   EXPECT_EQ(start, s.size());

@@ -36,7 +36,7 @@ Result<ConnectionString> ParseConnectionString(std::string_view text) {
   std::string_view fragment = text.substr(slash + 2);
   ConnectionString cs;
   // Host: "[v6]:port" or "name:port".
-  size_t colon;
+  size_t colon = 0;
   if (TakePrefix(authority, "[")) {
     const size_t close = authority.find(']');
     if (close == std::string_view::npos || authority.substr(close + 1, 1) != ":")

@@ -67,8 +67,8 @@ std::vector<NoiseSuite> DefaultSuites() {
 
 struct Session::Impl {
   SessionConfig config;
-  const Clock* clock;
-  Random* rng;
+  const Clock* clock{};
+  Random* rng{};
   SessionState state = SessionState::kStart;
   std::optional<Error> error;
   NoiseSuite suite;
@@ -147,9 +147,13 @@ struct Session::Impl {
     handshake_hash = noise.handshake_hash();
     const bool initiator = config.role == Role::kInitiator;
     // scp.md §7: the initiator's first record is 2 (INIT 0, ACK 1), the responder's 1 (RESPONSE 0).
-    sender.emplace(suite, initiator ? std::move(k1) : std::move(k2), handshake_hash, initiator ? 2 : 1);
-    receiver.emplace(suite, initiator ? std::move(k2) : std::move(k1), handshake_hash, initiator ? 1 : 2,
-                     config.transport);
+    if (initiator) {
+      sender.emplace(suite, std::move(k1), handshake_hash, 2);
+      receiver.emplace(suite, std::move(k2), handshake_hash, 1, config.transport);
+    } else {
+      sender.emplace(suite, std::move(k2), handshake_hash, 1);
+      receiver.emplace(suite, std::move(k1), handshake_hash, 2, config.transport);
+    }
     hs.reset();
     state = SessionState::kEstablished;
     last_rekey = clock->Now();

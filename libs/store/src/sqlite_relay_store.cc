@@ -78,7 +78,7 @@ Result<std::vector<uint8_t>> ReadBytes(const Statement& st, int col) {
 template <size_t N>
 Result<std::array<uint8_t, N>> ReadFixed(const Statement& st, int col) {
   if (st.ColumnType(col) != SQLITE_BLOB || st.ColumnBlob(col).size() != N) return Fail(Errc::kCorrupt);
-  std::array<uint8_t, N> out;
+  std::array<uint8_t, N> out{};
   std::ranges::copy(st.ColumnBlob(col), out.begin());
   return out;
 }

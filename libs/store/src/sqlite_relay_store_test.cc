@@ -145,7 +145,7 @@ TEST_F(SqliteRelayStoreTest, NewFileIsPrivateInWalModeAndLabelled) {
 }
 
 TEST_F(SqliteRelayStoreTest, AnEmptyFileIsInitialised) {
-  std::ofstream{path_};  // 0 bytes, as a creation cut short by a crash leaves it
+  { std::ofstream empty{path_}; }  // 0 bytes, as a creation cut short by a crash leaves it
   ASSERT_EQ(std::filesystem::file_size(path_), 0u);
   ::chmod(path_.c_str(), 0644);
   auto store = Open();

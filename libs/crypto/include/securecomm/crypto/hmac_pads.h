@@ -44,7 +44,7 @@ class HmacSha256Pads {
   static constexpr size_t kStateBytes = 208;
 
  private:
-  alignas(8) unsigned char state_[kStateBytes];
+  alignas(8) unsigned char state_[kStateBytes]{};
 };
 
 }  // namespace sc::crypto

@@ -31,7 +31,7 @@ namespace sc::e2e {
 // outputs are already wiped.
 struct X3dhInitiation {
   SharedKey sk;
-  AssociatedData ad;
+  AssociatedData ad{};
   crypto::X25519PublicKey base_key;            // EK_A, sent in the initial message
   uint32_t signed_prekey_id = 0;               // which SPK_B was used
   std::optional<uint32_t> one_time_prekey_id;  // which OPK_B was used, if any

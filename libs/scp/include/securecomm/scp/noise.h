@@ -79,7 +79,7 @@ class CipherState {
 // SymmetricState (Noise §5.2): chaining key ck, handshake hash h, and a CipherState.
 class SymmetricState {
  public:
-  SymmetricState(NoiseSuite suite);
+  explicit SymmetricState(NoiseSuite suite);
   [[nodiscard]] SymmetricState Clone() const;
 
   void MixKey(std::span<const uint8_t> input_key_material);
