@@ -235,6 +235,7 @@ int RatioRunner::Run(int argc, char** argv, const std::function<bool()>& before_
   });
   const bool list_only = HasFlag(args, "--benchmark_list_tests");
   std::vector<char*> cargv;
+  cargv.reserve(args.size() + 1);
   for (std::string& a : args) cargv.push_back(a.data());
   cargv.push_back(nullptr);
   int cargc = static_cast<int>(args.size());

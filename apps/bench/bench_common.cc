@@ -150,7 +150,9 @@ asio::awaitable<void> ParallelFor(size_t n, size_t parallel, const ParallelTask&
     asio::co_spawn(
         ex,
         [state]() -> asio::awaitable<void> {
-          while (state->next < state->n) co_await state->fn(state->next++);
+          while (state->next < state->n) {
+            co_await state->fn(state->next++);
+          }
         },
         [state](std::exception_ptr) {  // nothing in fn throws but bad_alloc; the worker just ends
           if (--state->running == 0) state->done.Set();

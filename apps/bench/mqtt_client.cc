@@ -213,7 +213,7 @@ asio::awaitable<void> MqttClient::ReadLoop() {
       }
       if (buf.size() - at - used < length) break;
       const auto header = static_cast<uint8_t>(buf[at]);
-      if (!Handle(header, std::string_view(buf).substr(at + used, length))) {
+      if (!Handle(header, std::string_view{buf}.substr(at + used, length))) {
         End();
         co_return;
       }

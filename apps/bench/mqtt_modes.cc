@@ -50,7 +50,9 @@ asio::awaitable<Expected<std::shared_ptr<MqttClient>>> OpenMqtt(asio::io_context
                                                                 const std::string& topic) {
   std::string last;
   for (int attempt = 0; attempt < kSetupAttempts; ++attempt) {
-    if (attempt > 0) co_await Sleep(kSetupRetryDelay * attempt);
+    if (attempt > 0) {
+      co_await Sleep(kSetupRetryDelay * attempt);
+    }
     auto c = co_await MqttClient::Connect(io, broker, options);
     if (!c) {
       last = c.error();

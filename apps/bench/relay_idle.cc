@@ -127,7 +127,9 @@ asio::awaitable<int> RunIdle(asio::io_context& io, IdleOptions o) {
     if (c && c->connected()) ++still;
   }
   for (auto& c : clients) {
-    if (c) co_await c->Close();
+    if (c) {
+      co_await c->Close();
+    }
   }
   Print(fmt::format("stopped ({}): {} of {} connections were still up after {:.0f} s", why, still, up, held));
   nlohmann::json j{{"bench", "idle"},

@@ -203,8 +203,12 @@ asio::awaitable<int> RunMessages(asio::io_context& io, MessagesOptions o) {
     Print(
         fmt::format("error: {} of {} sessions failed to open; first: {}", failed, 2 * o.pairs, first_error));
     for (auto& p : st->pairs) {
-      if (p.sender) co_await p.sender->Close();
-      if (p.receiver) co_await p.receiver->Close();
+      if (p.sender) {
+        co_await p.sender->Close();
+      }
+      if (p.receiver) {
+        co_await p.receiver->Close();
+      }
     }
     co_return 1;
   }
@@ -243,7 +247,9 @@ asio::awaitable<int> RunMessages(asio::io_context& io, MessagesOptions o) {
     co_await p.sender->Close();
     co_await p.receiver->Close();
   }
-  while (st->receivers_running > 0) co_await Sleep(std::chrono::milliseconds(10));
+  while (st->receivers_running > 0) {
+    co_await Sleep(std::chrono::milliseconds(10));
+  }
   summary["bench"] = "messages";
   summary["pairs"] = o.pairs;
   summary["rate"] = o.rate;

@@ -78,7 +78,9 @@ asio::awaitable<Expected<OpenedSession>> OpenSession(asio::io_context& io, const
                                                      bool send_only) {
   std::string last;
   for (int attempt = 0; attempt < kSetupAttempts; ++attempt) {
-    if (attempt > 0) co_await Sleep(kSetupRetryDelay * attempt);
+    if (attempt > 0) {
+      co_await Sleep(kSetupRetryDelay * attempt);
+    }
     auto s = co_await TryOpen(io, target, account, slot, index, send_only);
     if (s) co_return s;
     last = s.error();
@@ -121,7 +123,9 @@ asio::awaitable<Expected<std::vector<Account>>> RegisterAccounts(asio::io_contex
       if (!done && error.empty())
         error = fmt::format("register {}: no connection after {} attempts", names[i], kSetupAttempts);
     }
-    if (c) co_await c->Close();
+    if (c) {
+      co_await c->Close();
+    }
   };
   co_await ParallelFor(workers, workers, register_some);
   if (!error.empty()) co_return Failure(error);

@@ -121,6 +121,7 @@ class Relay {
     std::vector<std::string> args = {binary,        "--data-dir", data.string(), "--port", "0",
                                      "--http-port", "0",          "--log-level", "warn"};
     std::vector<char*> argv;
+    argv.reserve(args.size() + 1);
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
     posix_spawn_file_actions_t fa;

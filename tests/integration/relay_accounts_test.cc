@@ -162,6 +162,7 @@ TEST_F(RelayAccountsTest, PrekeysAreVerifiedAndEachOneTimeKeyIsHandedOutOnce) {
 
   // Four fetchers on four sessions, all requests in flight at once.
   std::vector<TestDevice> fetchers;
+  fetchers.reserve(4);
   for (int i = 0; i < 4; ++i) fetchers.push_back(NewUser("fetcher" + std::to_string(i), "pw"));
   std::vector<std::vector<uint32_t>> got(4);
   int outstanding = 0;

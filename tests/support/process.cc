@@ -24,6 +24,7 @@ std::optional<Process> Process::Spawn(const std::vector<std::string>& argv, cons
                                      O_WRONLY | O_CREAT | O_APPEND, 0600);
   }
   std::vector<char*> args;
+  args.reserve(argv.size() + 1);
   for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
   pid_t pid = -1;

@@ -15,7 +15,7 @@ namespace {
 size_t WalkLength(uint64_t fn, uint64_t sn) noexcept {
   const int inner = static_cast<int>(std::bit_width(fn ^ sn));
   const uint64_t rest = inner >= 64 ? 0 : fn >> inner;
-  return static_cast<size_t>(inner + std::popcount(rest));
+  return static_cast<size_t>(inner) + static_cast<size_t>(std::popcount(rest));
 }
 
 // Shifts fn and sn right together until fn is odd or zero (RFC 9162 §2.1.3.2 step 4.b).

@@ -166,7 +166,7 @@ TEST(Metrics, ConcurrentIncSumsExactly) {
         c.Inc();
         g.Add(2);
         g.Add(-1);
-        l.Inc(i % 2 == 0 ? std::string_view("shared") : std::string_view(mine));
+        l.Inc(i % 2 == 0 ? std::string_view{"shared"} : std::string_view{mine});
         if (i % 10000 == 0) (void)m.Render();  // scraping while writers run is safe
       }
     });

@@ -36,7 +36,7 @@ asio::awaitable<Result<int64_t>> Outbox::Send(RelayLink& link, std::span<const O
     if (!r) co_return Fail(r.error());
     auto b = DecodeBundle(r->fetch_prekey_bundle());
     if (!b) co_return Fail(b.error());
-    bundles[i] = std::move(*b);
+    bundles[i] = *b;
   }
 
   // Encrypt for every device and commit the advanced sessions before anything leaves.

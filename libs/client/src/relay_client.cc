@@ -142,7 +142,9 @@ asio::awaitable<Result<pb::Response>> RelayClient::Call(pb::ClientFrame frame) {
     co_return Fail(s.error());
   }
   const auto deadline = std::chrono::steady_clock::now() + kCallTimeout;
-  while (!waiting_[id] && !ended_ && std::chrono::steady_clock::now() < deadline) co_await Wait(deadline);
+  while (!waiting_[id] && !ended_ && std::chrono::steady_clock::now() < deadline) {
+    co_await Wait(deadline);
+  }
   auto answer = std::move(waiting_[id]);
   waiting_.erase(id);
   if (answer) co_return std::move(*answer);
@@ -159,7 +161,9 @@ asio::awaitable<Result<pb::Response>> RelayClient::Request(pb::ClientFrame frame
 asio::awaitable<Result<pb::Push>> RelayClient::NextPush(std::chrono::milliseconds timeout) {
   auto self = shared_from_this();
   const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (pushes_.empty() && !ended_ && std::chrono::steady_clock::now() < deadline) co_await Wait(deadline);
+  while (pushes_.empty() && !ended_ && std::chrono::steady_clock::now() < deadline) {
+    co_await Wait(deadline);
+  }
   if (!pushes_.empty()) {
     pb::Push p = std::move(pushes_.front());
     pushes_.pop_front();
@@ -172,8 +176,9 @@ asio::awaitable<Result<pb::Push>> RelayClient::NextPush(std::chrono::millisecond
 asio::awaitable<Result<pb::Response>> RelayClient::NextUnmatched(std::chrono::milliseconds timeout) {
   auto self = shared_from_this();
   const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (unmatched_.empty() && !ended_ && std::chrono::steady_clock::now() < deadline)
+  while (unmatched_.empty() && !ended_ && std::chrono::steady_clock::now() < deadline) {
     co_await Wait(deadline);
+  }
   if (!unmatched_.empty()) {
     pb::Response r = std::move(unmatched_.front());
     unmatched_.pop_front();

@@ -77,7 +77,7 @@ const EVP_CIPHER* GcmCipher(AeadAlgorithm alg) {
 }  // namespace
 
 struct Aead::State {
-  AeadAlgorithm alg;
+  AeadAlgorithm alg{};
   // GCM: one context per direction, keyed on first use (a session's sender only seals and its
   // receiver only opens, so each holds one key schedule); only the IV changes per call.
   EVP_CIPHER_CTX* enc = nullptr;

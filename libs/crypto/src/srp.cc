@@ -143,7 +143,7 @@ Result<SrpVerifier> SrpMakeVerifier(std::string_view username, std::span<const u
 // ---- client ----
 
 struct SrpClient::State {
-  SrpGroup group;
+  SrpGroup group{};
   const SRP_gN* gn{};
   Bn a;
   std::vector<uint8_t> A;
@@ -209,7 +209,7 @@ Status SrpClient::VerifyServer(std::span<const uint8_t> m2) const {
 // ---- server ----
 
 struct SrpServer::State {
-  SrpGroup group;
+  SrpGroup group{};
   const SRP_gN* gn{};
   std::vector<uint8_t> salt;
   Bn v, b;

@@ -53,7 +53,9 @@ asio::awaitable<Result<scp::SessionEvent>> ScpDatagramClient::Step() {
     if (result.index() == 1) {
       if (!confirmed_) {  // the last flight may have been lost: send it again
         if (++resends > kMaxResends) co_return Fail(Errc::kTimeout);
-        for (const auto& f : last_flight_) co_await socket_.async_send(asio::buffer(f), kNoThrow);
+        for (const auto& f : last_flight_) {
+          co_await socket_.async_send(asio::buffer(f), kNoThrow);
+        }
       }
       auto tick = session_.OnTick();
       if (auto s = co_await Flush(); !s) co_return Fail(s.error());

@@ -71,7 +71,7 @@ struct Session::Impl {
   Random* rng{};
   SessionState state = SessionState::kStart;
   std::optional<Error> error;
-  NoiseSuite suite;
+  NoiseSuite suite{};
 
   // Handshake-only state, freed when the records start (an idle session keeps none of it).
   struct Handshake {

@@ -361,6 +361,7 @@ TYPED_TEST(RelayStoreConformance, FetchHonoursAfterAndLimit) {
   RelayStore& store = *this->store_;
   const DeviceAddress d = this->NewDevice(this->NewAccountId("alice"), 1);
   std::vector<MessageId> ids;
+  ids.reserve(5);
   for (int i = 0; i < 5; ++i) ids.push_back(store.Enqueue(testing::Message(d, d, i)).value_or(0));
   auto page = store.Fetch(d, 0, 2, testing::kNow);
   ASSERT_TRUE(Succeeds(page));

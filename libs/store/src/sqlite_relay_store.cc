@@ -390,7 +390,7 @@ void SqliteRelayStore::RollbackToSavepoint() noexcept {
 Result<AccountId> SqliteRelayStore::CreateAccount(const NewAccount& account) {
   return impl_->Write([&]() -> Result<AccountId> {
     Statement& st = impl_->insert_account;
-    if (auto s = Bind(st, std::string_view(account.username), std::span<const uint8_t>(account.srp_salt),
+    if (auto s = Bind(st, std::string_view{account.username}, std::span<const uint8_t>(account.srp_salt),
                       std::span<const uint8_t>(account.srp_verifier), int64_t{account.srp_group_bits},
                       account.created_ms);
         !s) {
