@@ -37,6 +37,7 @@ enum class ErrorDomain : uint8_t {
   kE2e = 8,
   kClient = 9,
   kRelay = 10,  // a relay's refusal (proto::RelayErrc, the wire's ErrorCode)
+  kMls = 11,    // the MLS core (mls::Errc, RFC 9420)
 };
 
 // ErrorTraits<E> is specialised (through SC_DEFINE_ERROR_ENUM) for every layer's error enum.

@@ -1,0 +1,42 @@
+// errors.h: mls::Errc, every error of the MLS core (RFC 9420).
+//
+// Each "MUST reject" of RFC 9420 gets a code of its own, so a refusal names the rule it enforces
+// (the comment cites the section). Codec errors mean "drop this message"; they never change state.
+// Append only; never renumber.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+#include "securecomm/base/error.h"
+
+namespace sc::mls {
+
+enum class Errc : uint16_t {
+  // Codec (RFC 9420 §2.1).
+  kTruncated = 1,            // a read ran past the end of its input or vector
+  kTrailingData = 2,         // a decoder finished with bytes left over
+  kInvalidVarintPrefix = 3,  // a variable-length integer starts with 0b11 (§2.1.2)
+  kNonMinimalVarint = 4,     // a variable-length integer is not in its shortest form (§2.1.2)
+  kVectorTooLong = 5,        // a vector is longer than limits.h allows (kMaxVectorLength)
+  kInvalidOptional = 6,      // an optional<T>'s presence octet is neither 0 nor 1 (§2.1.1)
+  kValueTooLarge = 7,        // the writer was given a length or value its encoding cannot hold
+  // Cipher suites and crypto (§5).
+  kUnsupportedCipherSuite = 8,  // a cipher suite other than 0x0001 and 0x0003
+  kInvalidLength = 9,           // a derivation asked for more output than the KDF gives, or a wrong key size
+  kBadSignature = 10,           // VerifyWithLabel failed (§5.1.2)
+  kInvalidKey = 11,             // a public or private key of the wrong size or form
+  kDecryptFailed = 12,          // DecryptWithLabel or an AEAD did not authenticate (§5.1.3)
+  // Trees (Appendix C, §9).
+  kTreeTooLarge = 13,           // a tree has more leaves than kMaxLeaves
+  kInvalidLeafIndex = 14,       // a leaf index outside the tree
+  kGenerationTooFarAhead = 15,  // a ratchet would advance more than kMaxForwardRatchet (§9.4)
+  kGenerationConsumed = 16,     // a generation whose key was used or deleted (§9.2, forward secrecy)
+  kGenerationExhausted = 17,    // a ratchet's generation would pass UINT32_MAX
+};
+
+std::string_view ErrcName(Errc e) noexcept;
+
+}  // namespace sc::mls
+
+SC_DEFINE_ERROR_ENUM(sc::mls::Errc, sc::ErrorDomain::kMls, sc::mls::ErrcName);
