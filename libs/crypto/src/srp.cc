@@ -1,12 +1,15 @@
 // OpenSSL 3.0 deprecates its SRP functions but still ships them; DESIGN asks us to wrap them rather
-// than write SRP arithmetic ourselves. This is the one file that uses them.
+// than write SRP arithmetic ourselves. This is the one file that uses them. The exception is x
+// (and so v = g^x), hashed here with SHA-1 because SRP_Calc_x drops the salt's leading zero bytes.
 #define OPENSSL_SUPPRESS_DEPRECATED
 
 #include "securecomm/crypto/srp.h"
 
+#include <array>
 #include <cstring>
 
 #include <openssl/bn.h>
+#include <openssl/evp.h>
 #include <openssl/srp.h>
 
 #include "securecomm/base/bytes.h"
@@ -49,21 +52,46 @@ std::vector<uint8_t> Minimal(const BIGNUM* n) {
   return out;
 }
 
-// CString copies an untrusted username or password into a NUL-terminated secret buffer, refusing
-// empty, over-long and NUL-containing input (OpenSSL hashes C strings).
+// CString copies an untrusted username or password into a secret buffer, refusing empty,
+// over-long and NUL-containing input (srp.md §2; clients that hash C strings cannot carry a NUL).
 Result<SecretBytes> CString(std::span<const uint8_t> in) {
   if (in.empty() || in.size() > kSrpMaxInput || std::memchr(in.data(), 0, in.size()) != nullptr) {
     return Fail(Errc::kInvalidArgument);
   }
-  SecretBytes s(in);
-  const uint8_t nul = 0;
-  s.Append({&nul, 1});
-  return s;
+  return SecretBytes(in);
 }
 
-// Chars: a CString's bytes as the NUL-terminated char string OpenSSL's SRP functions take.
-const char* Chars(const SecretBytes& s) {
-  return AsChars(s.Expose()).data();
+// docs/protocol/srp.md §2: x = SHA1(s | SHA1(I | ":" | P)), over the 16 salt bytes exactly as given.
+// Not OpenSSL's SRP_Calc_x: it takes s as a BIGNUM and hashes its minimal form, so a salt with
+// leading zero bytes (1 in 256) would be hashed without them while M1 uses all 16.
+Bn CalcX(std::span<const uint8_t> salt, const SecretBytes& user, const SecretBytes& pass) {
+  const auto u = user.Expose();
+  const auto p = pass.Expose();
+  const uint8_t colon = ':';
+  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
+  SecretArray<20> inner;
+  std::array<uint8_t, 20> digest{};
+  unsigned int n = 0;
+  const bool ok = ctx && EVP_DigestInit_ex(ctx.get(), EVP_sha1(), nullptr) == 1 &&
+                  EVP_DigestUpdate(ctx.get(), u.data(), u.size()) == 1 &&
+                  EVP_DigestUpdate(ctx.get(), &colon, 1) == 1 &&
+                  EVP_DigestUpdate(ctx.get(), p.data(), p.size()) == 1 &&
+                  EVP_DigestFinal_ex(ctx.get(), inner.MutableExpose().data(), &n) == 1 && n == 20 &&
+                  EVP_DigestInit_ex(ctx.get(), EVP_sha1(), nullptr) == 1 &&
+                  EVP_DigestUpdate(ctx.get(), salt.data(), salt.size()) == 1 &&
+                  EVP_DigestUpdate(ctx.get(), inner.Expose().data(), inner.Expose().size()) == 1 &&
+                  EVP_DigestFinal_ex(ctx.get(), digest.data(), &n) == 1 && n == 20;
+  Bn x(ok ? FromBytes(digest) : nullptr);
+  SecureWipe(digest);
+  return x;
+}
+
+// docs/protocol/srp.md §2: v = g^x mod N.
+Bn CalcVerifier(const SRP_gN* gn, const BIGNUM* x) {
+  Bn v(BN_new());
+  std::unique_ptr<BN_CTX, decltype(&BN_CTX_free)> ctx(BN_CTX_new(), &BN_CTX_free);
+  if (!v || !ctx || BN_mod_exp(v.get(), gn->g, x, gn->N, ctx.get()) != 1) return nullptr;
+  return v;
 }
 
 // docs/protocol/srp.md §3: K = SHA-256(PAD(S)).
@@ -129,13 +157,9 @@ Result<SrpVerifier> SrpMakeVerifier(std::string_view username, std::span<const u
   auto user = CString(AsBytes(username));
   auto pass = CString(password);
   if (gn == nullptr || !user || !pass || salt.size() != kSrpSaltSize) return Fail(Errc::kInvalidArgument);
-  Bn s = FromBytes(salt);
-  BIGNUM* s_raw = s.get();
-  BIGNUM* v_raw = nullptr;
-  if (!s || SRP_create_verifier_BN(Chars(*user), Chars(*pass), &s_raw, &v_raw, gn->N, gn->g) != 1) {
-    return Fail(Errc::kBackendFailure);
-  }
-  Bn v(v_raw);
+  Bn x = CalcX(salt, *user, *pass);
+  Bn v(x ? CalcVerifier(gn, x.get()) : nullptr);
+  if (!v) return Fail(Errc::kBackendFailure);
   return SrpVerifier{group, std::vector<uint8_t>(salt.begin(), salt.end()),
                      Padded(v.get(), SrpGroupBytes(group))};
 }
@@ -184,14 +208,14 @@ Result<SrpProof> SrpClient::Respond(std::string_view username, std::span<const u
   auto pass = CString(password);
   if (!user || !pass || salt.size() != kSrpSaltSize) return Fail(Errc::kInvalidArgument);
   if (B_bytes.size() != len) return Fail(Errc::kInvalidPublicKey);
-  Bn B = FromBytes(B_bytes), s = FromBytes(salt);
-  if (!B || !s) return Fail(Errc::kBackendFailure);
+  Bn B = FromBytes(B_bytes);
+  if (!B) return Fail(Errc::kBackendFailure);
   if (SRP_Verify_B_mod_N(B.get(), st.gn->N) != 1) return Fail(Errc::kInvalidPublicKey);  // RFC 5054 §2.5.3
   Bn A = FromBytes(st.A);
   Bn u(SRP_Calc_u(A.get(), B.get(), st.gn->N));
   if (!u) return Fail(Errc::kBackendFailure);
   if (BN_is_zero(u.get())) return Fail(Errc::kInvalidPublicKey);  // RFC 5054 §2.6
-  Bn x(SRP_Calc_x(s.get(), Chars(*user), Chars(*pass)));
+  Bn x = CalcX(salt, *user, *pass);
   Bn S(x ? SRP_Calc_client_key(st.gn->N, B.get(), st.gn->g, x.get(), st.a.get(), u.get()) : nullptr);
   if (!S) return Fail(Errc::kBackendFailure);
   st.K = SessionKey(S.get(), len);
@@ -277,13 +301,11 @@ Result<RawValues> ComputeRaw(SrpGroup group, std::string_view username, std::spa
   auto user = CString(AsBytes(username));
   auto pass = CString(password);
   if (gn == nullptr || !user || !pass) return Fail(Errc::kInvalidArgument);
-  Bn s = FromBytes(salt), a = FromBytes(a_bytes), b = FromBytes(b_bytes);
-  Bn x(SRP_Calc_x(s.get(), Chars(*user), Chars(*pass)));
-  Bn v(BN_new());
-  BN_CTX* ctx = BN_CTX_new();
-  const bool v_ok = x && v && ctx && BN_mod_exp(v.get(), gn->g, x.get(), gn->N, ctx) == 1;
-  BN_CTX_free(ctx);
-  if (!v_ok) return Fail(Errc::kBackendFailure);
+  if (salt.size() != kSrpSaltSize) return Fail(Errc::kInvalidArgument);
+  Bn a = FromBytes(a_bytes), b = FromBytes(b_bytes);
+  Bn x = CalcX(salt, *user, *pass);
+  Bn v(x ? CalcVerifier(gn, x.get()) : nullptr);
+  if (!v || !a || !b) return Fail(Errc::kBackendFailure);
   Bn A(SRP_Calc_A(a.get(), gn->N, gn->g));
   Bn B(SRP_Calc_B(b.get(), gn->N, gn->g, v.get()));
   Bn u(A && B ? SRP_Calc_u(A.get(), B.get(), gn->N) : nullptr);
