@@ -38,6 +38,8 @@ std::string_view ErrcName(Errc e) noexcept {
       return "kGenerationConsumed";
     case Errc::kGenerationExhausted:
       return "kGenerationExhausted";
+    case Errc::kTreeNotPerfect:
+      return "kTreeNotPerfect";
   }
   return "kUnknown";
 }

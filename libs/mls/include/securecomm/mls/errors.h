@@ -33,6 +33,7 @@ enum class Errc : uint16_t {
   kGenerationTooFarAhead = 15,  // a ratchet would advance more than kMaxForwardRatchet (§9.4)
   kGenerationConsumed = 16,     // a generation whose key was used or deleted (§9.2, forward secrecy)
   kGenerationExhausted = 17,    // a ratchet's generation would pass UINT32_MAX
+  kTreeNotPerfect = 18,         // a leaf count that is not a power of two (§4.2: 2^d leaves)
 };
 
 std::string_view ErrcName(Errc e) noexcept;
