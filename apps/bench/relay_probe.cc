@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <sstream>
 
 #include <fmt/format.h>
 
@@ -60,6 +61,35 @@ asio::awaitable<void> ServerProbe::Sample(const bool* stop) {
   }
 }
 
+// StageTotals: the relay's securecomm_relay_stage_seconds histogram, as stage -> (sum, count).
+// The stage names come from the scrape itself (docs/relay.md lists them).
+namespace {
+
+std::map<std::string, std::pair<double, double>> StageTotals(const std::string& body) {
+  static const std::string kSum = "securecomm_relay_stage_seconds_sum{stage=\"";
+  static const std::string kCount = "securecomm_relay_stage_seconds_count{stage=\"";
+  std::map<std::string, std::pair<double, double>> out;
+  std::istringstream in(body);
+  std::string line;
+  while (std::getline(in, line)) {
+    const bool sum = line.starts_with(kSum);
+    if (!sum && !line.starts_with(kCount)) continue;
+    const size_t start = (sum ? kSum : kCount).size();
+    const size_t end = line.find("\"} ", start);
+    if (end == std::string::npos) continue;
+    try {  // a scrape is input: std::stod throws on garbage
+      const double v = std::stod(line.substr(end + 3));
+      auto& slot = out[line.substr(start, end - start)];
+      (sum ? slot.first : slot.second) = v;
+    } catch (...) {
+      continue;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
 nlohmann::json ServerProbe::Delta(const ProbeSnapshot& a, const ProbeSnapshot& b) const {
   const double dt = Seconds(b.at - a.at);
   nlohmann::json j;
@@ -83,6 +113,15 @@ nlohmann::json ServerProbe::Delta(const ProbeSnapshot& a, const ProbeSnapshot& b
     if (auto m = delta("securecomm_relay_slow_readers_total")) j["relay_slow_readers"] = *m;
     if (auto f = delta("securecomm_relay_store_commit_failures")) j["store_commit_failures"] = *f;
     if (auto r = MetricValue(*b.metrics, "securecomm_relay_resident_bytes")) j["relay_resident_bytes"] = *r;
+    const auto before = StageTotals(*a.metrics);
+    nlohmann::json stages = nlohmann::json::object();
+    for (const auto& [stage, after] : StageTotals(*b.metrics)) {
+      const auto it = before.find(stage);
+      const double n = after.second - (it == before.end() ? 0 : it->second.second);
+      const double sum = after.first - (it == before.end() ? 0 : it->second.first);
+      if (n > 0) stages[stage] = {{"count", n}, {"mean_ms", 1e3 * sum / n}};
+    }
+    if (!stages.empty()) j["relay_stages"] = stages;
   }
   if (depth_samples_ > 0) {
     j["store_queue_depth_mean"] = depth_sum_ / static_cast<double>(depth_samples_);
@@ -138,6 +177,13 @@ std::string ServerProbe::Describe(const nlohmann::json& d) {
     out += fmt::format("  relay counters: {:.0f} messages in/s, {:.0f} out/s, {:.0f} acks/s\n",
                        d["relay_messages_in_per_second"].get<double>(),
                        d.value("relay_messages_out_per_second", 0.0), d.value("relay_acks_per_second", 0.0));
+  }
+  if (d.contains("relay_stages")) {
+    out += "  relay stages, mean over the window:";
+    for (const auto& [stage, v] : d["relay_stages"].items()) {
+      out += fmt::format(" {} {:.3f} ms;", stage, v["mean_ms"].get<double>());
+    }
+    out += "\n";
   }
   if (d.contains("server_threads")) {
     out += fmt::format("  server CPU {:.0f} % in all:", d["server_cpu_percent"].get<double>());

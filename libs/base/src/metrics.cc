@@ -1,5 +1,6 @@
 #include "securecomm/base/metrics.h"
 
+#include <algorithm>
 #include <cmath>
 #include <iterator>
 #include <utility>
@@ -120,6 +121,76 @@ void LabeledCounter::AppendSamples(std::string& out, std::string_view name,
   }
 }
 
+LabeledHistogram::LabeledHistogram(std::vector<std::string> label_values, std::vector<double> bounds_seconds)
+    : values_(std::move(label_values)), bounds_(std::move(bounds_seconds)) {
+  SC_CHECK(!values_.empty());
+  for (size_t i = 0; i < bounds_.size(); ++i) {
+    SC_CHECK(bounds_[i] > 0 && (i == 0 || bounds_[i] > bounds_[i - 1]));
+    bounds_ns_.push_back(static_cast<int64_t>(bounds_[i] * 1e9));
+  }
+  buckets_ = std::make_unique<std::atomic<uint64_t>[]>(values_.size() * stride());
+  sums_ns_ = std::make_unique<std::atomic<uint64_t>[]>(values_.size());
+}
+
+void LabeledHistogram::Observe(size_t series, std::chrono::nanoseconds duration) noexcept {
+  SC_CHECK(series < values_.size());
+  const int64_t ns = std::max<int64_t>(duration.count(), 0);
+  // Few buckets (about 15): a linear scan beats a binary search's branches here.
+  size_t b = 0;
+  while (b < bounds_ns_.size() && ns > bounds_ns_[b]) ++b;
+  buckets_[series * stride() + b].fetch_add(1, std::memory_order_relaxed);
+  sums_ns_[series].fetch_add(static_cast<uint64_t>(ns), std::memory_order_relaxed);
+}
+
+uint64_t LabeledHistogram::count(size_t series) const noexcept {
+  SC_CHECK(series < values_.size());
+  uint64_t n = 0;
+  for (size_t b = 0; b < stride(); ++b) n += buckets_[series * stride() + b].load(std::memory_order_relaxed);
+  return n;
+}
+
+double LabeledHistogram::sum_seconds(size_t series) const noexcept {
+  SC_CHECK(series < values_.size());
+  return static_cast<double>(sums_ns_[series].load(std::memory_order_relaxed)) / 1e9;
+}
+
+void LabeledHistogram::AppendSamples(std::string& out, std::string_view name,
+                                     std::string_view label_name) const {
+  for (size_t v = 0; v < values_.size(); ++v) {
+    uint64_t cumulative = 0;
+    for (size_t b = 0; b < stride(); ++b) {
+      cumulative += buckets_[v * stride() + b].load(std::memory_order_relaxed);
+      out += name;
+      out += "_bucket{";
+      out += label_name;
+      out += "=\"";
+      AppendEscaped(out, values_[v], /*escape_quote=*/true);
+      out += "\",le=\"";
+      if (b < bounds_.size()) {
+        AppendDouble(out, bounds_[b]);
+      } else {
+        out += "+Inf";
+      }
+      fmt::format_to(std::back_inserter(out), "\"}} {}\n", cumulative);
+    }
+    for (const std::string_view suffix : {"_sum", "_count"}) {
+      out += name;
+      out += suffix;
+      out += '{';
+      out += label_name;
+      out += "=\"";
+      AppendEscaped(out, values_[v], /*escape_quote=*/true);
+      out += "\"} ";
+      if (suffix == "_sum") {
+        AppendDouble(out, sum_seconds(v));
+      } else {
+        fmt::format_to(std::back_inserter(out), "{}", cumulative);
+      }
+      out += '\n';
+    }
+  }
+}
+
 Counter& Metrics::AddCounter(std::string name, std::string help) {
   SC_CHECK(name.ends_with("_total"));
   std::lock_guard lock(mu_);
@@ -157,6 +228,21 @@ void Metrics::AddGaugeCallback(std::string name, std::string help, std::function
             .compute = std::move(compute)});
 }
 
+LabeledHistogram& Metrics::AddLabeledHistogram(std::string name, std::string help, std::string label_name,
+                                               std::vector<std::string> label_values,
+                                               std::vector<double> bounds_seconds) {
+  SC_CHECK(!name.ends_with("_total"));
+  SC_CHECK(IsValidLabelName(label_name) && label_name != "le");
+  std::lock_guard lock(mu_);
+  LabeledHistogram& h = histograms_.emplace_back(std::move(label_values), std::move(bounds_seconds));
+  Register({.name = std::move(name),
+            .help = std::move(help),
+            .kind = Kind::kHistogram,
+            .histogram = &h,
+            .label_name = std::move(label_name)});
+  return h;
+}
+
 void Metrics::Register(Family family) {
   SC_CHECK(IsValidMetricName(family.name));
   // Families are few and registered once at startup: a linear scan is enough.
@@ -180,6 +266,10 @@ std::string Metrics::Render() const {
       case Kind::kLabeledCounter:
         AppendHeader(out, f.name, f.help, "counter");
         f.labeled->AppendSamples(out, f.name, f.label_name);
+        break;
+      case Kind::kHistogram:
+        AppendHeader(out, f.name, f.help, "histogram");
+        f.histogram->AppendSamples(out, f.name, f.label_name);
         break;
       case Kind::kGaugeCallback: {
         AppendHeader(out, f.name, f.help, "gauge");

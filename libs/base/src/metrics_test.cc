@@ -2,6 +2,7 @@
 // bound, misuse checks and concurrent increments.
 #include "securecomm/base/metrics.h"
 
+#include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <stdexcept>
@@ -187,6 +188,34 @@ TEST(Metrics, ReferencesStayValidAcrossRegistrations) {
       "# HELP first_total h\n# TYPE first_total counter\nfirst_total 3\n# HELP c0_total"));
 }
 
+TEST(Metrics, HistogramRendersCumulativeBucketsSumAndCount) {
+  Metrics m;
+  LabeledHistogram& h =
+      m.AddLabeledHistogram("stage_seconds", "Time per stage.", "stage", {"read", "write"}, {0.001, 0.01});
+  using std::chrono::microseconds;
+  h.Observe(0, microseconds(500));    // <= 1 ms
+  h.Observe(0, microseconds(1000));   // on the bound: <= 1 ms
+  h.Observe(0, microseconds(5000));   // <= 10 ms
+  h.Observe(0, microseconds(20000));  // +Inf
+  h.Observe(1, microseconds(-5));     // negative counts as zero
+  EXPECT_EQ(h.count(0), 4u);
+  EXPECT_DOUBLE_EQ(h.sum_seconds(0), 0.0265);
+  EXPECT_EQ(h.count(1), 1u);
+  EXPECT_EQ(m.Render(),
+            "# HELP stage_seconds Time per stage.\n"
+            "# TYPE stage_seconds histogram\n"
+            "stage_seconds_bucket{stage=\"read\",le=\"0.001\"} 2\n"
+            "stage_seconds_bucket{stage=\"read\",le=\"0.01\"} 3\n"
+            "stage_seconds_bucket{stage=\"read\",le=\"+Inf\"} 4\n"
+            "stage_seconds_sum{stage=\"read\"} 0.0265\n"
+            "stage_seconds_count{stage=\"read\"} 4\n"
+            "stage_seconds_bucket{stage=\"write\",le=\"0.001\"} 1\n"
+            "stage_seconds_bucket{stage=\"write\",le=\"0.01\"} 1\n"
+            "stage_seconds_bucket{stage=\"write\",le=\"+Inf\"} 1\n"
+            "stage_seconds_sum{stage=\"write\"} 0\n"
+            "stage_seconds_count{stage=\"write\"} 1\n");
+}
+
 using MetricsDeathTest = ::testing::Test;
 
 TEST(MetricsDeathTest, MisuseAborts) {
@@ -198,6 +227,11 @@ TEST(MetricsDeathTest, MisuseAborts) {
   EXPECT_DEATH(Metrics().AddLabeledCounter("x_total", "h", "__reserved"), "check failed");
   EXPECT_DEATH(Metrics().AddLabeledCounter("x_total", "h", "has:colon"), "check failed");
   EXPECT_DEATH(Metrics().AddGaugeCallback("cb", "h", nullptr), "check failed");
+  EXPECT_DEATH(Metrics().AddLabeledHistogram("h_seconds", "h", "le", {"a"}, {1.0}), "check failed");
+  EXPECT_DEATH(Metrics().AddLabeledHistogram("h_seconds", "h", "s", {}, {1.0}), "check failed");
+  EXPECT_DEATH(Metrics().AddLabeledHistogram("h_seconds", "h", "s", {"a"}, {2.0, 1.0}), "check failed");
+  EXPECT_DEATH(Metrics().AddLabeledHistogram("h_seconds", "h", "s", {"a"}, {1.0}).Observe(1, {}),
+               "check failed");
   EXPECT_DEATH(
       {
         Metrics m;

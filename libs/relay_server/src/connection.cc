@@ -30,6 +30,8 @@ void Count(const ServerMetrics& metrics, pb::ErrorCode code) {
 struct RelayServer::Connection::Request {
   pb::ClientFrame frame;
   relay::Outcome outcome;
+  // The stages of server.h's Stage, for /metrics.
+  std::chrono::steady_clock::time_point decoded, started, committed;
 };
 
 RelayServer::Connection::Connection(RelayServer& server, net::ScpStream stream, std::string peer_address)
@@ -58,6 +60,7 @@ asio::awaitable<void> RelayServer::Connection::Run() {
   while (state_ != State::kClosed) {
     auto record = co_await stream_.ReceiveView();
     if (!record) break;
+    const auto received = std::chrono::steady_clock::now();
     pb::ClientFrame frame;
     if (!frame.ParseFromArray(AsChars(*record).data(), static_cast<int>(record->size()))) {
       Count(server_->metrics_, pb::MALFORMED_FRAME);
@@ -73,7 +76,7 @@ asio::awaitable<void> RelayServer::Connection::Run() {
     const std::string_view name = type != nullptr ? type->name : "unknown";
     server_->metrics_.requests.Inc(name);
     SC_LOG_DEBUG("session {}: request {} ({})", peer_address_, frame.request_id(), name);
-    Submit(std::move(frame));
+    Submit(std::move(frame), received);
     while (inflight_requests_ >= kMaxInflightRequests && state_ != State::kClosed) {
       wake_.expires_after(kInflightRecheck);
       (void)co_await wake_.async_wait(kNoThrow);
@@ -85,19 +88,22 @@ asio::awaitable<void> RelayServer::Connection::Run() {
 
 // ---- Requests ----
 
-void RelayServer::Connection::Submit(pb::ClientFrame frame) {
+void RelayServer::Connection::Submit(pb::ClientFrame frame, std::chrono::steady_clock::time_point decoded) {
   auto request = std::make_shared<Request>();
   request->frame = std::move(frame);
+  request->decoded = decoded;
   auto self = shared_from_this();
   relay::Service* service = server_->service_;
   asio::io_context* io = server_->io_;
   ++inflight_requests_;
   const bool queued = server_->worker_->Submit(
       [self, request, service](store::RelayStore&) {
+        request->started = std::chrono::steady_clock::now();
         request->outcome = service->Handle(self->context_, request->frame);
         return request->outcome.ok() || request->outcome.keep_writes;
       },
       [self, request, io](Status committed) {
+        request->committed = std::chrono::steady_clock::now();
         if (committed) relay::Service::ApplyCommitted(self->context_, request->outcome);
         asio::post(*io,
                    [self, request, ok = static_cast<bool>(committed)] { self->OnAnswered(request, ok); });
@@ -112,6 +118,10 @@ void RelayServer::Connection::Submit(pb::ClientFrame frame) {
 void RelayServer::Connection::OnAnswered(const std::shared_ptr<Request>& request, bool committed) {
   --inflight_requests_;
   wake_.cancel();
+  const ServerMetrics& metrics = server_->metrics_;
+  metrics.Observe(Stage::kStoreQueue, request->started - request->decoded);
+  metrics.Observe(Stage::kStoreBatch, request->committed - request->started);
+  metrics.Observe(Stage::kAnswerQueue, std::chrono::steady_clock::now() - request->committed);
   auto& outcome = request->outcome;
   if (!committed) {  // the commit failed: nothing the request wrote exists, and nothing happens
     outcome.response.Clear();
@@ -127,6 +137,7 @@ void RelayServer::Connection::OnAnswered(const std::shared_ptr<Request>& request
     *frame.mutable_response() = std::move(outcome.response);
     Write(frame);
   }
+  metrics.Observe(Stage::kRequest, std::chrono::steady_clock::now() - request->decoded);
   server_->metrics_.messages_in.Inc(outcome.effects.new_messages.size());
   relay::Publish(outcome.effects, server_->delivery_);
   ApplyOwnEffects(outcome.effects);
@@ -174,6 +185,9 @@ void RelayServer::Connection::Write(const pb::ServerFrame& frame) {
   if (state_ == State::kClosed) return;
   std::string bytes;
   frame.SerializeToString(&bytes);
+  if (oldest_unwritten_ == std::chrono::steady_clock::time_point{}) {
+    oldest_unwritten_ = std::chrono::steady_clock::now();
+  }
   if (!stream_.Queue(AsBytes(bytes))) {
     End(pb::OK);
     return;
@@ -196,6 +210,11 @@ void RelayServer::Connection::ScheduleFlush() {
       [self = shared_from_this()]() -> asio::awaitable<void> {
         const auto flushed = co_await self->stream_.Flush();
         self->writer_ = Writer::kIdle;
+        if (flushed) {  // the flush took everything queued before it ended
+          self->server_->metrics_.Observe(Stage::kWrite,
+                                          std::chrono::steady_clock::now() - self->oldest_unwritten_);
+          self->oldest_unwritten_ = {};
+        }
         if (self->state_ == State::kEnding) {
           self->CloseSocket();  // the notice is out (or the write failed): End's work is done
           co_return;

@@ -59,7 +59,7 @@ class RelayServer::Connection : public std::enable_shared_from_this<RelayServer:
  private:
   struct Request;
   bool open() const noexcept { return state_ == State::kServing; }
-  void Submit(relay::pb::ClientFrame frame);
+  void Submit(relay::pb::ClientFrame frame, std::chrono::steady_clock::time_point decoded);
   void OnAnswered(const std::shared_ptr<Request>& request, bool committed);
   void ApplyOwnEffects(const relay::Effects& effects);
   void Reject(relay::pb::ErrorCode code, uint64_t request_id, std::chrono::milliseconds retry_after = {});
@@ -79,6 +79,7 @@ class RelayServer::Connection : public std::enable_shared_from_this<RelayServer:
   Writer writer_ = Writer::kIdle;
   uint32_t inflight_requests_ = 0;
   uint32_t bad_frames_ = 0;
+  std::chrono::steady_clock::time_point oldest_unwritten_{};  // first frame queued on an idle writer
   uint64_t peer_took_ = 0;           // bytes the peer had taken at the last sweep that saw progress
   Clock::TimePoint peer_took_at_{};  // when that was
 

@@ -36,7 +36,12 @@ ServerMetrics::ServerMetrics(Metrics& m)
       slow_readers(m.AddCounter("securecomm_relay_slow_readers_total",
                                 "Sessions ended SLOW_READER: too far behind, or no byte taken for a while")),
       rejected(m.AddLabeledCounter("securecomm_relay_rejected_total",
-                                   "Refused requests and undecodable frames, by error code", "reason")) {}
+                                   "Refused requests and undecodable frames, by error code", "reason")),
+      stages(m.AddLabeledHistogram(
+          "securecomm_relay_stage_seconds", "Time requests and writes spend in each stage of the relay",
+          "stage", {kStageNames.begin(), kStageNames.end()},
+          {0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0})) {
+}
 
 RelayServer::RelayServer(asio::io_context& io, relay::Service& service, relay::StoreWorker& worker,
                          const Clock& clock, Metrics& metrics, ServerOptions options)
@@ -70,6 +75,7 @@ Status RelayServer::Start() {
   asio::post(*io_, [this] {
     asio::co_spawn(*io_, AcceptLoop(), asio::detached);
     asio::co_spawn(*io_, StallSweep(), asio::detached);
+    asio::co_spawn(*io_, LoopLagProbe(), asio::detached);
   });
   return OkStatus();
 }
@@ -90,6 +96,15 @@ asio::awaitable<void> RelayServer::StallSweep() {
                   options_.write_stall_timeout.count());
       c->End(relay::pb::SLOW_READER);
     }
+  }
+}
+
+asio::awaitable<void> RelayServer::LoopLagProbe() {
+  asio::steady_timer timer(*io_);
+  while (!draining_) {
+    timer.expires_after(kLoopLagProbeInterval);
+    (void)co_await timer.async_wait(kNoThrow);
+    metrics_.Observe(Stage::kLoopLag, std::chrono::steady_clock::now() - timer.expiry());
   }
 }
 

@@ -25,11 +25,13 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <deque>
 #include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -114,6 +116,35 @@ class LabeledCounter {
   std::map<std::string, Counter, std::less<>> counters_;
 };
 
+// LabeledHistogram: latency observations in fixed buckets, one series per value of a label whose
+// values are a closed set fixed at registration (e.g. the stages of a request). Rendered as a
+// Prometheus histogram: cumulative `_bucket{le=...}` counts, `_sum` in seconds and `_count`.
+class LabeledHistogram {
+ public:
+  LabeledHistogram(std::vector<std::string> label_values, std::vector<double> bounds_seconds);
+  LabeledHistogram(const LabeledHistogram&) = delete;
+  LabeledHistogram& operator=(const LabeledHistogram&) = delete;
+
+  // Observe records one duration in the series `series` (the index of its label value at
+  // registration). Negative durations count as zero. Lock-free (relaxed atomics), never allocates.
+  // REQUIRES: series < number of label values.
+  void Observe(size_t series, std::chrono::nanoseconds duration) noexcept;
+  // count and sum_seconds read one series; concurrent Observes may or may not be included.
+  uint64_t count(size_t series) const noexcept;
+  double sum_seconds(size_t series) const noexcept;
+
+ private:
+  friend class Metrics;
+  void AppendSamples(std::string& out, std::string_view name, std::string_view label_name) const;
+  size_t stride() const noexcept { return bounds_.size() + 1; }  // the buckets, then +Inf
+
+  std::vector<std::string> values_;
+  std::vector<double> bounds_;
+  std::vector<int64_t> bounds_ns_;
+  std::unique_ptr<std::atomic<uint64_t>[]> buckets_;  // values x stride, not cumulative
+  std::unique_ptr<std::atomic<uint64_t>[]> sums_ns_;  // per series
+};
+
 // Metrics: the registry. Not copyable or movable: it hands out references into itself.
 class Metrics {
  public:
@@ -135,6 +166,13 @@ class Metrics {
   // thread safe, quick, and must not call this registry. If it throws, the sample renders as NaN.
   // REQUIRES: a valid name not registered yet; `compute` non-empty.
   void AddGaugeCallback(std::string name, std::string help, std::function<double()> compute);
+  // AddLabeledHistogram registers a histogram family with one label whose values are
+  // `label_values`, and buckets with the upper bounds `bounds_seconds` (+Inf is added).
+  // REQUIRES: a valid name not registered yet (no "_total" suffix), a valid label name, at least
+  // one label value, bounds strictly increasing and positive.
+  LabeledHistogram& AddLabeledHistogram(std::string name, std::string help, std::string label_name,
+                                        std::vector<std::string> label_values,
+                                        std::vector<double> bounds_seconds);
 
   // Render returns every family in registration order, in the text exposition format 0.0.4:
   // "# HELP", "# TYPE" and the samples, each line ending in '\n'. HELP text escapes '\\' and
@@ -143,7 +181,7 @@ class Metrics {
   std::string Render() const;
 
  private:
-  enum class Kind { kCounter, kGauge, kLabeledCounter, kGaugeCallback };
+  enum class Kind { kCounter, kGauge, kLabeledCounter, kGaugeCallback, kHistogram };
   struct Family {
     std::string name;
     std::string help;
@@ -151,6 +189,7 @@ class Metrics {
     const Counter* counter = nullptr;
     const Gauge* gauge = nullptr;
     const LabeledCounter* labeled = nullptr;
+    const LabeledHistogram* histogram = nullptr;
     std::string label_name = {};
     std::function<double()> compute = {};
   };
@@ -163,6 +202,7 @@ class Metrics {
   std::deque<Counter> counters_;
   std::deque<Gauge> gauges_;
   std::deque<LabeledCounter> labeled_;
+  std::deque<LabeledHistogram> histograms_;
 };
 
 }  // namespace sc

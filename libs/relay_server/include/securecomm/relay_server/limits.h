@@ -55,4 +55,8 @@ inline constexpr std::chrono::milliseconds kDrainPoll{10};
 // to be written before it reports (each session also closes after kEndNoticeTimeout).
 inline constexpr std::chrono::seconds kDrainNoticeTimeout = kEndNoticeTimeout;
 
+// How often the io thread measures its own lag (a timer's lateness, the `loop_lag` stage): 20
+// wake-ups a second cost nothing, and a saturated loop shows within one scrape.
+inline constexpr std::chrono::milliseconds kLoopLagProbeInterval{50};
+
 }  // namespace sc::relay_server

@@ -50,6 +50,18 @@ struct ServerOptions {
   std::chrono::milliseconds write_stall_timeout = kDefaultWriteStallTimeout;  // tests shorten it
 };
 
+// Stage: where a request's time goes inside the relay (securecomm_relay_stage_seconds{stage}),
+// so that latency under load can be read off /metrics (docs/relay.md, "Metrics"):
+//   store_queue   decoded -> its job starts on the store worker (waits for earlier batches)
+//   store_batch   its job starts -> its batch committed (the rest of the batch and the fsync)
+//   answer_queue  committed -> the io thread takes the answer (the io thread's backlog)
+//   request       decoded -> answer queued for writing (the sum of the three, and the handler)
+//   write         a frame queued on an idle writer -> the flush that sent it is done
+//   loop_lag      how late a kLoopLagProbeInterval timer fires on the io thread
+enum class Stage : size_t { kStoreQueue, kStoreBatch, kAnswerQueue, kRequest, kWrite, kLoopLag, kCount };
+inline constexpr std::array<std::string_view, static_cast<size_t>(Stage::kCount)> kStageNames = {
+    "store_queue", "store_batch", "answer_queue", "request", "write", "loop_lag"};
+
 // ServerMetrics: the relay's network counters, registered in the process's Metrics registry
 // (served at /metrics; docs/relay.md lists them). Readable from any thread.
 struct ServerMetrics {
@@ -65,6 +77,11 @@ struct ServerMetrics {
   Counter& acks;             // message ids acknowledged
   Counter& slow_readers;     // sessions ended SLOW_READER: too far behind, or no byte taken for a while
   LabeledCounter& rejected;  // refused requests and undecodable frames, by ErrorCode name
+  LabeledHistogram& stages;  // by Stage
+
+  void Observe(Stage stage, std::chrono::steady_clock::duration d) const noexcept {
+    stages.Observe(static_cast<size_t>(stage), std::chrono::duration_cast<std::chrono::nanoseconds>(d));
+  }
 };
 
 class RelayServer {
@@ -108,6 +125,7 @@ class RelayServer {
   // StallSweep ends, every kStallSweepInterval, the sessions whose peer took no byte for
   // write_stall_timeout while output waited (SLOW_READER).
   asio::awaitable<void> StallSweep();
+  asio::awaitable<void> LoopLagProbe();
   asio::awaitable<void> DrainLoop(std::function<void()> drained);
   void Register(const std::shared_ptr<Connection>& c, store::DeviceAddress device);
   // Unregister forgets a closing connection; `device` is the one it logged in as, if any.
