@@ -30,6 +30,12 @@ std::string_view ErrcName(Errc e) noexcept {
       return "kBackendFailure";
     case Errc::kTruncated:
       return "kTruncated";
+    case Errc::kMessageLimitReached:
+      return "kMessageLimitReached";
+    case Errc::kInvalidPsk:
+      return "kInvalidPsk";
+    case Errc::kUnsupportedAlgorithm:
+      return "kUnsupportedAlgorithm";
   }
   return "kUnknown";
 }

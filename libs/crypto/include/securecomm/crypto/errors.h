@@ -23,6 +23,13 @@ enum class Errc : uint16_t {
   kOutOfMemory = 11,      // the backend could not allocate (Argon2 memory)
   kBackendFailure = 12,   // OpenSSL or libsodium failed for a reason of its own
   kTruncated = 13,        // a ciphertext shorter than its tag
+  // HPKE (RFC 9180): the context's sequence number would overflow (§5.2 MessageLimitReachedError).
+  kMessageLimitReached = 14,
+  // HPKE: psk and psk_id not given together, given to a mode without a PSK, missing in a PSK mode
+  // (§5.1 VerifyPSKInputs), or a psk shorter than 32 bytes (§5.1.2).
+  kInvalidPsk = 15,
+  // An algorithm identifier this library does not implement (e.g. an HPKE KEM, KDF or AEAD id).
+  kUnsupportedAlgorithm = 16,
 };
 
 std::string_view ErrcName(Errc e) noexcept;

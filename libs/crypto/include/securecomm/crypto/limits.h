@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 
 namespace sc::crypto {
 
@@ -19,6 +20,16 @@ inline constexpr size_t kAeadTagSize = 16;
 
 // HKDF-Expand can produce at most 255 blocks of the hash output (RFC 5869 §2.3).
 inline constexpr size_t kMaxHkdfBlocks = 255;
+
+// HPKE (RFC 9180 §5.2) allows sequence numbers up to 2^(8*Nn) - 1 = 2^96 - 1 and lets an
+// implementation keep a shorter counter if it refuses on overflow. A context keeps a 64-bit
+// counter: sequence numbers 0 .. kMaxHpkeSequence are used, and a Seal or Open at 2^64 - 1 is
+// refused (kMessageLimitReached) before any AEAD call, so no nonce ever repeats.
+inline constexpr uint64_t kMaxHpkeSequence = UINT64_MAX - 1;
+
+// HPKE's PSK "MUST have at least 32 bytes of entropy" (RFC 9180 §5.1.2); we cannot measure
+// entropy, but refuse a psk shorter than that.
+inline constexpr size_t kMinHpkePskSize = 32;
 
 // Argon2id floors: below these the password hash offers too little work to matter. The client
 // store uses libsodium's "moderate" settings (3 passes, 256 MiB).
