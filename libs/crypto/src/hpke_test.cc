@@ -237,6 +237,23 @@ void RunSection(const VectorSection& section, Counts& counts) {
   EXPECT_EQ(Span(schedule->base_nonce.Expose()), base_nonce);
   EXPECT_EQ(Span(schedule->exporter_secret.Expose()), FromHex(r.at("exporter_secret")));
 
+  // Contexts built straight from KeySchedule outputs reproduce the first listed encryption.
+  {
+    Result<KeyScheduleOutput> again = KeySchedule(suite, mode, *decap, info, psk, psk_id);
+    ASSERT_TRUE(again.has_value());
+    Result<SenderContext> s = SenderContextFromSchedule(suite, std::move(*schedule));
+    Result<RecipientContext> rc = RecipientContextFromSchedule(suite, std::move(*again));
+    ASSERT_TRUE(s.has_value() && rc.has_value() && !section.encryptions.empty());
+    const Record& first = section.encryptions.front();
+    ASSERT_EQ(first.at("sequence number"), "0");
+    Result<Bytes> ct = s->Seal(FromHex(first.at("aad")), FromHex(first.at("pt")));
+    ASSERT_TRUE(ct.has_value());
+    EXPECT_EQ(*ct, FromHex(first.at("ct")));
+    Result<SecretBytes> pt = rc->Open(FromHex(first.at("aad")), *ct);
+    ASSERT_TRUE(pt.has_value());
+    EXPECT_EQ(Span(pt->Expose()), FromHex(first.at("pt")));
+  }
+
   // The mode's Setup<MODE>S / Setup<MODE>R (§5.1.1-§5.1.4).
   const PublicKey* pkS = auth ? &sender.public_key : nullptr;
   Result<SenderSetup> sender_setup =
