@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <initializer_list>
 #include <utility>
 
 #include "securecomm/base/bytes.h"
@@ -25,7 +26,15 @@ void LabeledExtract(std::span<const uint8_t> suite_id, std::span<const uint8_t> 
   // labeled_ikm = concat("HPKE-v1", suite_id, label, ikm); Extract(salt, labeled_ikm) =
   // HMAC-Hash(salt, labeled_ikm) (RFC 5869 §2.2; an empty HMAC key pads to the same block as
   // HashLen zeros).
-  HmacSha256Pads(salt).ComputeInto({AsBytes(kVersionLabel), suite_id, AsBytes(label), ikm}, out);
+  // All extracts but the key schedule's "secret" use the empty salt: its pads are hashed once per process.
+  static const HmacSha256Pads kEmptySaltMac(std::span<const uint8_t>{});
+  const std::initializer_list<std::span<const uint8_t>> labeled_ikm = {AsBytes(kVersionLabel), suite_id,
+                                                                       AsBytes(label), ikm};
+  if (salt.empty()) {
+    kEmptySaltMac.ComputeInto(labeled_ikm, out);
+  } else {
+    HmacSha256Pads(salt).ComputeInto(labeled_ikm, out);
+  }
 }
 
 Status LabeledExpand(std::span<const uint8_t> suite_id, std::span<const uint8_t> prk, std::string_view label,
