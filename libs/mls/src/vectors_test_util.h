@@ -19,6 +19,8 @@
 #include <nlohmann/json.hpp>
 
 #include "securecomm/base/encoding.h"
+#include "securecomm/mls/errors.h"
+#include "securecomm/mls/kdf.h"
 
 namespace sc::mls::testing {
 
@@ -47,6 +49,13 @@ inline std::vector<uint8_t> Hex(const nlohmann::json& field) {
     return {};
   }
   return *b;
+}
+
+// ToSecret returns a hex field of exactly Nh bytes as a Secret; kInvalidLength otherwise.
+inline Result<Secret> ToSecret(const nlohmann::json& field) {
+  const std::vector<uint8_t> b = Hex(field);
+  if (b.size() != kHashSize) return Fail(Errc::kInvalidLength);
+  return Secret::FromSpan(std::span<const uint8_t, kHashSize>(b.data(), kHashSize));
 }
 
 // Bytes returns the bytes of a string field as they are (labels).
