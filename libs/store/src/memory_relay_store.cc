@@ -28,6 +28,11 @@ struct MemoryRelayStore::State {
   std::map<std::string, AccountId, std::less<>> usernames;
   std::map<DeviceAddress, Device> devices;
   std::map<MessageId, StoredMessage> messages;
+  struct Decoy {
+    LoginFailures failures;
+    int64_t last_failure_ms = 0;
+  };
+  std::map<DecoyTag, Decoy> decoys;
   AccountId last_account_id = 0;
 
   Account* FindAccount(AccountId id) {
@@ -109,6 +114,28 @@ Status MemoryRelayStore::SetLoginFailures(AccountId id, uint32_t failed_logins, 
   if (account == nullptr) return Fail(Errc::kNotFound);
   account->record.failed_logins = failed_logins;
   account->record.locked_until_ms = locked_until_ms;
+  return OkStatus();
+}
+
+Result<LoginFailures> MemoryRelayStore::GetDecoyFailures(const DecoyTag& tag) {
+  auto it = state_->decoys.find(tag);
+  return it == state_->decoys.end() ? LoginFailures{} : it->second.failures;
+}
+
+Status MemoryRelayStore::SetDecoyFailures(const DecoyTag& tag, LoginFailures failures, int64_t now_ms) {
+  auto& decoys = state_->decoys;
+  if (failures == LoginFailures{}) {
+    decoys.erase(tag);
+    return OkStatus();
+  }
+  decoys[tag] = State::Decoy{failures, now_ms};
+  while (decoys.size() > kMaxDecoyRecords) {  // the oldest last failure goes (ties: lowest tag)
+    auto oldest = decoys.begin();
+    for (auto it = decoys.begin(); it != decoys.end(); ++it) {
+      if (it->second.last_failure_ms < oldest->second.last_failure_ms) oldest = it;
+    }
+    decoys.erase(oldest);
+  }
   return OkStatus();
 }
 

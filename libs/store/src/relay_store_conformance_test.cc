@@ -121,6 +121,37 @@ TYPED_TEST(RelayStoreConformance, LoginFailuresAreStoredAndReset) {
   EXPECT_TRUE(FailsWith(store.SetLoginFailures(alice + 1, 1, 1), Errc::kNotFound));
 }
 
+TYPED_TEST(RelayStoreConformance, DecoyFailuresAreStoredResetAndBounded) {
+  RelayStore& store = *this->store_;
+  auto tag = [](uint32_t i) {
+    DecoyTag t{};
+    t[0] = static_cast<uint8_t>(i >> 24);
+    t[1] = static_cast<uint8_t>(i >> 16);
+    t[2] = static_cast<uint8_t>(i >> 8);
+    t[3] = static_cast<uint8_t>(i);
+    return t;
+  };
+  EXPECT_EQ(store.GetDecoyFailures(tag(1)).value(), LoginFailures{}) << "none yet: a zero record";
+  ASSERT_TRUE(Succeeds(store.SetDecoyFailures(tag(1), {3, 1'700'000'001'000}, 10)));
+  EXPECT_EQ(store.GetDecoyFailures(tag(1)).value(), (LoginFailures{3, 1'700'000'001'000}));
+  EXPECT_EQ(store.GetDecoyFailures(tag(2)).value(), LoginFailures{});
+  ASSERT_TRUE(Succeeds(store.SetDecoyFailures(tag(1), {}, 11)));
+  EXPECT_EQ(store.GetDecoyFailures(tag(1)).value(), LoginFailures{}) << "a zero record removes it";
+
+  // Past kMaxDecoyRecords rows the oldest last failure goes: tag 0 failed first.
+  ASSERT_TRUE(Succeeds(store.Begin()));
+  for (uint32_t i = 0; i < kMaxDecoyRecords; ++i) {
+    ASSERT_TRUE(Succeeds(store.SetDecoyFailures(tag(i), {1, 0}, 100 + i)));
+  }
+  ASSERT_TRUE(Succeeds(store.SetDecoyFailures(tag(0), {2, 0}, 1'000'000)));  // now the newest
+  ASSERT_TRUE(Succeeds(store.SetDecoyFailures(tag(kMaxDecoyRecords), {1, 0}, 1'000'001)));
+  ASSERT_TRUE(Succeeds(store.Commit()));
+  EXPECT_EQ(store.GetDecoyFailures(tag(0)).value(), (LoginFailures{2, 0}));
+  EXPECT_EQ(store.GetDecoyFailures(tag(1)).value(), LoginFailures{}) << "the oldest was removed";
+  EXPECT_EQ(store.GetDecoyFailures(tag(2)).value(), (LoginFailures{1, 0}));
+  EXPECT_EQ(store.GetDecoyFailures(tag(kMaxDecoyRecords)).value(), (LoginFailures{1, 0}));
+}
+
 TYPED_TEST(RelayStoreConformance, UnknownAccountIsNotFound) {
   RelayStore& store = *this->store_;
   const AccountId alice = this->NewAccountId("alice");

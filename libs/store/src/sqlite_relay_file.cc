@@ -63,6 +63,17 @@ CREATE INDEX messages_by_recipient ON messages (recipient_account, recipient_dev
 CREATE INDEX messages_by_expiry ON messages (expires_ms);
 )sql";
 
+// Version 2 adds the login failures of usernames without an account (relay-store.md §4).
+constexpr const char* kSchemaV2Additions = R"sql(
+CREATE TABLE decoy_logins (
+  tag BLOB PRIMARY KEY CHECK (length(tag) = 32),
+  failed_logins INTEGER NOT NULL,
+  locked_until_ms INTEGER NOT NULL,
+  last_failure_ms INTEGER NOT NULL
+) STRICT, WITHOUT ROWID;
+CREATE INDEX decoy_logins_by_age ON decoy_logins (last_failure_ms);
+)sql";
+
 // Configure sets what every connection needs: WAL (readers never block the writer, one fsync
 // per commit), synchronous=FULL (Commit is durable when it returns: DESIGN.md §7.5), foreign
 // keys (removing a device removes its prekeys), savepoint journals in memory, zeroed freed
@@ -86,7 +97,7 @@ Status Configure(Database& db, const SqliteOptions& options) {
 }
 
 // FileKind tells, before anything is written, what an existing SQLite file holds.
-enum class FileKind { kEmpty, kRelayStore, kOther };
+enum class FileKind { kEmpty, kRelayStore, kRelayStoreV1, kOther };
 
 Result<FileKind> Identify(Database& db) {
   auto pages = db.QueryInt64("PRAGMA page_count");
@@ -99,13 +110,25 @@ Result<FileKind> Identify(Database& db) {
   if (*application_id == kRelayStoreApplicationId && *version == kRelayStoreSchemaVersion) {
     return FileKind::kRelayStore;
   }
+  if (*application_id == kRelayStoreApplicationId && *version == kRelayStoreSchemaVersionV1) {
+    return FileKind::kRelayStoreV1;
+  }
   return FileKind::kOther;
 }
 
 Status CreateSchema(Database& db) {
-  const std::string sql = std::string("BEGIN IMMEDIATE;") + kSchema +
+  const std::string sql = std::string("BEGIN IMMEDIATE;") + kSchema + kSchemaV2Additions +
                           "PRAGMA application_id=" + std::to_string(kRelayStoreApplicationId) +
                           "; PRAGMA user_version=" + std::to_string(kRelayStoreSchemaVersion) + "; COMMIT;";
+  Status s = db.Exec(sql.c_str());
+  if (!s) db.Rollback();
+  return s;
+}
+
+// MigrateFromV1 adds what version 2 added, in one transaction: a crash leaves version 1 intact.
+Status MigrateFromV1(Database& db) {
+  const std::string sql = std::string("BEGIN IMMEDIATE;") + kSchemaV2Additions +
+                          "PRAGMA user_version=" + std::to_string(kRelayStoreSchemaVersion) + "; COMMIT;";
   Status s = db.Exec(sql.c_str());
   if (!s) db.Rollback();
   return s;
@@ -126,6 +149,9 @@ Result<Database> OpenExisting(const std::filesystem::path& path, const SqliteOpt
   if (*kind == FileKind::kEmpty) {
     if (auto s = CreateSchema(*db); !s) return Fail(s.error());
     if (auto s = SyncDirectory(path); !s) return Fail(s.error());
+  }
+  if (*kind == FileKind::kRelayStoreV1) {
+    if (auto s = MigrateFromV1(*db); !s) return Fail(s.error());
   }
   return std::move(*db);
 }

@@ -131,6 +131,7 @@ struct SqliteRelayStore::Impl {
   Statement begin, commit, savepoint, release, rollback_to;
   Statement op_savepoint, op_release, op_rollback_to;
   Statement insert_account, find_account, get_account, set_login_failures;
+  Statement get_decoy, set_decoy, delete_decoy, count_decoys, evict_decoys;
   Statement account_exists, next_device_id, insert_device, bump_next_device_id, list_devices, get_device;
   Statement delete_device, delete_device_prekeys, delete_device_queue;
   Statement set_signed_prekey, device_exists, insert_one_time, count_one_time, bundle_device, take_one_time;
@@ -250,6 +251,16 @@ Status SqliteRelayStore::Impl::Prepare() {
       {&find_account, select_account + "username = ?1"},
       {&get_account, select_account + "id = ?1"},
       {&set_login_failures, "UPDATE accounts SET failed_logins = ?2, locked_until_ms = ?3 WHERE id = ?1"},
+      {&get_decoy, "SELECT failed_logins, locked_until_ms FROM decoy_logins WHERE tag = ?1"},
+      {&set_decoy,
+       "INSERT INTO decoy_logins (tag, failed_logins, locked_until_ms, last_failure_ms) VALUES (?1, ?2, ?3, "
+       "?4) "
+       "ON CONFLICT (tag) DO UPDATE SET failed_logins = ?2, locked_until_ms = ?3, last_failure_ms = ?4"},
+      {&delete_decoy, "DELETE FROM decoy_logins WHERE tag = ?1"},
+      {&count_decoys, "SELECT count(*) FROM decoy_logins"},
+      {&evict_decoys,
+       "DELETE FROM decoy_logins WHERE tag IN "
+       "(SELECT tag FROM decoy_logins ORDER BY last_failure_ms, tag LIMIT ?1)"},
       {&account_exists, "SELECT 1 FROM accounts WHERE id = ?1"},
       {&next_device_id, "SELECT next_device_id FROM accounts WHERE id = ?1"},
       {&insert_device,
@@ -431,6 +442,47 @@ Status SqliteRelayStore::SetLoginFailures(AccountId id, uint32_t failed_logins, 
     if (auto s = Bind(st, AsInt64(id), int64_t{failed_logins}, locked_until_ms); !s) return s;
     if (auto s = impl_->Run(st); !s) return s;
     return impl_->Changes() > 0 ? OkStatus() : Fail(Errc::kNotFound);
+  });
+}
+
+Result<LoginFailures> SqliteRelayStore::GetDecoyFailures(const DecoyTag& tag) {
+  return impl_->Read([&]() -> Result<LoginFailures> {
+    Statement& st = impl_->get_decoy;
+    ResetOnExit reset{st};
+    if (auto s = Bind(st, std::span<const uint8_t>(tag)); !s) return Fail(s.error());
+    auto row = st.Step();
+    if (!row) return Fail(row.error());
+    if (!*row) return LoginFailures{};
+    auto failed = ReadInt(st, 0, 0, std::numeric_limits<uint32_t>::max());
+    if (!failed) return Fail(failed.error());
+    auto locked = ReadInt(st, 1, std::numeric_limits<int64_t>::min(), std::numeric_limits<int64_t>::max());
+    if (!locked) return Fail(locked.error());
+    return LoginFailures{static_cast<uint32_t>(*failed), *locked};
+  });
+}
+
+Status SqliteRelayStore::SetDecoyFailures(const DecoyTag& tag, LoginFailures failures, int64_t now_ms) {
+  return impl_->Write([&]() -> Status {
+    const std::span<const uint8_t> key(tag);
+    if (failures == LoginFailures{}) {
+      if (auto s = Bind(impl_->delete_decoy, key); !s) return s;
+      return impl_->Run(impl_->delete_decoy);
+    }
+    Statement& st = impl_->set_decoy;
+    if (auto s = Bind(st, key, int64_t{failures.failed_logins}, failures.locked_until_ms, now_ms); !s)
+      return s;
+    if (auto s = impl_->Run(st); !s) return s;
+    int64_t rows = 0;
+    {
+      Statement& count = impl_->count_decoys;
+      ResetOnExit reset{count};
+      auto row = count.Step();
+      if (!row) return Fail(row.error());
+      rows = *row ? count.ColumnInt64(0) : 0;
+    }
+    if (rows <= int64_t{kMaxDecoyRecords}) return OkStatus();
+    if (auto s = Bind(impl_->evict_decoys, rows - int64_t{kMaxDecoyRecords}); !s) return s;
+    return impl_->Run(impl_->evict_decoys);
   });
 }
 

@@ -139,7 +139,7 @@ TEST_F(SqliteRelayStoreTest, NewFileIsPrivateInWalModeAndLabelled) {
   EXPECT_EQ(header.substr(0, 16), std::string("SQLite format 3\0", 16));
   EXPECT_EQ(header[18], 2) << "WAL";
   EXPECT_EQ(header[19], 2) << "WAL";
-  EXPECT_EQ(header.substr(60, 4), std::string("\0\0\0\1", 4)) << "user_version";
+  EXPECT_EQ(header.substr(60, 4), std::string("\0\0\0\2", 4)) << "user_version";
   EXPECT_EQ(header.substr(68, 4), "SCRS") << "application_id";
   EXPECT_EQ(Mode(path_), 0600u);
 }
@@ -180,7 +180,7 @@ TEST_F(SqliteRelayStoreTest, OtherFilesAreRefusedUnmodified) {
 
   const std::filesystem::path newer = dir_.path() / "newer.db";
   ASSERT_TRUE(Succeeds(SqliteRelayStore::Open(newer)));
-  testing::Sql(newer, "PRAGMA user_version = 2");
+  testing::Sql(newer, "PRAGMA user_version = " + std::to_string(kRelayStoreSchemaVersion + 1));
   EXPECT_TRUE(FailsWith(SqliteRelayStore::Open(newer), Errc::kNotARelayStore));
 
   EXPECT_TRUE(FailsWith(SqliteRelayStore::Open(dir_.path() / "no" / "such.db"), Errc::kCannotOpen));
@@ -278,6 +278,31 @@ TEST_F(SqliteRelayStoreTest, CommittedWritesAreVisibleToAnotherConnectionOnlyAft
   EXPECT_EQ(reader->QueueDepth(d).value_or(99), 0u);
   ASSERT_TRUE(Succeeds(writer->Commit()));
   EXPECT_EQ(reader->QueueDepth(d).value_or(99), 1u);
+}
+
+TEST_F(SqliteRelayStoreTest, AVersion1FileIsMigratedKeepingItsData) {
+  const DeviceAddress d = MakeStore();
+  {
+    auto store = Open();
+    ASSERT_TRUE(store);
+    ASSERT_TRUE(Succeeds(store->Enqueue(testing::Message(d, d, 1))));
+  }
+  // What a version-1 relay left: no decoy_logins table, user_version 1.
+  testing::Sql(path_, "DROP TABLE decoy_logins; PRAGMA user_version = 1;");
+  {
+    auto store = Open();
+    ASSERT_TRUE(store) << "a version-1 store is migrated, not refused";
+    ExpectQueue(*store, d, {1});
+    DecoyTag tag{};
+    tag[0] = 7;
+    ASSERT_TRUE(Succeeds(store->SetDecoyFailures(tag, {4, 99}, 5)));
+    EXPECT_EQ(store->GetDecoyFailures(tag).value(), (LoginFailures{4, 99}));
+  }
+  auto version = testing::SqlInt(path_, "PRAGMA user_version");
+  EXPECT_EQ(version, kRelayStoreSchemaVersion);
+  // A version this relay does not know is still refused unmodified.
+  testing::Sql(path_, "PRAGMA user_version = 99;");
+  EXPECT_TRUE(FailsWith(SqliteRelayStore::Open(path_), Errc::kNotARelayStore));
 }
 
 TEST_F(SqliteRelayStoreTest, MalformedRowsAreCorruptNotACrash) {

@@ -89,6 +89,22 @@ inline void Sql(const std::filesystem::path& path, const std::string& sql) {
   sqlite3_close(db);
 }
 
+// SqlInt returns the first column of the first row of `sql` as an integer (-1 if no row).
+inline int64_t SqlInt(const std::filesystem::path& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  int64_t v = -1;
+  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+    sqlite3_stmt* st = nullptr;
+    if (sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW) {
+      v = sqlite3_column_int64(st, 0);
+    }
+    sqlite3_finalize(st);
+  }
+  sqlite3_close(db);
+  return v;
+}
+
 // FlipBlobByte flips the lowest bit of byte `offset` of a BLOB (or TEXT) column in the one row
 // `where` selects, with the sqlite3 C API: read the value, change it, write it back bound as the
 // same type.

@@ -27,7 +27,16 @@ inline constexpr int32_t kRelayStoreApplicationId = 0x53435253;
 
 // The schema version of a relay store file (PRAGMA user_version). A file of another version is
 // refused (kNotARelayStore) rather than guessed at; docs/protocol/relay-store.md §3.
-inline constexpr int32_t kRelayStoreSchemaVersion = 1;
+inline constexpr int32_t kRelayStoreSchemaVersion = 2;
+// Version 1 (before the decoy_logins table) is migrated in place when opened.
+inline constexpr int32_t kRelayStoreSchemaVersionV1 = 1;
+
+// Usernames without an account whose login failures are remembered (relay.md §5.4: an unknown
+// name is throttled and locked like an account, so failures cannot tell the two apart). A row
+// is about 70 bytes: 65,536 rows keep the table under 5 MB; past that the rows whose last
+// failure is oldest go first (an attacker must fail on 65,536 other names, 50 per address
+// before the address lockout, to make the relay forget one).
+inline constexpr uint32_t kMaxDecoyRecords = 65536;
 
 // The most messages one RelayStore::Fetch returns, whatever limit it is given: it bounds the
 // memory of one call to this many payloads (the service bounds each payload). A device with more

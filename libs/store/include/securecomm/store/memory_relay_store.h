@@ -43,6 +43,8 @@ class MemoryRelayStore : public RelayStore {  // not final: tests derive fault-i
   [[nodiscard]] Result<AccountRecord> GetAccount(AccountId id) override;
   [[nodiscard]] Status SetLoginFailures(AccountId id, uint32_t failed_logins,
                                         int64_t locked_until_ms) override;
+  [[nodiscard]] Result<LoginFailures> GetDecoyFailures(const DecoyTag& tag) override;
+  [[nodiscard]] Status SetDecoyFailures(const DecoyTag& tag, LoginFailures failures, int64_t now_ms) override;
 
   [[nodiscard]] Result<DeviceId> AddDevice(AccountId account, const PublicKey32& identity_key,
                                            int64_t created_ms) override;

@@ -54,6 +54,17 @@ struct DeviceAddress {
 };
 
 using PublicKey32 = std::array<uint8_t, 32>;
+
+// DecoyTag names a username that has no account in the decoy_logins table: a keyed hash the
+// service derives from the username (relay.md §5.3), so no attacker-chosen text is stored.
+using DecoyTag = std::array<uint8_t, 32>;
+
+// LoginFailures: the throttle record of a username without an account (relay.md §5.4).
+struct LoginFailures {
+  uint32_t failed_logins = 0;
+  int64_t locked_until_ms = 0;
+  bool operator==(const LoginFailures&) const = default;
+};
 using Signature64 = std::array<uint8_t, 64>;
 
 struct NewAccount {
@@ -140,6 +151,13 @@ class RelayStore {
   [[nodiscard]] virtual Result<AccountRecord> GetAccount(AccountId id) = 0;                // kNotFound
   [[nodiscard]] virtual Status SetLoginFailures(AccountId id, uint32_t failed_logins,
                                                 int64_t locked_until_ms) = 0;
+  // Login failures of usernames without an account. GetDecoyFailures returns a zero record for
+  // a tag it does not hold. SetDecoyFailures stores `failures` (a zero record removes the row)
+  // with `now_ms` as its last failure, then keeps at most kMaxDecoyRecords rows by removing those
+  // whose last failure is oldest.
+  [[nodiscard]] virtual Result<LoginFailures> GetDecoyFailures(const DecoyTag& tag) = 0;
+  [[nodiscard]] virtual Status SetDecoyFailures(const DecoyTag& tag, LoginFailures failures,
+                                                int64_t now_ms) = 0;
 
   // Devices. AddDevice: kNotFound (account), kDuplicate (the key is already a device of this
   // account); an account's device ids start at 1 and are never reused, even after a removal.
