@@ -155,4 +155,34 @@ Status Writer::PrefixLength(size_t start) {
   return OkStatus();
 }
 
+namespace {
+
+template <typename T>
+Status Assign(Result<T> v, T& out) {
+  if (!v) return Fail(v.error());
+  out = *v;
+  return OkStatus();
+}
+
+}  // namespace
+
+Status ReadField(Reader& r, uint8_t& out) {
+  return Assign(r.ReadU8(), out);
+}
+Status ReadField(Reader& r, uint16_t& out) {
+  return Assign(r.ReadU16(), out);
+}
+Status ReadField(Reader& r, uint32_t& out) {
+  return Assign(r.ReadU32(), out);
+}
+Status ReadField(Reader& r, uint64_t& out) {
+  return Assign(r.ReadU64(), out);
+}
+Status ReadField(Reader& r, std::vector<uint8_t>& out) {
+  auto v = r.ReadOpaque();
+  if (!v) return Fail(v.error());
+  out.assign(v->begin(), v->end());
+  return OkStatus();
+}
+
 }  // namespace sc::mls

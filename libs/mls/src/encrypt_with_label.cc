@@ -6,17 +6,13 @@
 #include "securecomm/mls/codec.h"
 #include "securecomm/mls/errors.h"
 
+#include "hpke_suite.h"
 #include "labels.h"
 
 namespace sc::mls {
 namespace {
 
 namespace hpke = crypto::hpke;
-
-hpke::Suite HpkeSuite(const CipherSuite& suite) {
-  return hpke::Suite{hpke::KemId::kX25519Sha256, hpke::KdfId::kHkdfSha256,
-                     static_cast<hpke::AeadId>(suite.hpke_aead_id)};
-}
 
 Result<std::vector<uint8_t>> EncodeEncryptContext(std::string_view label, std::span<const uint8_t> context) {
   Writer w;
@@ -41,7 +37,7 @@ Result<HpkeCiphertext> EncryptWithLabel(const CipherSuite& suite, const crypto::
                                         std::span<const uint8_t> plaintext, Random& rng) {
   auto info = EncodeEncryptContext(label, context);
   if (!info) return Fail(info.error());
-  auto sealed = hpke::SealBase(HpkeSuite(suite), public_key, *info, {}, plaintext, rng);
+  auto sealed = hpke::SealBase(internal::HpkeSuite(suite), public_key, *info, {}, plaintext, rng);
   if (!sealed) return Fail(MlsError(sealed.error()));
   const auto enc = sealed->enc.span();
   return HpkeCiphertext{{enc.begin(), enc.end()}, std::move(sealed->ct)};
@@ -53,7 +49,7 @@ Result<SecretBytes> DecryptWithLabel(const CipherSuite& suite, const crypto::X25
                                      std::span<const uint8_t> ciphertext) {
   auto info = EncodeEncryptContext(label, context);
   if (!info) return Fail(info.error());
-  auto opened = hpke::OpenBase(HpkeSuite(suite), kem_output, key_pair, *info, {}, ciphertext);
+  auto opened = hpke::OpenBase(internal::HpkeSuite(suite), kem_output, key_pair, *info, {}, ciphertext);
   if (!opened) return Fail(MlsError(opened.error()));
   return std::move(*opened);
 }

@@ -40,6 +40,10 @@ std::string_view ErrcName(Errc e) noexcept {
       return "kGenerationExhausted";
     case Errc::kTreeNotPerfect:
       return "kTreeNotPerfect";
+    case Errc::kUnsupportedVersion:
+      return "kUnsupportedVersion";
+    case Errc::kInvalidPsk:
+      return "kInvalidPsk";
   }
   return "kUnknown";
 }

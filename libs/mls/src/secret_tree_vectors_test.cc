@@ -16,9 +16,7 @@ namespace sc::mls {
 namespace {
 
 using testing::Hex;
-using testing::LoadVectorFile;
 using testing::Same;
-using testing::Tally;
 using testing::ToSecret;
 
 bool CheckKeys(const Result<RatchetKeys>& got, const nlohmann::json& key, const nlohmann::json& nonce,
@@ -65,19 +63,7 @@ bool CheckCase(const CipherSuite& suite, const nlohmann::json& c) {
 }
 
 TEST(MlsVectors, SecretTree) {
-  Tally tally("secret-tree.json");
-  for (const auto& c : LoadVectorFile("secret-tree.json")) {
-    const auto suite_id = c.at("cipher_suite").get<uint16_t>();
-    auto suite = CipherSuite::Find(suite_id);
-    if (!suite) {
-      tally.Skip(suite_id);
-      continue;
-    }
-    const bool ok = CheckCase(**suite, c);
-    EXPECT_TRUE(ok) << "suite " << suite_id << ", " << c.at("leaves").size() << " leaves";
-    tally.Record(ok);
-  }
-  tally.Report();
+  testing::RunSuiteCases("secret-tree.json", CheckCase);
 }
 
 }  // namespace

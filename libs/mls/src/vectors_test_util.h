@@ -1,10 +1,9 @@
 // vectors_test_util.h: shared by the runners of mls_vectors_test (RFC 9420 interop vectors in
 // tests/vectors/mls/, format in test-vectors.md there). Test-only.
 //
-// A runner loads its file, asks SuiteSupported for each case's cipher_suite, Skip()s the others by
-// id, checks the supported ones with Check() and then Record()s each verdict; Report() prints
-// "cases run, passed, skipped by suite" and fails the test unless every run case passed and at
-// least one ran.
+// A runner calls RunSuiteCases(file, check): cases of a supported cipher_suite are checked, the
+// others Skip()ped by suite id; Report() prints "cases run, passed, skipped by suite" and fails
+// the test unless every run case passed and at least one ran.
 #pragma once
 
 #include <cstdint>
@@ -19,6 +18,7 @@
 #include <nlohmann/json.hpp>
 
 #include "securecomm/base/encoding.h"
+#include "securecomm/mls/cipher_suite.h"
 #include "securecomm/mls/errors.h"
 #include "securecomm/mls/kdf.h"
 
@@ -103,5 +103,24 @@ class Tally {
   int passed_ = 0;
   std::map<uint64_t, int> skipped_;
 };
+
+// RunSuiteCases runs `check(suite, case)` on every case of `file` whose cipher_suite is
+// supported, counts the others by suite id, and reports.
+template <typename F>
+void RunSuiteCases(const std::string& file, F&& check) {
+  Tally tally(file);
+  for (const auto& c : LoadVectorFile(file)) {
+    const auto suite_id = c.at("cipher_suite").get<uint16_t>();
+    auto suite = CipherSuite::Find(suite_id);
+    if (!suite) {
+      tally.Skip(suite_id);
+      continue;
+    }
+    const bool ok = check(**suite, c);
+    EXPECT_TRUE(ok) << file << ": a suite " << suite_id << " case failed";
+    tally.Record(ok);
+  }
+  tally.Report();
+}
 
 }  // namespace sc::mls::testing

@@ -120,6 +120,15 @@ class Writer {
   std::vector<uint8_t> buf_;
 };
 
+// ReadField reads one field of a struct into `out` (an integer, or an opaque<V> copied into a
+// vector), so a decoder chains them: `Status s = ReadField(r, a); if (s) s = ReadField(r, b);`.
+// On error `out` is unchanged and the error is the Reader's.
+[[nodiscard]] Status ReadField(Reader& r, uint8_t& out);
+[[nodiscard]] Status ReadField(Reader& r, uint16_t& out);
+[[nodiscard]] Status ReadField(Reader& r, uint32_t& out);
+[[nodiscard]] Status ReadField(Reader& r, uint64_t& out);
+[[nodiscard]] Status ReadField(Reader& r, std::vector<uint8_t>& out);
+
 // VarintSize returns the encoded size (1, 2 or 4) of v. REQUIRES: v <= kMaxVarint.
 size_t VarintSize(uint32_t v) noexcept;
 

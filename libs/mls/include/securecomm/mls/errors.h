@@ -34,6 +34,9 @@ enum class Errc : uint16_t {
   kGenerationConsumed = 16,     // a generation whose key was used or deleted (§9.2, forward secrecy)
   kGenerationExhausted = 17,    // a ratchet's generation would pass UINT32_MAX
   kTreeNotPerfect = 18,         // a leaf count that is not a power of two (§4.2: 2^d leaves)
+  // Group state (§8).
+  kUnsupportedVersion = 19,  // a ProtocolVersion other than mls10 (§6)
+  kInvalidPsk = 20,          // a PreSharedKeyID with a reserved type or usage, or over 65,535 PSKs (§8.4)
 };
 
 std::string_view ErrcName(Errc e) noexcept;
