@@ -3,6 +3,7 @@
 #include <toml++/toml.h>
 
 #include <CLI/CLI.hpp>
+#include <cmath>
 #include <cstdlib>
 #include <iostream>
 #include <limits>
@@ -78,7 +79,10 @@ std::string ApplyToml(const std::string& path, RelayConfig& c) {
       known = true;
       using T = std::decay_t<decltype(field)>;
       if constexpr (std::is_same_v<T, std::string>) {
-        if (auto v = node.value<std::string>()) {
+        if (auto v = node.value<std::string>(); v && v->empty()) {
+          error =
+              fmt::format("{}: {} is empty: give a value, or remove the line to use the default", path, name);
+        } else if (v) {
           field = *v;
         } else {
           error = fmt::format("{}: {} must be a string", path, name);
@@ -112,6 +116,11 @@ std::string ApplyEnvironment(RelayConfig& c) {
     for (char ch : name) var += static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
     const char* value = std::getenv(var.c_str());
     if (value == nullptr || !error.empty()) return;
+    if (*value == '\0') {
+      error =
+          fmt::format("environment {} is set but empty: give a value, or unset it to use the default", var);
+      return;
+    }
     if (!ParseValue(value, field)) error = fmt::format("environment {}: not a valid value for {}", var, name);
   });
   return error;
@@ -119,6 +128,18 @@ std::string ApplyEnvironment(RelayConfig& c) {
 
 std::string Validate(const RelayConfig& c) {
   if (c.data_dir.empty()) return "data_dir: must not be empty";
+  // NaN passes every comparison below and infinity disables a rate limit: refuse both for every
+  // floating-point setting before the ranges are checked.
+  std::string error;
+  RelayConfig copy = c;
+  ForEachSetting(copy, [&](std::string_view name, auto& field) {
+    if constexpr (std::is_floating_point_v<std::decay_t<decltype(field)>>) {
+      if (error.empty() && !std::isfinite(field)) {
+        error = fmt::format("{}: must be a finite number, not {}", name, field);
+      }
+    }
+  });
+  if (!error.empty()) return error;
   if (c.log_format != "text" && c.log_format != "json") return "log_format: must be text or json";
   if (c.log_level != "debug" && c.log_level != "info" && c.log_level != "warn" && c.log_level != "error") {
     return "log_level: must be debug, info, warn or error";
@@ -128,9 +149,15 @@ std::string Validate(const RelayConfig& c) {
     return fmt::format("max_connections: must be 1..{} (the descriptor limit, less the relay's own files)",
                        kMaxConnectionsCeiling);
   }
-  if (c.handshakes_per_address_per_second <= 0 || c.handshake_burst_per_address < 1 ||
-      c.handshakes_per_second <= 0) {
-    return "handshake rates: must be positive (burst at least 1)";
+  if (!(c.handshakes_per_address_per_second > 0) || c.handshakes_per_address_per_second > kMaxHandshakeRate) {
+    return fmt::format("handshakes_per_address_per_second: must be above 0 and at most {}",
+                       kMaxHandshakeRate);
+  }
+  if (!(c.handshake_burst_per_address >= 1) || c.handshake_burst_per_address > kMaxHandshakeRate) {
+    return fmt::format("handshake_burst_per_address: must be 1..{}", kMaxHandshakeRate);
+  }
+  if (!(c.handshakes_per_second > 0) || c.handshakes_per_second > kMaxHandshakeRate) {
+    return fmt::format("handshakes_per_second: must be above 0 and at most {}", kMaxHandshakeRate);
   }
   if (c.message_ttl_days == 0 || c.message_ttl_days > kMaxTtlDays) {
     return fmt::format("message_ttl_days: must be 1..{}", kMaxTtlDays);
@@ -154,14 +181,24 @@ std::string LoadConfig(int argc, char** argv, RelayConfig& config, bool& exit_no
   CLI::App app{"securecomm-relay: the SecureComm relay (docs/relay.md)"};
   app.set_version_flag("--version", "securecomm-relay 0.1.0");
   std::string config_file;
-  app.add_option("-c,--config", config_file, "TOML configuration file");
+  auto* config_option = app.add_option("-c,--config", config_file, "TOML configuration file");
   app.add_flag("--check-config", config.check_config, "validate the configuration, print it, and exit");
   std::map<std::string, std::string> flag_values;
+  std::map<std::string, CLI::Option*> flag_options;
   ForEachSetting(config, [&](std::string_view name, auto&) {
     std::string flag = "--";
     for (char ch : name) flag += ch == '_' ? '-' : ch;
-    app.add_option(flag, flag_values[std::string(name)], fmt::format("overrides {} (SC_RELAY_*)", name));
+    flag_options[std::string(name)] =
+        app.add_option(flag, flag_values[std::string(name)], fmt::format("overrides {} (SC_RELAY_*)", name));
   });
+  // "--port=" is an empty value too (CLI11 would call it a missing argument).
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    if (arg.size() > 3 && arg.starts_with("--") && arg.ends_with("=")) {
+      return fmt::format("{}: empty value: give a value, or leave the flag out to use the default",
+                         arg.substr(0, arg.size() - 1));
+    }
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -175,8 +212,23 @@ std::string LoadConfig(int argc, char** argv, RelayConfig& config, bool& exit_no
   } catch (const CLI::ParseError& e) {
     return e.what();
   }
+  // An empty value is refused wherever it is given: left unset, the default applies, and an empty
+  // string silently meaning "the default" hid mistakes like --data-dir "$UNSET_VARIABLE".
+  if (config_option->count() > 0 && config_file.empty()) {
+    return "--config: empty value: name a TOML file, or leave the flag out";
+  }
+  for (const auto& [name, option] : flag_options) {
+    if (option->count() > 0 && flag_values[name].empty()) {
+      std::string flag = name;
+      for (char& ch : flag) ch = ch == '_' ? '-' : ch;
+      return fmt::format("--{}: empty value: give a value, or leave the flag out to use the default", flag);
+    }
+  }
   if (config_file.empty()) {
-    if (const char* env = std::getenv("SC_RELAY_CONFIG")) config_file = env;
+    if (const char* env = std::getenv("SC_RELAY_CONFIG")) {
+      if (*env == '\0') return "environment SC_RELAY_CONFIG is set but empty: name a TOML file, or unset it";
+      config_file = env;
+    }
   }
   if (!config_file.empty()) {
     config.config_file = config_file;

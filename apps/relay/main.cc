@@ -4,7 +4,7 @@
 //   securecomm-relay [--config FILE] [--data-dir DIR] [--port N] [--check-config] ...
 //
 // Exit codes: 0 after a clean shutdown (SIGTERM or SIGINT), 1 a startup failure (the error is
-// printed), 2 a configuration error.
+// printed; another relay holding the data directory's relay.lock is one), 2 a configuration error.
 #include <sys/stat.h>
 
 #include <asio/io_context.hpp>
@@ -26,6 +26,7 @@
 #include "securecomm/store/sqlite_relay_store.h"
 
 #include "config.h"
+#include "data_dir_lock.h"
 #include "relay_keys.h"
 
 namespace {
@@ -59,6 +60,12 @@ int Run(const relay_app::RelayConfig& cfg) {
     return 1;
   }
   ::chmod(cfg.data_dir.c_str(), 0700);
+  // One relay per data directory, before the keys or the store are touched; held until exit.
+  relay_app::DataDirLock lock;
+  if (auto e = lock.Acquire(cfg.data_dir); !e.empty()) {
+    std::fprintf(stderr, "error: %s\n", e.c_str());
+    return 1;
+  }
 
   relay_app::RelayKeys keys;
   bool created = false;

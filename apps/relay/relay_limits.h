@@ -21,5 +21,9 @@ inline constexpr uint32_t kMaxDrainSeconds = 25;
 // A session whose peer takes no byte for longer than this is ended SLOW_READER: an hour at
 // most, so that a stuck peer's buffers and descriptor are always given back.
 inline constexpr uint32_t kMaxWriteStallSeconds = 3600;
+// The handshake rate settings (per address, burst, total) at most: far beyond what two cores can
+// complete (a few thousand handshakes a second, bench/), so a larger figure is a typo, and a
+// limiter set that high is as good as none.
+inline constexpr double kMaxHandshakeRate = 1000000;
 
 }  // namespace sc::relay_app

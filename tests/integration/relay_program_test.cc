@@ -70,7 +70,62 @@ TEST(RelayProgramTest, IdentityPersistsAndTheKeyFileIsPrivate) {
   EXPECT_FALSE(relay.Start());
 }
 
+TEST(RelayProgramTest, EmptyValuesAndNonFiniteRatesAreRefused) {
+  // Without --check-config: the refusal must come before anything is created (an ignored
+  // --data-dir "" used to create ./securecomm-data).
+  const bool had_default_dir = std::filesystem::exists("securecomm-data");
+  int code = 0;
+  RunRelay({"--data-dir", "", "--port", "0", "--http-port", "-1"}, code);
+  EXPECT_EQ(code, 2);
+  if (!had_default_dir) {
+    EXPECT_FALSE(std::filesystem::exists("securecomm-data"));
+  }
+  for (const auto& args :
+       std::vector<std::vector<std::string>>{{"--port", ""},
+                                             {"--port="},
+                                             {"--config", ""},
+                                             {"--handshakes-per-second", "nan"},
+                                             {"--handshakes-per-address-per-second", "inf"},
+                                             {"--handshake-burst-per-address", "-inf"},
+                                             {"--handshakes-per-second", "0"}}) {
+    auto with_check = args;
+    with_check.push_back("--check-config");
+    RunRelay(with_check, code);
+    EXPECT_EQ(code, 2) << args[0];
+  }
+}
+
 class RelayMetricsTest : public RelayFixture {};
+
+// Two relays on one data directory would both write one store: the second is refused, naming
+// the directory and the holder's pid, and the first keeps serving.
+TEST_F(RelayMetricsTest, ASecondRelayOnTheSameDataDirIsRefused) {
+  StartRelay();
+  auto alice = NewUser("alice");
+  const auto err_path =
+      relay_->data_dir().parent_path() / (relay_->data_dir().filename().string() + ".second");
+  auto second = Process::Spawn(
+      {SC_RELAY_BIN, "--data-dir", relay_->data_dir().string(), "--port", "0", "--http-port", "-1"},
+      err_path.string());
+  ASSERT_TRUE(second.has_value());
+  second->ReadAll(20s);
+  EXPECT_EQ(second->Wait(), 1);
+  std::ifstream err_file(err_path);
+  const std::string err((std::istreambuf_iterator<char>(err_file)), std::istreambuf_iterator<char>());
+  std::filesystem::remove(err_path);
+  EXPECT_NE(err.find("data_dir " + relay_->data_dir().string() + " is in use"), std::string::npos) << err;
+  EXPECT_NE(err.find("another securecomm-relay (pid " + std::to_string(relay_->process()->pid()) + ")"),
+            std::string::npos)
+      << err;
+  // The first still serves: its sessions, new logins and its health endpoint.
+  auto bob = NewUser("bob");
+  EXPECT_EQ(Call(*alice.client, SendTo(bob.info, "still here")).error(), pb::OK);
+  EXPECT_NE(HttpGet(relay_->http_port(), "/healthz").find("200 OK"), std::string::npos);
+  // Once it has stopped (or died: the kernel drops the lock), the directory is free again.
+  relay_->Kill();
+  open_.clear();
+  ASSERT_TRUE(relay_->Start()) << relay_->log();
+}
 
 TEST_F(RelayMetricsTest, HealthAndMetricsOnLoopback) {
   StartRelay();
