@@ -17,6 +17,7 @@ namespace {
 
 std::vector<uint32_t> Values(const std::vector<NodeIndex>& v) {
   std::vector<uint32_t> out;
+  out.reserve(v.size());
   for (NodeIndex x : v) out.push_back(x.value);
   return out;
 }
