@@ -75,11 +75,14 @@ pb::ClientFrame LoginStart(const std::string& name) {
   return f;
 }
 
-// LoginStartShort: a login start with a one-byte A (the relay checks A mod N only at the finish).
-pb::ClientFrame LoginStartShort(const std::string& name, char a) {
+// LoginStartSmallA: a login start with A = a, padded to len(N) as relay.md §5.3 requires (the
+// relay checks A mod N only at the finish: a = 0 is refused there).
+pb::ClientFrame LoginStartSmallA(const std::string& name, char a) {
+  std::string padded(crypto::SrpGroupBytes(crypto::SrpGroup::k3072), '\0');
+  padded.back() = a;
   pb::ClientFrame f;
   f.mutable_login_start()->set_username(name);
-  f.mutable_login_start()->set_srp_a(std::string(1, a));
+  f.mutable_login_start()->set_srp_a(padded);
   return f;
 }
 
@@ -206,10 +209,10 @@ int main(int argc, char** argv) {
     seeds.emplace_back("srp_parameters", Seed(Setup::kStranger)
                                              .Add(kS1, short_verifier)
                                              .Add(kS1, bad_group)
-                                             .Add(kS1, LoginStartShort("alice", '\x00'))
+                                             .Add(kS1, LoginStartSmallA("alice", '\x00'))
                                              .Add(kS1, LoginFinish(false))
-                                             .Add(kS1, LoginStartShort("bob", '\x02'))
-                                             .Add(kS1, LoginStartShort("x", '\x02')));
+                                             .Add(kS1, LoginStartSmallA("bob", '\x02'))
+                                             .Add(kS1, LoginStartSmallA("x", '\x02')));
   }
   seeds.emplace_back("devices", Seed(Setup::kStranger)
                                     .Add(kS0, ListDevices())

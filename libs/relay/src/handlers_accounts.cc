@@ -31,6 +31,16 @@ std::optional<crypto::SrpGroup> GroupFromBits(uint32_t bits) {
   return std::nullopt;
 }
 
+// relay.md §5.3 step 1, srp.md §2: A is PAD(g^a mod N), exactly len(N) bytes of the group the
+// client computed it in, which is the account's or another group the relay allows (the client
+// then starts again in the group the answer names).
+bool ValidALength(size_t size, crypto::SrpGroup minimum) {
+  for (auto g : {crypto::SrpGroup::k1024, crypto::SrpGroup::k3072, crypto::SrpGroup::k4096}) {
+    if (size == crypto::SrpGroupBytes(g) && size >= crypto::SrpGroupBytes(minimum)) return true;
+  }
+  return false;
+}
+
 bool AllZero(std::span<const uint8_t> b) {
   return std::all_of(b.begin(), b.end(), [](uint8_t x) { return x == 0; });
 }
@@ -116,9 +126,7 @@ Outcome HandleLoginStart(HandlerContext& ctx, SessionContext& s, const pb::Clien
   } else {
     return StoreFailure(account.error());
   }
-  if (r.srp_a().empty() || r.srp_a().size() > crypto::SrpGroupBytes(verifier.group)) {
-    return Refuse(pb::INVALID_SRP_PARAMETERS);
-  }
+  if (!ValidALength(r.srp_a().size(), ctx.options.minimum_group)) return Refuse(pb::INVALID_SRP_PARAMETERS);
   auto server = crypto::SrpServer::Start(verifier, ctx.rng);
   if (!server) return InternalError("a stored verifier that does not parse", server.error());
   Outcome out;
