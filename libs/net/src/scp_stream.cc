@@ -31,11 +31,14 @@ struct ScpStream::ReadWait {
   asio::error_code ec;
 };
 
-ScpStream::ScpStream(asio::ip::tcp::socket socket, scp::Session session, const Clock& clock)
+ScpStream::ScpStream(asio::ip::tcp::socket socket, scp::Session session, const Clock& clock,
+                     ScpStreamOptions options)
     : socket_(std::move(socket)),
       wait_(std::make_shared<ReadWait>(socket_.get_executor())),
       session_(std::move(session)),
-      clock_(&clock) {
+      clock_(&clock),
+      frame_completion_timeout_(options.frame_completion_timeout),
+      lease_(options.budget) {
   asio::error_code ignored;  // a peer that already vanished fails later, with an error, not a throw
   socket_.set_option(asio::ip::tcp::no_delay(true), ignored);
 }
@@ -68,6 +71,51 @@ void ScpStream::ReleaseWriteBuffers() noexcept {
   if (!session_.HasOutput()) (void)session_.TakeOutput();  // drops the session's empty buffer
 }
 
+void ScpStream::ReleaseReadBuffer() noexcept {
+  in_.reset();
+  capacity_ = 0;
+  begin_ = end_ = consumed_ = 0;
+  (void)lease_.Resize(0);  // shrinking always succeeds
+  frame_started_.reset();
+}
+
+bool ScpStream::MakeRoom(size_t frame_size) {
+  const size_t room = frame_size + kMinReadRoom;
+  if (in_ && capacity_ - begin_ >= room) return true;
+  auto compact = [this] {
+    std::memmove(in_.get(), in_.get() + begin_, end_ - begin_);
+    end_ -= begin_;
+    begin_ = 0;
+  };
+  if (in_ && capacity_ >= room) {
+    compact();
+    return true;
+  }
+  // Beyond the allowance, the buffer is paid for from the budget before it is allocated.
+  auto charge = [](size_t capacity) {
+    return capacity > kPartialFrameAllowance ? capacity - kPartialFrameAllowance : 0;
+  };
+  const size_t wanted =
+      room <= kInitialReadBuffer ? kInitialReadBuffer : std::min(kReadBufferSize, frame_size + kReadChunk);
+  if (lease_.Resize(charge(wanted))) {  // wanted >= room > capacity_
+    ResizeBuffer(wanted);
+    return true;
+  }
+  // The budget cannot pay for a roomy buffer: the least one that holds the frame (a frame within
+  // the allowance always gets it), read in smaller steps.
+  const size_t least = std::max(frame_size, kPartialFrameAllowance);
+  if (least > capacity_) {
+    if (!lease_.Resize(charge(least))) return false;
+    ResizeBuffer(least);
+  }
+  if (begin_ > 0) compact();
+  return true;
+}
+
+bool ScpStream::FrameLate(Clock::TimePoint now) const noexcept {
+  return frame_started_ && now - *frame_started_ >= frame_completion_timeout_;
+}
+
 void ScpStream::ResizeBuffer(size_t capacity) {
   auto bigger = std::make_unique<uint8_t[]>(capacity);
   if (end_ > begin_) std::memcpy(bigger.get(), in_.get() + begin_, end_ - begin_);
@@ -77,7 +125,7 @@ void ScpStream::ResizeBuffer(size_t capacity) {
   capacity_ = capacity;
 }
 
-Result<std::span<const uint8_t>> ScpStream::ReadFrame(bool& bad_header) {
+Result<std::span<const uint8_t>> ScpStream::ReadFrame(bool& queued_error) {
   static_assert(kReadBufferSize >= scp::kMaxFrameSize + kReadChunk);
   begin_ += consumed_;  // drop the frame handed out last time; keep what followed it
   consumed_ = 0;
@@ -88,25 +136,15 @@ Result<std::span<const uint8_t>> ScpStream::ReadFrame(bool& bad_header) {
     if (!size) {
       // A bad header: let the session judge the header bytes, so it fails and queues ERROR.
       (void)session_.HandleFrame(buffered.first(scp::kHeaderSize));
-      bad_header = true;
+      queued_error = true;
       return Fail(size.error());
     }
     if (size->has_value() && buffered.size() >= **size) {
       consumed_ = **size;
+      frame_started_.reset();  // the next frame's deadline starts when a wait finds it incomplete
       return buffered.first(**size);
     }
-    // The frame in progress, plus room to read, must fit after begin_: move it to the front, or
-    // grow the buffer (up to kReadBufferSize) for a frame larger than the buffer.
     const size_t frame_size = size->has_value() ? **size : scp::kHeaderSize;
-    if (in_ && capacity_ - begin_ < frame_size + kMinReadRoom) {
-      if (capacity_ >= frame_size + kMinReadRoom) {
-        std::memmove(in_.get(), in_.get() + begin_, end_ - begin_);
-        end_ -= begin_;
-        begin_ = 0;
-      } else {
-        ResizeBuffer(std::min(kReadBufferSize, frame_size + kReadChunk));
-      }
-    }
     if (wait_->ready) {  // the readiness wait completed: take its result, then read
       wait_->ready = false;
       if (std::exchange(wait_->ec, {})) return Fail(Errc::kIoError);  // e.g. the socket was closed
@@ -120,17 +158,22 @@ Result<std::span<const uint8_t>> ScpStream::ReadFrame(bool& bad_header) {
           // for readability without them, so an idle connection holds no read or write memory.
           // (On a single-threaded io_context no readiness edge can be consumed between the check
           // and the wait; see the class comment.)
-          in_.reset();
-          capacity_ = 0;
-          begin_ = end_ = 0;
+          ReleaseReadBuffer();
           if (!writing_) ReleaseWriteBuffers();
         }
         return std::span<const uint8_t>();  // Step waits for readability or the deadline
       }
     }
-    if (!in_) ResizeBuffer(kInitialReadBuffer);
+    // Bytes are waiting: the frame in progress, plus room to read, must fit after begin_. The
+    // buffer grows only now, so a peer that announces a large frame and sends no more of it holds
+    // the small buffer its header arrived in.
+    if (!MakeRoom(frame_size)) {
+      (void)session_.Abort(scp::Errc::kOverloaded);
+      queued_error = true;
+      return Fail(scp::Errc::kOverloaded);
+    }
     // The socket is readable (or has bytes waiting): a read that cannot block, whatever the
-    // socket's blocking mode. ResizeBuffer and the room check above leave capacity_ > end_.
+    // socket's blocking mode. MakeRoom leaves capacity_ > end_.
     const ssize_t n = ::recv(socket_.native_handle(), in_.get() + end_, capacity_ - end_, MSG_DONTWAIT);
     if (n > 0) {
       end_ += static_cast<size_t>(n);
@@ -148,12 +191,12 @@ asio::awaitable<Result<std::span<const uint8_t>>> ScpStream::Step(bool until_dat
   // answer, an ERROR, a keepalive) passes through the same Flush below.
   while (true) {
     std::optional<Result<std::span<const uint8_t>>> done;  // set: flush (if `flush`), return it
-    bool bad_header = false;
+    bool queued_error = false;
     bool flush = true;
     bool flush_must_succeed = false;
-    if (auto frame = ReadFrame(bad_header); !frame) {
+    if (auto frame = ReadFrame(queued_error); !frame) {
       done = Fail(frame.error());
-      flush = bad_header;  // the ERROR the session queued for the bad header
+      flush = queued_error;  // the ERROR the session queued (bad header, kOverloaded)
     } else if (!frame->empty()) {
       // Answers (ACK, KEY_UPDATE, RESPONSE) or the ERROR are flushed below.
       if (auto event = session_.HandleFrame(*frame); !event) {
@@ -179,7 +222,19 @@ asio::awaitable<Result<std::span<const uint8_t>>> ScpStream::Step(bool until_dat
             break;
         }
       }
+    } else if (const auto now = clock_->Now(); begin_ != end_ && FrameLate(now)) {
+      // scp.md §10: a frame in progress past its deadline ends the session (also when a trickle
+      // of bytes keeps the readiness wait completing before the timer).
+      done = Fail(session_.Abort(scp::Errc::kTimeout));
     } else {
+      // Anything buffered at a wait is an incomplete frame: its deadline runs from the first such wait.
+      if (begin_ == end_) {
+        frame_started_.reset();
+      } else if (!frame_started_) {
+        frame_started_ = now;
+      }
+      auto deadline = session_.NextDeadline();
+      if (frame_started_) deadline = std::min(deadline, *frame_started_ + frame_completion_timeout_);
       // Wait for readability or the deadline, whichever comes first: the readiness wait stays in
       // the reactor across deadlines (keepalives), and its handler cancels the timer awaited here.
       if (!wait_->pending) {
@@ -191,15 +246,24 @@ asio::awaitable<Result<std::span<const uint8_t>>> ScpStream::Step(bool until_dat
           w->timer.cancel();
         });
       }
-      wait_->timer.expires_after(std::max(session_.NextDeadline() - clock_->Now(), Clock::Duration::zero()));
+      wait_->timer.expires_after(std::max(deadline - now, Clock::Duration::zero()));
       idle_ = in_ == nullptr;
       auto [ec] = co_await wait_->timer.async_wait(kNoThrow);
       idle_ = false;
-      if (wait_->ready) continue;              // readable: ReadFrame reads
-      if (ec) co_return Fail(Errc::kIoError);  // cancelled, not by readiness
-      // The deadline: keepalive, rekey or idle timeout.
-      if (auto tick = session_.OnTick(); !tick) done = Fail(tick.error());
+      if (wait_->ready) continue;  // readable: ReadFrame reads
+      if (ec) {                    // cancelled, not by readiness
+        ReleaseReadBuffer();
+        co_return Fail(Errc::kIoError);
+      }
+      // The deadline: a frame in progress, keepalive, rekey or idle timeout.
+      if (begin_ != end_ && FrameLate(clock_->Now())) {
+        done = Fail(session_.Abort(scp::Errc::kTimeout));
+      } else if (auto tick = session_.OnTick(); !tick) {
+        done = Fail(tick.error());
+      }
     }
+    // A failed stream keeps no read buffer (nor its budget) while its ERROR is written.
+    if (done && !done->has_value()) ReleaseReadBuffer();
     if (flush) {
       auto flushed = co_await Flush();
       if (flush_must_succeed && !flushed) co_return Fail(flushed.error());
@@ -217,6 +281,10 @@ asio::awaitable<Status> ScpStream::Handshake() {
     auto step = co_await Step(/*until_data=*/false);  // fails on the peer's ERROR too
     if (!step) co_return Fail(step.error());
   }
+  // The handshake's last frame is nobody's to read: without more bytes behind it, free the
+  // buffer (and its budget) now rather than at the first Receive.
+  begin_ += std::exchange(consumed_, 0);
+  if (begin_ == end_) ReleaseReadBuffer();
   co_return OkStatus();
 }
 

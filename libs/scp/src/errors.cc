@@ -36,6 +36,8 @@ std::string_view ErrcName(Errc e) noexcept {
       return "kClosed";
     case Errc::kPeerError:
       return "kPeerError";
+    case Errc::kOverloaded:
+      return "kOverloaded";
   }
   return "kUnknown";
 }

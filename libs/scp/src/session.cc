@@ -429,6 +429,12 @@ Status Session::Close() {
   return OkStatus();
 }
 
+Error Session::Abort(Errc code) {
+  Impl& m = *impl_;
+  if (m.state == SessionState::kClosed || m.state == SessionState::kFailed) return Error(Errc::kClosed);
+  return m.FailWith(Error(code), /*notify_peer=*/true);
+}
+
 Status Session::OnTick() {
   Impl& m = *impl_;
   if (m.state == SessionState::kClosed || m.state == SessionState::kFailed) return OkStatus();

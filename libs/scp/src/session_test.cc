@@ -366,6 +366,16 @@ TEST_P(SessionTest, SilenceTimesOutAndTellsThePeer) {
   EXPECT_EQ(c.state(), SessionState::kFailed);
 }
 
+TEST_P(SessionTest, AbortTellsThePeerTheAdaptersReason) {
+  auto [c, s] = Established();
+  EXPECT_EQ(s.Abort(Errc::kOverloaded), Errc::kOverloaded);
+  EXPECT_EQ(s.state(), SessionState::kFailed);
+  EXPECT_EQ(s.Abort(Errc::kTimeout), Errc::kClosed) << "a failed session stays as it is";
+  auto ev = Deliver(s, c);
+  ASSERT_TRUE(ev && ev->size() == 1);
+  EXPECT_EQ((*ev)[0].peer_error_code, static_cast<uint16_t>(Errc::kOverloaded));
+}
+
 TEST_P(SessionTest, CloseIsAnsweredByAck) {
   auto [c, s] = Established();
   ASSERT_TRUE(c.Close());

@@ -17,6 +17,17 @@ inline constexpr size_t kInitialReadBuffer = 16 * 1024;
 // The least free room a read is given (a buffer with less is compacted or grown first).
 inline constexpr size_t kMinReadRoom = 4 * 1024;
 
+// Frames in progress (docs/protocol/scp.md §10). A stream's read buffer may always be this large
+// without drawing on the server's PartialFrameBudget: a handshake message and a typical messaging
+// record (a few hundred bytes) fit, so a spent budget never stops small frames, and 19,900
+// stalled peers hold at most 78 MiB of allowances. Beyond it, every byte comes from the budget.
+inline constexpr size_t kPartialFrameAllowance = 4 * 1024;
+// A frame whose first byte has arrived must be complete this soon, or the stream ends with
+// kTimeout: a healthy peer sends the largest frame (64 KiB) in well under a second on a 2 Mbit/s
+// link and in 2.6 s on 2G EDGE; a peer that starts a frame and stalls (or trickles it) holds its
+// read buffer 10 s instead of the 30 s idle timeout, and cannot keep it by sending a byte at a time.
+inline constexpr std::chrono::seconds kFrameCompletionTimeout{10};
+
 // A datagram is one frame; loopback and jumbo paths allow 64 KiB, the largest a UDP datagram holds.
 inline constexpr size_t kMaxDatagram = 65507;
 

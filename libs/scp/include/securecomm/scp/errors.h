@@ -27,6 +27,7 @@ enum class Errc : uint16_t {
   kClosed = 15,             // the session is closed
   kPeerError = 16,          // the peer sent ERROR
   // 17: retired, never reuse.
+  kOverloaded = 18,  // the receiver has no memory for a frame this large now (scp.md §10)
 };
 
 std::string_view ErrcName(Errc e) noexcept;

@@ -107,6 +107,11 @@ class Session {
   // Close queues CLOSE; the session is closed when the peer's ACK arrives.
   [[nodiscard]] Status Close();
 
+  // Abort ends the session with `code` for a rule its adapter enforces (a stream's frame deadline
+  // or read budget, scp.md §10): queues ERROR with that code when a key exists for it (scp.md §8),
+  // moves to kFailed and returns the error. A closed or failed session stays as it is (kClosed).
+  [[nodiscard]] Error Abort(Errc code);
+
   // OnTick runs the timers at clock.Now(): idle timeout (fails with kTimeout and queues ERROR),
   // keepalive ACK, time-based rekey. Returns the error if the session failed.
   [[nodiscard]] Status OnTick();
