@@ -22,12 +22,12 @@ void PartialFrameBudget::Give(size_t bytes) noexcept {
 }
 
 PartialFrameBudget::Lease::Lease(Lease&& other) noexcept
-    : budget_(other.budget_), bytes_(std::exchange(other.bytes_, 0)) {}
+    : budget_(std::move(other.budget_)), bytes_(std::exchange(other.bytes_, 0)) {}
 
 PartialFrameBudget::Lease& PartialFrameBudget::Lease::operator=(Lease&& other) noexcept {
   if (this != &other) {
     (void)Resize(0);
-    budget_ = other.budget_;
+    budget_ = std::move(other.budget_);
     bytes_ = std::exchange(other.bytes_, 0);
   }
   return *this;

@@ -1,5 +1,6 @@
 #include "securecomm/net/partial_frame_budget.h"
 
+#include <memory>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -10,7 +11,8 @@ namespace sc::net {
 namespace {
 
 TEST(PartialFrameBudgetTest, TakesUpToTheLimitAndNoMore) {
-  PartialFrameBudget budget(100);
+  auto shared = std::make_shared<PartialFrameBudget>(100);
+  PartialFrameBudget& budget = *shared;
   EXPECT_TRUE(budget.TryTake(60));
   EXPECT_FALSE(budget.TryTake(41));  // refused whole: nothing taken
   EXPECT_EQ(budget.used(), 60u);
@@ -23,11 +25,12 @@ TEST(PartialFrameBudgetTest, TakesUpToTheLimitAndNoMore) {
 }
 
 TEST(PartialFrameBudgetTest, LeaseGrowsWithinTheBudgetAndGivesBackWhenItShrinksOrDies) {
-  PartialFrameBudget budget(100);
+  auto shared = std::make_shared<PartialFrameBudget>(100);
+  PartialFrameBudget& budget = *shared;
   {
-    PartialFrameBudget::Lease a(&budget);
+    PartialFrameBudget::Lease a(shared);
     ASSERT_TRUE(a.Resize(70));
-    PartialFrameBudget::Lease b(&budget);
+    PartialFrameBudget::Lease b(shared);
     EXPECT_FALSE(b.Resize(31));  // a refused growth leaves the lease as it was
     EXPECT_EQ(b.bytes(), 0u);
     ASSERT_TRUE(b.Resize(30));
@@ -51,20 +54,20 @@ TEST(PartialFrameBudgetTest, ALeaseWithoutABudgetAlwaysGrows) {
 
 TEST(PartialFrameBudgetTest, ThreadsSharingItNeverPassTheLimit) {
   static constexpr size_t kLimit = 1000;
-  PartialFrameBudget budget(kLimit);
+  auto budget = std::make_shared<PartialFrameBudget>(kLimit);
   std::vector<std::thread> threads;
   threads.reserve(4);
   for (int t = 0; t < 4; ++t) {
-    threads.emplace_back([&budget] {
-      PartialFrameBudget::Lease lease(&budget);
+    threads.emplace_back([budget] {
+      PartialFrameBudget::Lease lease(budget);
       for (size_t i = 0; i < 20000; ++i) {
         (void)lease.Resize((i * 37) % 400);
-        EXPECT_LE(budget.used(), kLimit);
+        EXPECT_LE(budget->used(), kLimit);
       }
     });
   }
   for (auto& t : threads) t.join();
-  EXPECT_EQ(budget.used(), 0u);
+  EXPECT_EQ(budget->used(), 0u);
 }
 
 }  // namespace

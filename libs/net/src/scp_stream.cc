@@ -38,7 +38,7 @@ ScpStream::ScpStream(asio::ip::tcp::socket socket, scp::Session session, const C
       session_(std::move(session)),
       clock_(&clock),
       frame_completion_timeout_(options.frame_completion_timeout),
-      lease_(options.budget) {
+      lease_(std::move(options.budget)) {
   asio::error_code ignored;  // a peer that already vanished fails later, with an error, not a throw
   socket_.set_option(asio::ip::tcp::no_delay(true), ignored);
 }

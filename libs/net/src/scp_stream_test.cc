@@ -125,8 +125,9 @@ class ScpStreamFramesTest : public ::testing::Test {
 };
 
 TEST_F(ScpStreamFramesTest, AStartedFrameNotCompletedInTimeEndsTheSessionWithTimeout) {
-  PartialFrameBudget budget(size_t{1} << 20);
-  auto p = Connect({.budget = &budget, .frame_completion_timeout = 300ms});
+  auto shared = std::make_shared<PartialFrameBudget>(size_t{1} << 20);
+  const PartialFrameBudget& budget = *shared;
+  auto p = Connect({.budget = shared, .frame_completion_timeout = 300ms});
   auto got = Receive(*p.server);
   auto peer_got = Receive(*p.peer);
   const auto start = Clk::now();
@@ -150,7 +151,7 @@ TEST_F(ScpStreamFramesTest, AStartedFrameNotCompletedInTimeEndsTheSessionWithTim
 }
 
 TEST_F(ScpStreamFramesTest, TricklingAFrameDoesNotExtendItsDeadline) {
-  auto p = Connect({.frame_completion_timeout = 400ms});
+  auto p = Connect({.budget = nullptr, .frame_completion_timeout = 400ms});
   auto got = Receive(*p.server);
   const auto start = Clk::now();
   WriteRaw(*p.peer, MaxFrameHeader());
@@ -168,8 +169,9 @@ TEST_F(ScpStreamFramesTest, TricklingAFrameDoesNotExtendItsDeadline) {
 }
 
 TEST_F(ScpStreamFramesTest, HealthyLargeAndSmallRecordsPassAndTheBudgetComesBack) {
-  PartialFrameBudget budget(size_t{1} << 20);
-  auto p = Connect({.budget = &budget, .frame_completion_timeout = 2s});
+  auto shared = std::make_shared<PartialFrameBudget>(size_t{1} << 20);
+  const PartialFrameBudget& budget = *shared;
+  auto p = Connect({.budget = shared, .frame_completion_timeout = 2s});
   for (size_t size : {size_t{100}, scp::kMaxRecordPlaintext, size_t{5000}, scp::kMaxRecordPlaintext}) {
     const std::vector<uint8_t> data(size, static_cast<uint8_t>(size));
     auto sent = Spawn(p.peer->Send(data));
@@ -188,8 +190,10 @@ TEST_F(ScpStreamFramesTest, HealthyLargeAndSmallRecordsPassAndTheBudgetComesBack
 TEST_F(ScpStreamFramesTest, ASpentBudgetRefusesLargeFramesButNotSmallOnes) {
   // Room for exactly one maximum frame in its least buffer, and less than a roomy small buffer more.
   const size_t one_frame = scp::kMaxFrameSize - kPartialFrameAllowance;
-  PartialFrameBudget budget(one_frame + (kInitialReadBuffer - kPartialFrameAllowance) / 2);
-  const ScpStreamOptions options{.budget = &budget, .frame_completion_timeout = 2s};
+  auto shared =
+      std::make_shared<PartialFrameBudget>(one_frame + (kInitialReadBuffer - kPartialFrameAllowance) / 2);
+  const PartialFrameBudget& budget = *shared;
+  const ScpStreamOptions options{.budget = shared, .frame_completion_timeout = 2s};
   auto staller = Connect(options);
   auto second = Connect(options);
   auto healthy = Connect(options);

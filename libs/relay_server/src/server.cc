@@ -52,7 +52,12 @@ RelayServer::RelayServer(asio::io_context& io, relay::Service& service, relay::S
       options_(std::move(options)),
       acceptor_(io),
       limiter_(options_.handshake_limits),
-      metrics_(metrics) {}
+      metrics_(metrics),
+      partial_frames_(std::make_shared<net::PartialFrameBudget>(options_.partial_frame_budget)) {
+  metrics.AddGaugeCallback("securecomm_relay_partial_frame_bytes",
+                           "Read-buffer bytes of frames in progress drawn from the shared budget",
+                           [budget = partial_frames_] { return static_cast<double>(budget->used()); });
+}
 
 RelayServer::~RelayServer() = default;
 
@@ -148,7 +153,11 @@ asio::awaitable<void> RelayServer::AcceptLoop() {
     auto session = scp::Session::Create(std::move(config), *clock_, crypto::SystemCsprng());
     if (!session) continue;
     auto connection = std::make_shared<Connection>(
-        *this, net::ScpStream(std::move(socket), std::move(*session), *clock_), peer_address);
+        *this,
+        net::ScpStream(
+            std::move(socket), std::move(*session), *clock_,
+            {.budget = partial_frames_, .frame_completion_timeout = options_.frame_completion_timeout}),
+        peer_address);
     connections_.emplace(connection.get(), connection);
     metrics_.connections_open.Set(static_cast<int64_t>(connections_.size()));
     metrics_.connections_total.Inc();

@@ -2,9 +2,9 @@
 // streams may hold at once for frames in progress, so that peers which announce large frames and
 // stall cannot add up to gigabytes (docs/protocol/scp.md §10, "Frames in progress").
 //
-//   PartialFrameBudget budget(64 << 20);                  // one per server, shared by its streams
-//   ScpStream s(std::move(sock), std::move(session), clock, {.budget = &budget});
-//   metrics_gauge.Set(budget.used());                     // what the streams hold now
+//   auto budget = std::make_shared<PartialFrameBudget>(64 << 20);  // one per server
+//   ScpStream s(std::move(sock), std::move(session), clock, {.budget = budget});
+//   metrics_gauge.Set(budget->used());                    // what the streams hold now
 //
 // A stream's read buffer up to kPartialFrameAllowance is its own; every byte beyond that is drawn
 // from the budget with a Lease, before the buffer is allocated, and given back when the buffer
@@ -13,11 +13,14 @@
 // does not stop small frames.
 //
 // Thread safety: a budget may be shared by streams on any threads (one atomic counter); a Lease
-// belongs to one stream and is used by one thread at a time.
+// belongs to one stream and is used by one thread at a time. Each lease keeps its budget alive, so
+// a stream destroyed after its server (with the io_context) still gives its bytes back safely.
 #pragma once
 
 #include <atomic>
 #include <cstddef>
+#include <memory>
+#include <utility>
 
 namespace sc::net {
 
@@ -41,7 +44,7 @@ class PartialFrameBudget {
   class Lease {
    public:
     Lease() noexcept = default;
-    explicit Lease(PartialFrameBudget* budget) noexcept : budget_(budget) {}
+    explicit Lease(std::shared_ptr<PartialFrameBudget> budget) noexcept : budget_(std::move(budget)) {}
     Lease(Lease&& other) noexcept;
     Lease& operator=(Lease&& other) noexcept;
     Lease(const Lease&) = delete;
@@ -54,7 +57,7 @@ class PartialFrameBudget {
     size_t bytes() const noexcept { return bytes_; }
 
    private:
-    PartialFrameBudget* budget_ = nullptr;
+    std::shared_ptr<PartialFrameBudget> budget_;
     size_t bytes_ = 0;
   };
 

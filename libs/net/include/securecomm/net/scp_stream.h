@@ -47,9 +47,9 @@
 namespace sc::net {
 
 struct ScpStreamOptions {
-  // budget: shared by a server's streams, and must outlive them; null: no bound beyond
+  // budget: shared by a server's streams (each keeps it alive); null: no bound beyond
   // kReadBufferSize per stream (a client's one stream).
-  PartialFrameBudget* budget = nullptr;
+  std::shared_ptr<PartialFrameBudget> budget;
   // frame_completion_timeout: how long a frame in progress may take (tests shorten it).
   Clock::Duration frame_completion_timeout = kFrameCompletionTimeout;
 };

@@ -13,6 +13,13 @@ inline constexpr size_t kDescriptorLimit = 20000;
 inline constexpr size_t kDescriptorsForTheRelayItself = 100;
 inline constexpr size_t kDefaultMaxConnections = kDescriptorLimit - kDescriptorsForTheRelayItself;
 
+// Read-buffer memory beyond each connection's allowance (net::kPartialFrameAllowance) that all
+// connections may hold at once for frames in progress (net::PartialFrameBudget): about 500
+// maximum-size frames arriving at once (net::kReadBufferSize each), where 19,900 peers that each
+// announce one and stall would otherwise hold 2.6 GiB; a connection whose large frame finds the
+// budget spent is ended with kOverloaded (scp.md §10), small frames go on.
+inline constexpr size_t kDefaultPartialFrameBudget = size_t{64} << 20;
+
 // Requests of one session waiting for the store: enough to pipeline, few enough that one
 // session cannot take the whole worker queue (kMaxPendingJobs) for itself.
 inline constexpr uint32_t kMaxInflightRequests = 64;

@@ -32,6 +32,8 @@
 #include "securecomm/base/metrics.h"
 #include "securecomm/crypto/ed25519.h"
 #include "securecomm/crypto/x25519.h"
+#include "securecomm/net/limits.h"
+#include "securecomm/net/partial_frame_budget.h"
 #include "securecomm/net/rate_limiter.h"
 #include "securecomm/relay/service.h"
 #include "securecomm/relay/store_worker.h"
@@ -48,6 +50,9 @@ struct ServerOptions {
   size_t max_connections = kDefaultMaxConnections;
   std::chrono::seconds drain_timeout = kDefaultDrainTimeout;
   std::chrono::milliseconds write_stall_timeout = kDefaultWriteStallTimeout;  // tests shorten it
+  // Frames in progress (scp.md §10): the budget all connections share, and each frame's deadline.
+  size_t partial_frame_budget = kDefaultPartialFrameBudget;
+  std::chrono::milliseconds frame_completion_timeout = net::kFrameCompletionTimeout;  // tests shorten it
 };
 
 // Stage: where a request's time goes inside the relay (securecomm_relay_stage_seconds{stage}),
@@ -142,6 +147,7 @@ class RelayServer {
   uint16_t port_ = 0;
   net::HandshakeLimiter limiter_;
   ServerMetrics metrics_;
+  std::shared_ptr<net::PartialFrameBudget> partial_frames_;  // every connection's stream draws on it
   InProcessDelivery delivery_{*this};
   bool draining_ = false;
   std::map<Connection*, std::weak_ptr<Connection>> connections_;
