@@ -16,11 +16,11 @@
 
 #include <gtest/gtest.h>
 
-#include "securecomm/base/bytes.h"
 #include "securecomm/crypto/random.h"
 #include "securecomm/net/limits.h"
 #include "securecomm/net/partial_frame_budget.h"
 #include "securecomm/scp/errors.h"
+#include "securecomm/scp/frame.h"
 #include "securecomm/scp/frame_types.h"
 
 namespace sc::net {
@@ -32,12 +32,7 @@ using Clk = std::chrono::steady_clock;
 
 // A DATA header announcing the largest payload: what a stalling peer sends.
 std::array<uint8_t, scp::kHeaderSize> MaxFrameHeader() {
-  std::array<uint8_t, scp::kHeaderSize> h{};
-  h[0] = scp::kVersion;
-  h[1] = static_cast<uint8_t>(scp::FrameType::kData);
-  StoreBe64(std::span(h).subspan<2, 8>(), 5);
-  StoreBe32(std::span(h).subspan<10, 4>(), static_cast<uint32_t>(scp::kMaxFramePayload));
-  return h;
+  return scp::FrameHeader{scp::FrameType::kData, 5, static_cast<uint32_t>(scp::kMaxFramePayload)}.Encode();
 }
 
 class ScpStreamFramesTest : public ::testing::Test {
