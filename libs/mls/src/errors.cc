@@ -44,6 +44,42 @@ std::string_view ErrcName(Errc e) noexcept {
       return "kUnsupportedVersion";
     case Errc::kInvalidPsk:
       return "kInvalidPsk";
+    case Errc::kInvalidWireFormat:
+      return "kInvalidWireFormat";
+    case Errc::kInvalidContentType:
+      return "kInvalidContentType";
+    case Errc::kInvalidSenderType:
+      return "kInvalidSenderType";
+    case Errc::kUnsupportedProposalType:
+      return "kUnsupportedProposalType";
+    case Errc::kInvalidProposalOrRef:
+      return "kInvalidProposalOrRef";
+    case Errc::kUnsupportedCredentialType:
+      return "kUnsupportedCredentialType";
+    case Errc::kInvalidLeafNodeSource:
+      return "kInvalidLeafNodeSource";
+    case Errc::kBadMembershipTag:
+      return "kBadMembershipTag";
+    case Errc::kBadConfirmationTag:
+      return "kBadConfirmationTag";
+    case Errc::kNonZeroPadding:
+      return "kNonZeroPadding";
+    case Errc::kSenderNotMember:
+      return "kSenderNotMember";
+    case Errc::kBlankLeaf:
+      return "kBlankLeaf";
+    case Errc::kUnknownExternalSender:
+      return "kUnknownExternalSender";
+    case Errc::kPublicApplicationMessage:
+      return "kPublicApplicationMessage";
+    case Errc::kContentTypeNotAllowed:
+      return "kContentTypeNotAllowed";
+    case Errc::kWrongGroup:
+      return "kWrongGroup";
+    case Errc::kEpochInPast:
+      return "kEpochInPast";
+    case Errc::kEpochInFuture:
+      return "kEpochInFuture";
   }
   return "kUnknown";
 }

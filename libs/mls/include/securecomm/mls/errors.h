@@ -37,6 +37,25 @@ enum class Errc : uint16_t {
   // Group state (§8).
   kUnsupportedVersion = 19,  // a ProtocolVersion other than mls10 (§6)
   kInvalidPsk = 20,          // a PreSharedKeyID with a reserved type or usage, or over 65,535 PSKs (§8.4)
+  // Framing and message protection (§6).
+  kInvalidWireFormat = 21,          // a WireFormat reserved, unknown, or not the one expected (§6, §17.2)
+  kInvalidContentType = 22,         // a ContentType that is reserved or unknown (§6)
+  kInvalidSenderType = 23,          // a SenderType that is reserved or unknown (§6)
+  kUnsupportedProposalType = 24,    // a ProposalType this core cannot decode (§12.1; not self-delimiting)
+  kInvalidProposalOrRef = 25,       // a ProposalOrRefType that is reserved or unknown (§12.4)
+  kUnsupportedCredentialType = 26,  // a CredentialType other than basic and x509 (§5.3; not self-delimiting)
+  kInvalidLeafNodeSource = 27,      // a LeafNodeSource that is reserved or unknown (§7.2)
+  kBadMembershipTag = 28,           // a PublicMessage's membership_tag does not verify (§6.2)
+  kBadConfirmationTag = 29,         // a Commit's confirmation_tag does not verify (§6.1, §8.2)
+  kNonZeroPadding = 30,             // a PrivateMessageContent's padding holds a non-zero byte (§6.3.1)
+  kSenderNotMember = 31,            // a PrivateMessage whose sender is not a member (§6.3.2)
+  kBlankLeaf = 32,                  // a sender's leaf index names a blank leaf (§6.3.2)
+  kUnknownExternalSender = 33,      // an external sender_index not in external_senders (§6.1, §12.1.8.1)
+  kPublicApplicationMessage = 34,   // application data in a PublicMessage (§6: MUST use PrivateMessage)
+  kContentTypeNotAllowed = 35,      // a content or proposal type its sender type may not send (§6.1)
+  kWrongGroup = 36,                 // a message for another group_id (§6)
+  kEpochInPast = 37,                // a message from an earlier epoch than the group's (§6)
+  kEpochInFuture = 38,              // a message from a later epoch than the group's (§6)
 };
 
 std::string_view ErrcName(Errc e) noexcept;
