@@ -80,6 +80,44 @@ std::string_view ErrcName(Errc e) noexcept {
       return "kEpochInPast";
     case Errc::kEpochInFuture:
       return "kEpochInFuture";
+    case Errc::kInvalidNodeType:
+      return "kInvalidNodeType";
+    case Errc::kTreeTrailingBlank:
+      return "kTreeTrailingBlank";
+    case Errc::kNodeTypeMismatch:
+      return "kNodeTypeMismatch";
+    case Errc::kUnmergedLeavesUnsorted:
+      return "kUnmergedLeavesUnsorted";
+    case Errc::kInvalidUnmergedLeaf:
+      return "kInvalidUnmergedLeaf";
+    case Errc::kTreeHashMismatch:
+      return "kTreeHashMismatch";
+    case Errc::kParentHashInvalid:
+      return "kParentHashInvalid";
+    case Errc::kParentHashMismatch:
+      return "kParentHashMismatch";
+    case Errc::kDuplicateEncryptionKey:
+      return "kDuplicateEncryptionKey";
+    case Errc::kDuplicateSignatureKey:
+      return "kDuplicateSignatureKey";
+    case Errc::kLeafNodeSourceMismatch:
+      return "kLeafNodeSourceMismatch";
+    case Errc::kExtensionNotInCapabilities:
+      return "kExtensionNotInCapabilities";
+    case Errc::kCredentialNotInCapabilities:
+      return "kCredentialNotInCapabilities";
+    case Errc::kUpdatePathLengthMismatch:
+      return "kUpdatePathLengthMismatch";
+    case Errc::kCiphertextCountMismatch:
+      return "kCiphertextCountMismatch";
+    case Errc::kPathKeyMismatch:
+      return "kPathKeyMismatch";
+    case Errc::kNoPathDecryptionKey:
+      return "kNoPathDecryptionKey";
+    case Errc::kPrivateKeyMismatch:
+      return "kPrivateKeyMismatch";
+    case Errc::kEncryptionKeyNotFresh:
+      return "kEncryptionKeyNotFresh";
   }
   return "kUnknown";
 }

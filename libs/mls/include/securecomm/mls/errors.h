@@ -56,6 +56,26 @@ enum class Errc : uint16_t {
   kWrongGroup = 36,                 // a message for another group_id (§6)
   kEpochInPast = 37,                // a message from an earlier epoch than the group's (§6)
   kEpochInFuture = 38,              // a message from a later epoch than the group's (§6)
+  // Ratchet tree, tree validation and TreeKEM (§7, §12.4.3.1).
+  kInvalidNodeType = 39,         // a NodeType that is reserved or unknown (§7.8, §12.4.3.3)
+  kTreeTrailingBlank = 40,       // a ratchet_tree that is empty or ends with a blank node (§12.4.3.3)
+  kNodeTypeMismatch = 41,        // a ParentNode at a leaf position or a LeafNode at a parent position (§4.2)
+  kUnmergedLeavesUnsorted = 42,  // unmerged_leaves not in strictly increasing order (§7.1)
+  kInvalidUnmergedLeaf = 43,     // an unmerged leaf blank, outside its node or skipped between (§12.4.3.1)
+  kTreeHashMismatch = 44,        // a ratchet tree whose root hash is not the one expected (§7.8, §12.4.3.1)
+  kParentHashInvalid = 45,   // a non-blank parent node not parent-hash valid by exactly one chain (§7.9.2)
+  kParentHashMismatch = 46,  // a committer's leaf parent_hash other than the one its path gives (§7.9.2)
+  kDuplicateEncryptionKey = 47,  // an encryption_key that appears in two nodes of a tree (§7.3, §12.4.3.1)
+  kDuplicateSignatureKey = 48,   // a signature_key that appears in two leaves of a tree (§7.3)
+  kLeafNodeSourceMismatch = 49,  // a leaf_node_source other than the one its place requires (§7.3)
+  kExtensionNotInCapabilities = 50,   // a LeafNode extension its own capabilities do not list (§7.2)
+  kCredentialNotInCapabilities = 51,  // a LeafNode credential type its own capabilities do not list (§7.2)
+  kUpdatePathLengthMismatch = 52,  // an UpdatePath whose nodes do not match the filtered direct path (§7.6)
+  kCiphertextCountMismatch = 53,   // encrypted_path_secret not one per node of the copath resolution (§7.6)
+  kPathKeyMismatch = 54,      // a public key derived from a path secret differs from the UpdatePath's (§7.5)
+  kNoPathDecryptionKey = 55,  // no private key of ours in the resolution an UpdatePath encrypts to (§7.5)
+  kPrivateKeyMismatch = 56,   // a private tree key whose public key is not the tree's at that node (§7.4)
+  kEncryptionKeyNotFresh = 57,  // an Update or commit leaf that keeps the encryption_key it replaces (§7.3)
 };
 
 std::string_view ErrcName(Errc e) noexcept;
