@@ -5,6 +5,7 @@
 #include "securecomm/base/encoding.h"
 #include "securecomm/base/log.h"
 #include "securecomm/crypto/hash.h"
+#include "securecomm/crypto/hkdf.h"
 #include "securecomm/proto/protocol.h"
 #include "securecomm/proto/username.h"
 #include "securecomm/store/errors.h"
@@ -45,18 +46,49 @@ bool AllZero(std::span<const uint8_t> b) {
   return std::all_of(b.begin(), b.end(), [](uint8_t x) { return x == 0; });
 }
 
-// DecoyVerifier: a salt and verifier for an unknown username, deterministic per (relay,
-// username), so that repeated attempts see the same salt, as for a real account (relay.md §5.2).
-Result<crypto::SrpVerifier> DecoyVerifier(const ServiceOptions& options, const std::string& username) {
+// DecoyTag: HMAC-SHA256(decoy key, label || username), the per-relay name of an unknown
+// username's salt ('s'), verifier ('v') and failure record ('t') (relay.md §5.3 step 2).
+crypto::HmacSha256Tag DecoyHmac(const ServiceOptions& options, char label, const std::string& username) {
   std::vector<uint8_t> input(username.begin(), username.end());
-  input.insert(input.begin(), 's');
-  const auto salt_tag = crypto::HmacSha256(options.decoy_key.Expose(), input);
-  input[0] = 'p';
-  const auto password_tag = crypto::HmacSha256(options.decoy_key.Expose(), input);
-  // Hex, because SRP passwords are C strings (no NUL bytes), which raw HMAC output may contain.
-  const std::string password = HexEncode(password_tag.span());
-  return crypto::SrpMakeVerifier(username, AsBytes(password), salt_tag.span().first(crypto::kSrpSaltSize),
-                                 options.minimum_group);
+  input.insert(input.begin(), static_cast<uint8_t>(label));
+  return crypto::HmacSha256(options.decoy_key.Expose(), input);
+}
+
+store::DecoyTag DecoyTagFor(const ServiceOptions& options, const std::string& username) {
+  store::DecoyTag tag{};
+  const auto h = DecoyHmac(options, 't', username);
+  std::copy(h.span().begin(), h.span().end(), tag.begin());
+  return tag;
+}
+
+// DecoyVerifier: a salt and verifier for an unknown username, deterministic per (relay,
+// username), so that repeated attempts see the same salt, as for a real account (relay.md §5.3).
+// The verifier is len(N) keyed-hash bytes below N (its first byte zero), not g^x: nobody can
+// log in with it, B = kv + g^b hides it as it hides a real one, and no modular exponentiation
+// is spent that a real account's start does not spend (the two paths cost the same).
+Result<crypto::SrpVerifier> DecoyVerifier(const ServiceOptions& options, const std::string& username) {
+  crypto::SrpVerifier v;
+  v.group = options.account_group;
+  const auto salt = DecoyHmac(options, 's', username);
+  v.salt.assign(salt.span().begin(), salt.span().begin() + crypto::kSrpSaltSize);
+  const auto seed = DecoyHmac(options, 'v', username);
+  v.verifier.resize(crypto::SrpGroupBytes(v.group));
+  if (auto s = crypto::HkdfSha256(seed.span(), {}, AsBytes(std::string_view("SecureComm decoy verifier v1")),
+                                  v.verifier);
+      !s) {
+    return Fail(s.error());
+  }
+  v.verifier[0] = 0;   // below N, whose first byte is 0xFF in every RFC 5054 group
+  v.verifier[1] |= 1;  // and never zero
+  return v;
+}
+
+// IsEnrolledDevice: the session's SCP-authenticated identity key is a device of the account, so
+// the login proves possession of an enrolled key besides the password (relay.md §5.4).
+Result<bool> IsEnrolledDevice(HandlerContext& ctx, store::AccountId account, const store::PublicKey32& key) {
+  auto devices = ctx.store.ListDevices(account);
+  if (!devices) return Fail(devices.error());
+  return std::any_of(devices->begin(), devices->end(), [&](const auto& d) { return d.identity_key == key; });
 }
 
 }  // namespace
@@ -78,9 +110,12 @@ Outcome HandleRegister(HandlerContext& ctx, SessionContext& s, const pb::ClientF
   if (!username) return Refuse(pb::INVALID_USERNAME);
   if (!ValidGroup(r.srp_group())) return Refuse(pb::INVALID_SRP_PARAMETERS);
   const auto group = static_cast<crypto::SrpGroup>(r.srp_group());
-  if (crypto::SrpGroupBytes(group) < crypto::SrpGroupBytes(ctx.options.minimum_group)) {
+  if (crypto::SrpGroupBytes(group) < crypto::SrpGroupBytes(ctx.options.account_group)) {
     return Refuse(pb::WEAK_SRP_GROUP);
   }
+  // One group for every new account, the decoys' group: a group must not tell an account from
+  // an unknown name (relay.md §5.2).
+  if (group != ctx.options.account_group) return Refuse(pb::INVALID_SRP_PARAMETERS);
   if (r.srp_salt().size() != crypto::kSrpSaltSize ||
       r.srp_verifier().size() != crypto::SrpGroupBytes(group) || AllZero(AsBytes(r.srp_verifier()))) {
     return Refuse(pb::INVALID_SRP_PARAMETERS);
@@ -108,11 +143,20 @@ Outcome HandleLoginStart(HandlerContext& ctx, SessionContext& s, const pb::Clien
   if (!username) return Refuse(pb::INVALID_USERNAME);
 
   std::optional<store::AccountId> account_id;
+  std::optional<store::DecoyTag> decoy;
+  bool enrolled = false;
   crypto::SrpVerifier verifier;
   auto account = ctx.store.FindAccount(*username);
   if (account) {
     const auto v = Check(AccountPolicy(), account->failed_logins, account->locked_until_ms, now);
-    if (v.code != pb::OK) return RefuseFor(v.code, v.retry_after_ms);
+    if (v.code != pb::OK) {
+      // A device that proves its enrolled key (the SCP handshake did) is not locked out by
+      // others' guesses; it stays under the address limits (relay.md §5.4).
+      auto is_enrolled = IsEnrolledDevice(ctx, account->id, s.peer_identity);
+      if (!is_enrolled) return StoreFailure(is_enrolled.error());
+      if (!*is_enrolled) return RefuseFor(v.code, v.retry_after_ms);
+      enrolled = true;
+    }
     const auto group = GroupFromBits(account->srp_group_bits);
     if (!group) return InternalError("a stored SRP group this relay never writes", store::Errc::kSqliteError);
     account_id = account->id;
@@ -120,13 +164,19 @@ Outcome HandleLoginStart(HandlerContext& ctx, SessionContext& s, const pb::Clien
     verifier.salt = std::move(account->srp_salt);
     verifier.verifier = std::move(account->srp_verifier);
   } else if (account.error() == store::Errc::kNotFound) {
-    auto decoy = DecoyVerifier(ctx.options, *username);
-    if (!decoy) return InternalError("decoy verifier", decoy.error());  // not for a valid username
-    verifier = std::move(*decoy);
+    // An unknown name is throttled and locked exactly as an account (relay.md §5.4).
+    decoy = DecoyTagFor(ctx.options, *username);
+    auto failures = ctx.store.GetDecoyFailures(*decoy);
+    if (!failures) return StoreFailure(failures.error());
+    const auto v = Check(AccountPolicy(), failures->failed_logins, failures->locked_until_ms, now);
+    if (v.code != pb::OK) return RefuseFor(v.code, v.retry_after_ms);
+    auto decoy_verifier = DecoyVerifier(ctx.options, *username);
+    if (!decoy_verifier) return InternalError("decoy verifier", decoy_verifier.error());
+    verifier = std::move(*decoy_verifier);
   } else {
     return StoreFailure(account.error());
   }
-  if (!ValidALength(r.srp_a().size(), ctx.options.minimum_group)) return Refuse(pb::INVALID_SRP_PARAMETERS);
+  if (!ValidALength(r.srp_a().size(), ctx.options.account_group)) return Refuse(pb::INVALID_SRP_PARAMETERS);
   auto server = crypto::SrpServer::Start(verifier, ctx.rng);
   if (!server) return InternalError("a stored verifier that does not parse", server.error());
   Outcome out;
@@ -134,7 +184,7 @@ Outcome HandleLoginStart(HandlerContext& ctx, SessionContext& s, const pb::Clien
   body->set_srp_group(static_cast<uint32_t>(verifier.group));
   body->set_srp_salt(verifier.salt.data(), verifier.salt.size());
   body->set_srp_b(server->B().data(), server->B().size());
-  s.login.emplace(SessionContext::PendingLogin{*username, account_id, std::move(*server),
+  s.login.emplace(SessionContext::PendingLogin{*username, account_id, decoy, enrolled, std::move(*server),
                                                std::vector<uint8_t>(r.srp_a().begin(), r.srp_a().end())});
   return out;
 }
@@ -152,7 +202,15 @@ Outcome HandleLoginFinish(HandlerContext& ctx, SessionContext& s, const pb::Clie
   if (!m2 || !login.account) {
     ctx.address_throttle.RecordFailure(s.peer_address, now);
     Outcome out = Refuse(pb::BAD_CREDENTIALS);
-    if (login.account) {
+    if (login.decoy) {  // counted like an account's, and written like one (the same work)
+      auto failures = ctx.store.GetDecoyFailures(*login.decoy);
+      if (!failures) return StoreFailure(failures.error());
+      const auto next = AfterFailure(AccountPolicy(), failures->failed_logins, now);
+      if (auto st = ctx.store.SetDecoyFailures(*login.decoy, {next.failed, next.not_before_ms}, now); !st) {
+        return StoreFailure(st.error());
+      }
+      out.keep_writes = true;
+    } else if (login.account && !login.enrolled_device) {
       auto account = ctx.store.GetAccount(*login.account);
       if (!account) return StoreFailure(account.error());
       const auto next = AfterFailure(AccountPolicy(), account->failed_logins, now);
@@ -165,7 +223,8 @@ Outcome HandleLoginFinish(HandlerContext& ctx, SessionContext& s, const pb::Clie
     return out;
   }
 
-  ctx.address_throttle.RecordSuccess(s.peer_address);
+  // The address's record stays: it counts failures on every account from that address, and one
+  // account's success must not wipe guesses at others (relay.md §5.4).
   auto account = ctx.store.GetAccount(*login.account);
   if (!account) return StoreFailure(account.error());
   if (account->failed_logins != 0 || account->locked_until_ms != 0) {

@@ -38,9 +38,14 @@ FailureRecord AfterFailure(const ThrottlePolicy& policy, uint32_t failed, int64_
   return r;
 }
 
+// Stale: no failure for kAddressFailureMemory and not locked now: the record counts as none.
+bool AddressThrottle::Stale(const Entry& e, int64_t now_ms) noexcept {
+  return now_ms - e.last_failure_ms > kAddressFailureMemory.count() && now_ms >= e.record.not_before_ms;
+}
+
 ThrottleVerdict AddressThrottle::Check(const std::string& address, int64_t now_ms) const {
   auto it = records_.find(address);
-  if (it == records_.end()) return {ErrorCode::OK, 0};
+  if (it == records_.end() || Stale(it->second, now_ms)) return {ErrorCode::OK, 0};
   return relay::Check(AddressPolicy(), it->second.record.failed, it->second.record.not_before_ms, now_ms);
 }
 
@@ -49,20 +54,15 @@ void AddressThrottle::RecordFailure(const std::string& address, int64_t now_ms) 
   if (it == records_.end()) {
     if (records_.size() >= kMaxTrackedAddresses) Evict(now_ms);
     it = records_.emplace(address, Entry{}).first;
+  } else if (Stale(it->second, now_ms)) {
+    it->second = Entry{};
   }
   it->second.record = AfterFailure(AddressPolicy(), it->second.record.failed, now_ms);
   it->second.last_failure_ms = now_ms;
 }
 
-void AddressThrottle::RecordSuccess(const std::string& address) {
-  records_.erase(address);
-}
-
 void AddressThrottle::Evict(int64_t now_ms) {
-  std::erase_if(records_, [&](const auto& kv) {
-    return now_ms - kv.second.last_failure_ms > kAddressFailureMemory.count() &&
-           now_ms >= kv.second.record.not_before_ms;
-  });
+  std::erase_if(records_, [&](const auto& kv) { return Stale(kv.second, now_ms); });
   if (records_.size() < kMaxTrackedAddresses) return;
   std::erase_if(records_, [&](const auto& kv) { return now_ms >= kv.second.record.not_before_ms; });
   if (records_.size() >= kMaxTrackedAddresses) records_.clear();  // a flood of locked addresses: start over

@@ -181,6 +181,130 @@ TEST_F(ServiceTest, OneAddressGuessingManyAccountsIsThrottled) {
   EXPECT_EQ(Login(other, "user29", "pw").error(), pb::OK) << "other addresses are not affected";
 }
 
+TEST_F(ServiceTest, AnUnknownNameIsThrottledAndLockedExactlyLikeAnAccount) {
+  // relay.md §5.4: the same counts, waits and answers for a real account and an unknown name.
+  auto key = NewKey();
+  auto s = NewSession(key);
+  ASSERT_EQ(Register(s, "real", "right"), pb::OK);
+  std::vector<std::vector<std::pair<pb::ErrorCode, uint64_t>>> seen(2);
+  for (size_t n = 0; n < 2; ++n) {
+    const std::string user = n == 0 ? "real" : "ghost";
+    for (int i = 0; i < 40; ++i) {
+      auto a = NewSession(key, "203.0.113." + std::to_string(i));  // the address limit stays out of it
+      auto r = Login(a, user, "wrong");
+      seen[n].emplace_back(r.error(), r.retry_after_ms());
+      if (r.error() == pb::ACCOUNT_LOCKED) break;
+      if (r.error() == pb::ACCOUNT_THROTTLED) clock_.Advance(std::chrono::milliseconds(r.retry_after_ms()));
+    }
+  }
+  EXPECT_EQ(seen[0], seen[1]);
+  ASSERT_FALSE(seen[1].empty());
+  EXPECT_EQ(seen[1].back().first, pb::ACCOUNT_LOCKED);
+  EXPECT_EQ(store_.GetDecoyFailures({}).value(), store::LoginFailures{})
+      << "keyed by a tag, not stored by name";
+  clock_.Advance(kAccountLockout);
+  auto a = NewSession(key, "203.0.113.200");
+  EXPECT_EQ(Login(a, "real", "right").error(), pb::OK);
+}
+
+TEST_F(ServiceTest, AnUnknownNameAndAnAccountAnswerTheSameGroupAndDoTheSameWrites) {
+  auto key = NewKey();
+  auto s = NewSession(key);
+  ASSERT_EQ(Register(s, "real", "right"), pb::OK);
+  EXPECT_EQ(Register(s, "big", "pw", crypto::SrpGroup::k4096), pb::INVALID_SRP_PARAMETERS)
+      << "one group for every new account: the decoys' group";
+  for (const auto a_group : {crypto::SrpGroup::k3072, crypto::SrpGroup::k4096}) {
+    const std::string a(crypto::SrpGroupBytes(a_group), '\x02');
+    pb::ClientFrame start;
+    start.mutable_login_start()->set_srp_a(a);
+    start.mutable_login_start()->set_username("real");
+    const auto real = Run(s, start);
+    start.mutable_login_start()->set_username("ghost");
+    const auto ghost = Run(s, start);
+    ASSERT_EQ(real.response.error(), pb::OK);
+    ASSERT_EQ(ghost.response.error(), pb::OK);
+    EXPECT_EQ(real.response.login_start().srp_group(), ghost.response.login_start().srp_group());
+    EXPECT_EQ(real.response.login_start().srp_b().size(), ghost.response.login_start().srp_b().size());
+  }
+  // A failed finish writes its count for both (the same store work and the same commit).
+  for (const std::string user : {"real", "ghost"}) {
+    auto client = crypto::SrpClient::Start(crypto::SrpGroup::k3072, rng_);
+    pb::ClientFrame start;
+    start.mutable_login_start()->set_username(user);
+    start.mutable_login_start()->set_srp_a(std::string(client->A().begin(), client->A().end()));
+    const auto c = Run(s, start);
+    ASSERT_TRUE(c.ok());
+    auto m1 = client->Respond(user, B("wrong"), B(c.response.login_start().srp_salt()),
+                              B(c.response.login_start().srp_b()));
+    pb::ClientFrame finish;
+    finish.mutable_login_finish()->set_srp_m1(std::string(m1->begin(), m1->end()));
+    const auto done = Run(s, finish);
+    EXPECT_EQ(done.response.error(), pb::BAD_CREDENTIALS) << user;
+    EXPECT_TRUE(done.keep_writes) << user;
+  }
+}
+
+TEST_F(ServiceTest, AnEnrolledDeviceIsNotLockedOutByOthersGuesses) {
+  auto phone_key = NewKey();
+  auto phone = NewSession(phone_key, "192.0.2.10");
+  ASSERT_EQ(Register(phone, "carol", "right"), pb::OK);
+  ASSERT_EQ(Login(phone, "carol", "right").error(), pb::OK);  // the phone is enrolled
+  // Someone else guesses until the account locks.
+  auto attacker_key = NewKey();
+  pb::ErrorCode last = pb::OK;
+  for (int i = 0; i < 40 && last != pb::ACCOUNT_LOCKED; ++i) {
+    auto a = NewSession(attacker_key, "198.51.100." + std::to_string(i));
+    auto r = Login(a, "carol", "guess" + std::to_string(i));
+    last = r.error();
+    if (last == pb::ACCOUNT_THROTTLED) clock_.Advance(std::chrono::milliseconds(r.retry_after_ms()));
+  }
+  ASSERT_EQ(last, pb::ACCOUNT_LOCKED);
+  // A new key with the right password waits out the lock; the enrolled phone does not.
+  auto newcomer = NewSession(NewKey(), "192.0.2.11");
+  EXPECT_EQ(Login(newcomer, "carol", "right").error(), pb::ACCOUNT_LOCKED);
+  auto again = NewSession(phone_key, "192.0.2.10");
+  EXPECT_EQ(Login(again, "carol", "wrong").error(), pb::BAD_CREDENTIALS)
+      << "the enrolled key gets to try; its failures count only against its address";
+  auto fine = NewSession(phone_key, "192.0.2.10");
+  const auto r = Login(fine, "carol", "right");
+  EXPECT_EQ(r.error(), pb::OK);
+  EXPECT_FALSE(r.login_finish().new_device());
+  // Its address is still limited: 50 failures lock the address for the enrolled key too.
+  pb::ErrorCode at_address = pb::OK;
+  for (int i = 0; i < 60 && at_address != pb::ADDRESS_THROTTLED; ++i) {
+    auto t = NewSession(phone_key, "192.0.2.10");
+    auto x = Login(t, "carol", "wrong");
+    at_address = x.error();
+    if (at_address == pb::BAD_CREDENTIALS) continue;
+    if (at_address == pb::ADDRESS_THROTTLED && x.retry_after_ms() < 60'000) {
+      clock_.Advance(std::chrono::milliseconds(x.retry_after_ms()));
+      at_address = pb::OK;
+    }
+  }
+  EXPECT_EQ(at_address, pb::ADDRESS_THROTTLED);
+}
+
+TEST_F(ServiceTest, ASuccessDoesNotWipeTheAddressesFailuresOnOtherAccounts) {
+  auto key = NewKey();
+  auto s = NewSession(key, "198.51.100.9");
+  for (int i = 0; i < 3; ++i) ASSERT_EQ(Register(s, "victim" + std::to_string(i), "pw"), pb::OK);
+  ASSERT_EQ(Register(s, "mine", "mine"), pb::OK);
+  int failures = 0;
+  for (int i = 0; failures < static_cast<int>(kAddressFreeFailures) - 1; ++i) {
+    auto a = NewSession(key, "198.51.100.9");
+    if (Login(a, "victim" + std::to_string(i % 3), "x").error() == pb::BAD_CREDENTIALS) ++failures;
+    if (i % 3 == 2) clock_.Advance(std::chrono::minutes(6));  // the accounts' own waits pass
+  }
+  auto own = NewSession(key, "198.51.100.9");
+  ASSERT_EQ(Login(own, "mine", "mine").error(), pb::OK);
+  // The 20th failure from this address still counts: the next attempt is throttled.
+  auto a = NewSession(NewKey(), "198.51.100.9");
+  clock_.Advance(std::chrono::minutes(6));
+  ASSERT_EQ(Login(a, "victim0", "x").error(), pb::BAD_CREDENTIALS);
+  auto b = NewSession(NewKey(), "198.51.100.9");
+  EXPECT_EQ(Login(b, "victim1", "x").error(), pb::ADDRESS_THROTTLED);
+}
+
 TEST_F(ServiceTest, DeviceLimitAndRemoval) {
   auto first = NewKey();
   auto s = NewSession(first);

@@ -48,12 +48,13 @@ FailureRecord AfterFailure(const ThrottlePolicy& policy, uint32_t failed, int64_
 
 // AddressThrottle keeps failure records per source address in memory, bounded by
 // kMaxTrackedAddresses (records older than kAddressFailureMemory are dropped first; if none is,
-// the table is cleared of all but locked addresses). Not thread safe.
+// the table is cleared of all but locked addresses). A record with no failure for
+// kAddressFailureMemory that is not locked counts as none. A success does not clear it: it
+// counts failures on every account from that address (relay.md §5.4). Not thread safe.
 class AddressThrottle {
  public:
   ThrottleVerdict Check(const std::string& address, int64_t now_ms) const;
   void RecordFailure(const std::string& address, int64_t now_ms);
-  void RecordSuccess(const std::string& address);
   size_t tracked() const noexcept { return records_.size(); }
 
  private:
@@ -61,6 +62,7 @@ class AddressThrottle {
     FailureRecord record;
     int64_t last_failure_ms = 0;
   };
+  static bool Stale(const Entry& e, int64_t now_ms) noexcept;
   void Evict(int64_t now_ms);
   std::unordered_map<std::string, Entry> records_;
 };

@@ -35,7 +35,10 @@
 namespace sc::relay {
 
 struct ServiceOptions {
-  crypto::SrpGroup minimum_group = crypto::SrpGroup::k3072;
+  // The one SRP group of new accounts and of decoys (relay.md §5.2, §5.3): an unknown name and
+  // an account answer the same group, so the group tells nothing. Accounts registered in
+  // another group by an older relay keep theirs.
+  crypto::SrpGroup account_group = crypto::SrpGroup::k3072;
   std::chrono::milliseconds default_ttl = kDefaultMessageTtl;
   std::chrono::milliseconds max_ttl = kMaxMessageTtl;
   uint32_t max_queued_per_device = kMaxQueuedPerDevice;
@@ -54,6 +57,8 @@ struct SessionContext {
   struct PendingLogin {
     std::string username;
     std::optional<store::AccountId> account;  // none: a decoy for an unknown username
+    std::optional<store::DecoyTag> decoy;     // the decoy's failure record (relay.md §5.4)
+    bool enrolled_device = false;  // the session's key is a device of the account: no account lockout
     crypto::SrpServer server;
     std::vector<uint8_t> A;
   };
