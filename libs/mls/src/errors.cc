@@ -118,6 +118,10 @@ std::string_view ErrcName(Errc e) noexcept {
       return "kPrivateKeyMismatch";
     case Errc::kEncryptionKeyNotFresh:
       return "kEncryptionKeyNotFresh";
+    case Errc::kKeyPackageMismatch:
+      return "kKeyPackageMismatch";
+    case Errc::kInitKeyIsEncryptionKey:
+      return "kInitKeyIsEncryptionKey";
   }
   return "kUnknown";
 }

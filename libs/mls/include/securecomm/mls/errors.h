@@ -75,7 +75,9 @@ enum class Errc : uint16_t {
   kPathKeyMismatch = 54,      // a public key derived from a path secret differs from the UpdatePath's (§7.5)
   kNoPathDecryptionKey = 55,  // no private key of ours in the resolution an UpdatePath encrypts to (§7.5)
   kPrivateKeyMismatch = 56,   // a private tree key whose public key is not the tree's at that node (§7.4)
-  kEncryptionKeyNotFresh = 57,  // an Update or commit leaf that keeps the encryption_key it replaces (§7.3)
+  kEncryptionKeyNotFresh = 57,   // an Update or commit leaf that keeps the encryption_key it replaces (§7.3)
+  kKeyPackageMismatch = 58,      // a KeyPackage whose version or cipher suite is not the group's (§10.1)
+  kInitKeyIsEncryptionKey = 59,  // a KeyPackage whose init_key equals its leaf's encryption_key (§10.1)
 };
 
 std::string_view ErrcName(Errc e) noexcept;
