@@ -112,22 +112,25 @@ TEST_F(RelayBadInputTest, TooManyBadFramesEndTheSession) {
 
 TEST_F(RelayBadInputTest, GarbageOutsideScpClosesOnlyThatConnection) {
   auto ok = NewUser("steady");
-  for (int i = 0; i < 3; ++i) {
+  for (int i = 0; i < 4; ++i) {
     const int fd = socket(AF_INET, SOCK_STREAM, 0);
     sockaddr_in a{};
     a.sin_family = AF_INET;
     a.sin_port = htons(relay_->port());
     a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     ASSERT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
-    std::string junk(i == 0 ? 3 : 4096, static_cast<char>(0x41 + i));  // a half header, then whole junk
+    // A half header, whole junk, and a header of version 0 announcing an absurd length.
+    std::string junk(i == 0 ? 3 : 4096, static_cast<char>(0x41 + i));
+    if (i == 3) junk.replace(0, 8, std::string("\x00\x01\xff\xff\xff\xff\xff\xff", 8));
     ASSERT_GT(write(fd, junk.data(), junk.size()), 0);
     if (i == 0) shutdown(fd, SHUT_WR);
     char buf[256];
     timeval tv{5, 0};
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    while (read(fd, buf, sizeof buf) > 0) {
-    }
+    size_t answered = 0;
+    for (ssize_t n = 0; (n = read(fd, buf, sizeof buf)) > 0;) answered += static_cast<size_t>(n);
     close(fd);
+    EXPECT_EQ(answered, 0u) << "closed without any frame: no key exists to authenticate one (scp.md §8)";
   }
   // Garbage inside an established SCP session: a record that does not authenticate ends it.
   auto victim = Connect();

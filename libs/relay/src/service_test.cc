@@ -390,6 +390,34 @@ class LoggedInServiceTest : public ServiceTest {
   SessionContext alice_, bob_;
 };
 
+// relay.md §5.3, §6.3, §7.2: the refusals a spec-following client ran into unspecified.
+TEST_F(LoggedInServiceTest, SpecifiedRefusalsOfMalformedRequests) {
+  pb::ClientFrame start;
+  start.mutable_login_start()->set_username("no spaces allowed");
+  start.mutable_login_start()->set_srp_a(std::string(384, '\x02'));
+  auto fresh = NewSession(NewKey());
+  EXPECT_EQ(Run(fresh, start).response.error(), pb::INVALID_USERNAME);
+
+  pb::ClientFrame empty_upload;
+  empty_upload.mutable_upload_prekeys();
+  EXPECT_EQ(Run(alice_, empty_upload).response.error(), pb::INVALID_REQUEST);
+  for (size_t size : {size_t{0}, size_t{31}, size_t{33}}) {
+    pb::ClientFrame upload;
+    auto* k = upload.mutable_upload_prekeys()->add_one_time_prekeys();
+    k->set_id(1);
+    k->set_public_key(std::string(size, '\x05'));
+    EXPECT_EQ(Run(alice_, upload).response.error(), pb::INVALID_REQUEST) << size << "-byte one-time prekey";
+  }
+  EXPECT_EQ(store_.CountOneTimePrekeys(*alice_.device).value_or(99), 0u) << "nothing stored";
+
+  pb::ClientFrame no_ids;
+  no_ids.mutable_ack();
+  EXPECT_EQ(Run(alice_, no_ids).response.error(), pb::INVALID_REQUEST);
+  pb::ClientFrame too_many;
+  for (size_t i = 0; i <= kMaxAcksPerRequest; ++i) too_many.mutable_ack()->add_message_ids(i + 1);
+  EXPECT_EQ(Run(alice_, too_many).response.error(), pb::INVALID_REQUEST);
+}
+
 TEST_F(LoggedInServiceTest, SendQueuesStoresOnlyRoutingAndTheOpaquePayload) {
   clock_.Advance(std::chrono::seconds(5));
   auto out = Run(alice_, SendToBob("ciphertext"));
