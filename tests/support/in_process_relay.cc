@@ -152,18 +152,22 @@ class InProcessRelay::Link final : public client::RelayLink, public std::enable_
     if (room == 0) return;
     auto fetched = relay_->Fetch(*session_.device, window_.last_pushed(), room);
     if (!fetched) return;  // tried again on the next ack, as the adapter does
-    for (const auto& m : *fetched) {
-      if (window_.Full()) return;  // the rest is read again once acks make room
-      Deliver(m);
+    auto got = window_.TakeFetched(*fetched, room);
+    for (auto& push : got.pushes) Push(std::move(push));
+    if (got.queue_drained) {
+      pb::Push push;
+      push.mutable_queue_drained();
+      Push(std::move(push));
     }
-    if (fetched->size() < room) {
-      delivery_ = Delivery::kLive;
-      if (!told_drained_) {
-        told_drained_ = true;
-        pb::Push push;
-        push.mutable_queue_drained();
-        Push(std::move(push));
-      }
+    switch (got.next) {
+      case relay::DeliveryWindow::Fetched::Next::kWaitForAcks:
+        break;
+      case relay::DeliveryWindow::Fetched::Next::kFetchAgain:
+        FetchMore();
+        break;
+      case relay::DeliveryWindow::Fetched::Next::kLive:
+        delivery_ = Delivery::kLive;
+        break;
     }
   }
 
@@ -176,7 +180,6 @@ class InProcessRelay::Link final : public client::RelayLink, public std::enable_
   relay::SessionContext session_;
   State state_ = State::kOpen;
   Delivery delivery_ = Delivery::kOff;
-  bool told_drained_ = false;
   relay::DeliveryWindow window_;  // pushed and not yet acknowledged, shared with the real adapter
   std::deque<pb::Push> pushes_;
   std::vector<asio::steady_timer*> sleepers_;  // NextPush callers; woken when anything arrives

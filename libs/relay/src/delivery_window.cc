@@ -19,6 +19,23 @@ std::optional<securecomm::relay::v1::Push> DeliveryWindow::Push(const store::Sto
   return push;
 }
 
+DeliveryWindow::Fetched DeliveryWindow::TakeFetched(std::span<const store::StoredMessage> batch,
+                                                    uint32_t room) {
+  Fetched out;
+  for (const auto& m : batch) {
+    if (Full()) return out;  // kWaitForAcks: the rest is read again once acks make room
+    if (auto push = Push(m)) out.pushes.push_back(std::move(*push));  // nullopt: pushed live already
+  }
+  if (batch.size() >= room) {
+    out.next = Fetched::Next::kFetchAgain;
+    return out;
+  }
+  out.next = Fetched::Next::kLive;
+  out.queue_drained = !told_drained_;
+  told_drained_ = true;
+  return out;
+}
+
 size_t DeliveryWindow::Acknowledge(std::span<const store::MessageId> ids) noexcept {
   size_t freed = 0;
   for (auto id : ids) {

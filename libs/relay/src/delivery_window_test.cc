@@ -57,5 +57,38 @@ TEST(DeliveryWindowTest, FillsByBytes) {
   EXPECT_EQ(w.unacknowledged(), 0u);
 }
 
+TEST(DeliveryWindowTest, TakeFetchedSaysWhatComesNextAndQueueDrainedOnce) {
+  using Next = DeliveryWindow::Fetched::Next;
+  DeliveryWindow w;
+  std::vector<store::StoredMessage> full;
+  for (store::MessageId id = 1; id <= 10; ++id) full.push_back(Message(id, 10));
+  auto got = w.TakeFetched(full, 10);  // a read as long as its room: there may be more
+  EXPECT_EQ(got.pushes.size(), 10u);
+  EXPECT_EQ(got.next, Next::kFetchAgain);
+  EXPECT_FALSE(got.queue_drained);
+  std::vector<store::StoredMessage> shorter{Message(11, 10), Message(12, 10)};
+  got = w.TakeFetched(shorter, 10);
+  EXPECT_EQ(got.pushes.size(), 2u);
+  EXPECT_EQ(got.next, Next::kLive);
+  EXPECT_TRUE(got.queue_drained) << "the first time the queue is drained";
+  got = w.TakeFetched({}, 10);
+  EXPECT_EQ(got.next, Next::kLive);
+  EXPECT_FALSE(got.queue_drained) << "said once per session";
+  // A read that fills the window stops there and waits for acks.
+  std::vector<store::StoredMessage> many;
+  for (store::MessageId id = 13; id < 13 + proto::kDeliveryWindow; ++id) many.push_back(Message(id, 10));
+  got = w.TakeFetched(many, proto::kDeliveryWindow);
+  EXPECT_EQ(got.pushes.size(), proto::kDeliveryWindow - 12);
+  EXPECT_EQ(got.next, Next::kWaitForAcks);
+  EXPECT_TRUE(w.Full());
+  // Ids pushed live meanwhile are not pushed again.
+  DeliveryWindow live;
+  ASSERT_TRUE(live.Push(Message(5, 10)).has_value());
+  std::vector<store::StoredMessage> overlap{Message(4, 10), Message(5, 10), Message(6, 10)};
+  got = live.TakeFetched(overlap, 10);
+  ASSERT_EQ(got.pushes.size(), 1u);
+  EXPECT_EQ(got.pushes[0].delivery().message_id(), 6u);
+}
+
 }  // namespace
 }  // namespace sc::relay

@@ -304,20 +304,23 @@ void RelayServer::Connection::OnFetched(Result<std::vector<store::StoredMessage>
     SC_LOG_WARN("delivery fetch failed: {}", fetched.error().name());
     return;
   }
-  for (const auto& m : *fetched) {
-    if (window_.Full()) return;  // the rest is read again once acks make room
-    Deliver(m);
+  auto got = window_.TakeFetched(*fetched, room);
+  server_->metrics_.messages_out.Inc(got.pushes.size());
+  for (const auto& push : got.pushes) SendPush(push);
+  if (got.queue_drained) {
+    pb::Push push;
+    push.mutable_queue_drained();
+    SendPush(push);
   }
-  if (fetched->size() < room) {
-    delivery_ = Delivery::kLive;
-    if (!told_drained_) {
-      told_drained_ = true;
-      pb::Push push;
-      push.mutable_queue_drained();
-      SendPush(push);
-    }
-  } else {
-    FetchMore();
+  switch (got.next) {
+    case relay::DeliveryWindow::Fetched::Next::kWaitForAcks:
+      break;  // kCatchingUp: FetchMore runs again on the next ack
+    case relay::DeliveryWindow::Fetched::Next::kFetchAgain:
+      FetchMore();
+      break;
+    case relay::DeliveryWindow::Fetched::Next::kLive:
+      delivery_ = Delivery::kLive;
+      break;
   }
 }
 

@@ -89,7 +89,6 @@ class RelayServer::Connection : public std::enable_shared_from_this<RelayServer:
   // Delivery (io thread).
   std::optional<store::DeviceAddress> device_;
   Delivery delivery_ = Delivery::kOff;
-  bool told_drained_ = false;  // QueueDrained is said once, at the first catch-up
   relay::DeliveryWindow window_;
 };
 

@@ -4,9 +4,10 @@
 // the in-process test adapter (tests/support) both keep their delivery state in one.
 //
 //   DeliveryWindow w;
-//   if (uint32_t room = w.FetchRoom()) for (auto& m : service.Fetch(device, w.last_pushed(), room)) {
-//     if (w.Full()) break;
-//     if (auto push = w.Push(m)) write(*push);
+//   if (uint32_t room = w.FetchRoom()) {
+//     auto got = w.TakeFetched(service.Fetch(device, w.last_pushed(), room), room);
+//     for (auto& push : got.pushes) write(push);
+//     if (got.queue_drained) write(QueueDrained);   // then: got.next says what the session does
 //   }
 //   w.Acknowledge(effects.acknowledged);
 //
@@ -18,6 +19,7 @@
 #include <map>
 #include <optional>
 #include <span>
+#include <vector>
 
 #include "securecomm/proto/protocol.h"
 #include "securecomm/proto/relay.pb.h"
@@ -43,6 +45,21 @@ class DeliveryWindow {
   // with this id or a later one was pushed already (queue reads and live pushes overlap).
   // REQUIRES: !Full().
   std::optional<securecomm::relay::v1::Push> Push(const store::StoredMessage& m);
+  // Fetched: what a session does with one queue read (relay.md §7.2).
+  struct Fetched {
+    enum class Next {
+      kWaitForAcks,  // the window filled: read the queue again once acks make room
+      kFetchAgain,   // the read was full and the window has room: read again now
+      kLive,         // the read was short: the queue is drained, push new messages as they commit
+    };
+    std::vector<securecomm::relay::v1::Push> pushes;  // Delivery pushes to write, in order
+    Next next = Next::kWaitForAcks;
+    bool queue_drained = false;  // write QueueDrained after the pushes (once per window's life)
+  };
+  // TakeFetched pushes the messages of a queue read of at most `room` while the window has room,
+  // and says what comes next; QueueDrained is asked for the first time the session goes live.
+  Fetched TakeFetched(std::span<const store::StoredMessage> batch, uint32_t room);
+
   // Acknowledge frees the window of the ids that were pushed and unacknowledged; others are
   // ignored. Returns how many it freed.
   size_t Acknowledge(std::span<const store::MessageId> ids) noexcept;
@@ -54,6 +71,7 @@ class DeliveryWindow {
   store::MessageId last_pushed_ = 0;
   std::map<store::MessageId, size_t> unacked_;  // pushed, not yet acknowledged: id -> payload bytes
   size_t unacked_bytes_ = 0;
+  bool told_drained_ = false;
 };
 
 }  // namespace sc::relay
