@@ -4,6 +4,7 @@
 
 #include "securecomm/mls/errors.h"
 #include "securecomm/mls/group_context.h"
+#include "securecomm/mls/key_package.h"
 #include "securecomm/mls/leaf_node.h"
 
 namespace sc::mls::internal {
@@ -60,15 +61,9 @@ Status SkimLeafNode(Reader& r) {
   return LeafNode::Decode(r).map([](auto) {});
 }
 
-// KeyPackage: version, cipher_suite, init_key<V>, LeafNode, extensions<V>, signature<V>.
+// KeyPackage: key_package.h decodes it.
 Status SkimKeyPackage(Reader& r) {
-  Status s = SkimU16(r);
-  if (s) s = SkimU16(r);
-  if (s) s = SkimOpaque(r);
-  if (s) s = SkimLeafNode(r);
-  if (s) s = SkimExtensions(r);
-  if (s) s = SkimOpaque(r);
-  return s;
+  return KeyPackage::Decode(r).map([](auto) {});
 }
 
 // UpdatePath: LeafNode, then UpdatePathNode nodes<V> (encryption_key<V>, HPKECiphertext<V>).

@@ -1,14 +1,15 @@
 // wire_skim.h (private): structural decoders for the RFC 9420 structures that framing carries
-// but that have no decoder of their own yet: KeyPackage (§10), UpdatePath (§7.6), Welcome
-// (§12.4.3.1) and GroupInfo (§12.4.3); LeafNode (§7.2) is leaf_node.h's decoder. A Skim* function reads
-// exactly one such structure from `r`, checking every length, every enum it must branch on and every nested
-// vector, and keeps nothing: framing needs to know where a Proposal or Commit ends (they are not
-// length-prefixed) and to re-encode it byte for byte, which it does by keeping the bytes a skim consumed.
+// but that have no decoder of their own yet: UpdatePath (§7.6), Welcome (§12.4.3.1) and
+// GroupInfo (§12.4.3); LeafNode (§7.2) and KeyPackage (§10) go to their own decoders. A Skim*
+// function reads exactly one such structure from `r`, checking every length, every enum it must
+// branch on and every nested vector, and keeps nothing: framing needs to know where a Proposal or
+// Commit ends (they are not length-prefixed) and to re-encode it byte for byte, which it does by
+// keeping the bytes a skim consumed.
 //
-// TODO(issue #13, ratchet tree / TreeKEM work): once key_package.h, update_path.h, welcome.h and
-// group_info.h have full decoders, Proposal and Commit hold decoded values and these skims go.
-// Errors: the Reader's and LeafNode::Decode's. On error `r` may have advanced; callers skim a
-// copy (Consume below).
+// TODO(issue #13, ratchet tree / TreeKEM work): once update_path.h, welcome.h and group_info.h
+// have full decoders, Proposal and Commit hold decoded values and these skims go. Errors: the
+// Reader's and those of LeafNode::Decode and KeyPackage::Decode. On error `r` may have advanced;
+// callers skim a copy (Consume below).
 #pragma once
 
 #include <cstdint>
