@@ -32,6 +32,20 @@ Error MlsError(Error e) {
 
 }  // namespace
 
+Status HpkeCiphertext::Encode(Writer& w) const {
+  Status s = w.WriteOpaque(kem_output);
+  if (s) s = w.WriteOpaque(ciphertext);
+  return s;
+}
+
+Result<HpkeCiphertext> HpkeCiphertext::Decode(Reader& r) {
+  HpkeCiphertext c;
+  Status s = ReadField(r, c.kem_output);
+  if (s) s = ReadField(r, c.ciphertext);
+  if (!s) return Fail(s.error());
+  return c;
+}
+
 Result<HpkeCiphertext> EncryptWithLabel(const CipherSuite& suite, const crypto::X25519PublicKey& public_key,
                                         std::string_view label, std::span<const uint8_t> context,
                                         std::span<const uint8_t> plaintext, Random& rng) {

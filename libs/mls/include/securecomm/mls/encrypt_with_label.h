@@ -25,6 +25,7 @@
 #include "securecomm/crypto/keys.h"
 #include "securecomm/crypto/x25519.h"
 #include "securecomm/mls/cipher_suite.h"
+#include "securecomm/mls/codec.h"
 
 namespace sc::mls {
 
@@ -32,6 +33,11 @@ namespace sc::mls {
 struct HpkeCiphertext {
   std::vector<uint8_t> kem_output;
   std::vector<uint8_t> ciphertext;
+
+  // Encode appends the HPKECiphertext (kValueTooLarge over kMaxVectorLength); Decode reads one.
+  [[nodiscard]] Status Encode(Writer& w) const;
+  [[nodiscard]] static Result<HpkeCiphertext> Decode(Reader& r);
+  friend bool operator==(const HpkeCiphertext&, const HpkeCiphertext&) = default;
 };
 
 // EncryptWithLabel returns SealBase(public_key, EncryptContext, "", plaintext).
