@@ -28,6 +28,7 @@ ParentNode Parent(uint8_t tag, std::vector<LeafIndex> unmerged = {}) {
 
 std::vector<uint32_t> Values(const std::vector<NodeIndex>& v) {
   std::vector<uint32_t> out;
+  out.reserve(v.size());
   for (NodeIndex x : v) out.push_back(x.value);
   return out;
 }
@@ -104,7 +105,9 @@ TEST(MlsRatchetTree, MergedPathIsParentHashValid) {
   const std::vector<NodeIndex> fdp = t.FilteredDirectPath(LeafIndex{1});
   ASSERT_EQ(Values(fdp), (std::vector<uint32_t>{1, 3, 7}));
   std::vector<HpkePublicKey> keys;
-  for (uint8_t i = 0; i < fdp.size(); ++i) keys.push_back(HpkePublicKey{std::vector<uint8_t>(32, 60 + i)});
+  for (size_t i = 0; i < fdp.size(); ++i) {
+    keys.push_back(HpkePublicKey{std::vector<uint8_t>(32, static_cast<uint8_t>(60 + i))});
+  }
   EXPECT_EQ(t.MergePath(LeafIndex{1}, std::span(keys).first(2)).error(), Errc::kUpdatePathLengthMismatch);
   auto leaf_hash = t.MergePath(LeafIndex{1}, keys);
   ASSERT_TRUE(leaf_hash);

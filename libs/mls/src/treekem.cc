@@ -80,6 +80,25 @@ void TreeKemPrivate::SetKey(NodeIndex x, crypto::X25519KeyPair key) {
   keys_.insert_or_assign(x, std::move(key));
 }
 
+Status TreeKemPrivate::ImplantPathSecret(const CipherSuite& suite, const RatchetTree& tree,
+                                         LeafIndex committer, NodeIndex at, const Secret& path_secret) {
+  const std::vector<NodeIndex> fdp = tree.FilteredDirectPath(committer);
+  auto it = std::find(fdp.begin(), fdp.end(), at);
+  if (it == fdp.end() || !IsUnder(leaf_, at)) return Fail(Errc::kInvalidLeafIndex);
+  std::vector<std::pair<NodeIndex, crypto::X25519KeyPair>> derived;
+  Secret secret = path_secret.Clone();
+  for (; it != fdp.end(); ++it) {
+    auto kp = NodeKeyPair(suite, secret);
+    if (!kp) return Fail(kp.error());
+    const HpkePublicKey* pub = tree.encryption_key(*it);
+    if (pub == nullptr || *pub != FromX25519(kp->public_key)) return Fail(Errc::kPathKeyMismatch);
+    derived.emplace_back(*it, std::move(*kp));
+    secret = NextPathSecret(secret);
+  }
+  for (auto& [x, kp] : derived) keys_.insert_or_assign(x, std::move(kp));
+  return OkStatus();
+}
+
 Status TreeKemPrivate::ConsistentWith(const RatchetTree& tree) const {
   for (const auto& [x, kp] : keys_) {
     if (!InTree(x, tree.leaf_count())) return Fail(Errc::kPrivateKeyMismatch);

@@ -167,6 +167,34 @@ TEST(MlsTreeKem, SuccessiveCommitsAgreeAndTheTreeStaysValid) {
   size_t ciphertexts = 0;
   for (const auto& n : path.nodes) ciphertexts += n.encrypted_path_secret.size();
   EXPECT_EQ(ciphertexts + 1, with_added);
+  // The new member takes its keys from the path secret of its common ancestor with the
+  // committer (what its Welcome carries).
+  {
+    Group h(4);
+    h.Commit(0);
+    const LeafIndex joiner = h.Add();
+    RatchetTree next = h.tree;
+    GroupContext c = h.ctx;
+    auto created = CreateUpdatePath(Suite(), next, LeafIndex{2}, *h.tree.leaf_node(LeafIndex{2}),
+                                    h.members[2].signer, c, std::vector<LeafIndex>{joiner}, h.rng);
+    ASSERT_TRUE(created);
+    const NodeIndex ancestor = CommonAncestor(joiner.node(), LeafIndex{2}.node());
+    const Secret* secret = nullptr;
+    for (const auto& [x, ps] : created->path_secrets) {
+      if (x == ancestor) secret = &ps;
+    }
+    ASSERT_NE(secret, nullptr);
+    TreeKemPrivate& keys = h.members[joiner.value].keys;
+    EXPECT_EQ(keys.ImplantPathSecret(Suite(), next, LeafIndex{2}, NodeIndex{1}, *secret).error(),
+              Errc::kInvalidLeafIndex);
+    Secret wrong = secret->Clone();
+    wrong.MutableExpose()[0] ^= 1;
+    EXPECT_EQ(keys.ImplantPathSecret(Suite(), next, LeafIndex{2}, ancestor, wrong).error(),
+              Errc::kPathKeyMismatch);
+    ASSERT_TRUE(keys.ImplantPathSecret(Suite(), next, LeafIndex{2}, ancestor, *secret));
+    EXPECT_TRUE(keys.ConsistentWith(next));
+    EXPECT_EQ(keys.size(), 2U);  // its leaf and the root
+  }
   auto hash = g.tree.TreeHash();
   ASSERT_TRUE(hash);
   EXPECT_TRUE(ValidateTree(g.tree, g.ctx.group_id, &*hash));

@@ -70,6 +70,14 @@ class TreeKemPrivate {
   // a parent above it.
   void SetKey(NodeIndex x, crypto::X25519KeyPair key);
 
+  // ImplantPathSecret stores the keys a new member derives from the path secret its Welcome
+  // carries (§12.4.3.1): `path_secret` is that of node `at` of the committer's filtered direct
+  // path in `tree` (the committed tree), and each later node's comes from DeriveSecret(., "path").
+  // kInvalidLeafIndex unless `at` is on that path above this member, kPathKeyMismatch if a
+  // derived public key is not the tree's (nothing is stored then).
+  [[nodiscard]] Status ImplantPathSecret(const CipherSuite& suite, const RatchetTree& tree,
+                                         LeafIndex committer, NodeIndex at, const Secret& path_secret);
+
   // ConsistentWith returns kPrivateKeyMismatch unless every key held is for a non-blank node of
   // `tree` whose public key is the key pair's.
   [[nodiscard]] Status ConsistentWith(const RatchetTree& tree) const;
