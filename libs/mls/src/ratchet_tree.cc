@@ -102,7 +102,7 @@ Result<ParentNode> ParentNode::Decode(Reader& r) {
 
 // ---- The ratchet_tree extension (§12.4.3.3) --------------------------------------------------
 
-RatchetTree::RatchetTree(LeafNode leaf) : leaf_count_{1}, nodes_(1) {
+RatchetTree::RatchetTree(LeafNode leaf) : leaf_count_{1}, nodes_(1), hashes_(1) {
   nodes_[0] = Node(std::move(leaf));
 }
 
@@ -153,8 +153,7 @@ Result<RatchetTree> RatchetTree::Decode(Reader& r) {
   if (tree.nodes_.empty() || !tree.nodes_.back().has_value()) return Fail(Errc::kTreeTrailingBlank);
   uint32_t leaves = 1;
   while (NodeWidth(LeafCount{leaves}) < tree.nodes_.size()) leaves *= 2;
-  tree.leaf_count_ = LeafCount{leaves};
-  tree.nodes_.resize(NodeWidth(tree.leaf_count_));
+  tree.Resize(LeafCount{leaves});
   return tree;
 }
 
@@ -248,32 +247,15 @@ std::vector<NodeIndex> RatchetTree::FilteredDirectPath(LeafIndex leaf) const {
 
 namespace {
 
-// FillHashes computes the tree hash of x and everything below it into `out`.
-Status FillHashes(const RatchetTree& tree, NodeIndex x, std::vector<Sha256Digest>& out) {
-  if (x.is_leaf()) {
-    auto h = HashLeaf(x.leaf(), tree.leaf_node(x.leaf()));
-    if (!h) return Fail(h.error());
-    out[x.value] = *h;
-    return OkStatus();
-  }
-  if (auto s = FillHashes(tree, Left(x), out); !s) return s;
-  if (auto s = FillHashes(tree, Right(x), out); !s) return s;
-  auto h = HashParent(tree.parent_node(x), out[Left(x).value], out[Right(x).value]);
-  if (!h) return Fail(h.error());
-  out[x.value] = *h;
-  return OkStatus();
-}
-
 // HashWithout returns the tree hash of x in the tree where the leaves `removed` are blank and
-// gone from every unmerged_leaves list (§7.9: original_sibling_tree_hash); `hashes` serve the
+// gone from every unmerged_leaves list (§7.9: original_sibling_tree_hash); the cache serves the
 // subtrees that hold none of them.
-Result<Sha256Digest> HashWithout(const RatchetTree& tree, NodeIndex x, std::span<const LeafIndex> removed,
-                                 std::span<const Sha256Digest> hashes) {
-  if (!AnyUnder(x, removed)) return hashes[x.value];
+Result<Sha256Digest> HashWithout(const RatchetTree& tree, NodeIndex x, std::span<const LeafIndex> removed) {
+  if (!AnyUnder(x, removed)) return tree.NodeHash(x);
   if (x.is_leaf()) return HashLeaf(x.leaf(), nullptr);
-  auto left = HashWithout(tree, Left(x), removed, hashes);
+  auto left = HashWithout(tree, Left(x), removed);
   if (!left) return left;
-  auto right = HashWithout(tree, Right(x), removed, hashes);
+  auto right = HashWithout(tree, Right(x), removed);
   if (!right) return right;
   const ParentNode* p = tree.parent_node(x);
   if (p == nullptr) return HashParent(nullptr, *left, *right);
@@ -295,23 +277,39 @@ const std::vector<uint8_t>* ParentHashOf(const RatchetTree& tree, NodeIndex x) {
 
 }  // namespace
 
-Result<std::vector<Sha256Digest>> RatchetTree::TreeHashes() const {
-  std::vector<Sha256Digest> out(nodes_.size());
-  if (auto s = FillHashes(*this, Root(leaf_count_), out); !s) return Fail(s.error());
-  return out;
+Result<Sha256Digest> RatchetTree::NodeHash(NodeIndex x) const {
+  SC_CHECK(InTree(x, leaf_count_));
+  if (hashes_[x.value]) return *hashes_[x.value];
+  Result<Sha256Digest> h = Fail(Errc::kValueTooLarge);
+  if (x.is_leaf()) {
+    h = HashLeaf(x.leaf(), leaf_node(x.leaf()));
+  } else {
+    auto left = NodeHash(Left(x));
+    if (!left) return left;
+    auto right = NodeHash(Right(x));
+    if (!right) return right;
+    h = HashParent(parent_node(x), *left, *right);
+  }
+  if (h) hashes_[x.value] = *h;
+  return h;
 }
 
 Result<Sha256Digest> RatchetTree::TreeHash() const {
-  auto all = TreeHashes();
-  if (!all) return Fail(all.error());
-  return (*all)[Root(leaf_count_).value];
+  return NodeHash(Root(leaf_count_));
 }
 
-Result<Sha256Digest> RatchetTree::ParentHash(NodeIndex p, NodeIndex s,
-                                             std::span<const Sha256Digest> hashes) const {
+Result<std::vector<Sha256Digest>> RatchetTree::TreeHashes() const {
+  if (auto root = TreeHash(); !root) return Fail(root.error());
+  std::vector<Sha256Digest> out;
+  out.reserve(hashes_.size());
+  for (const auto& h : hashes_) out.push_back(*h);  // TreeHash filled every slot
+  return out;
+}
+
+Result<Sha256Digest> RatchetTree::ParentHash(NodeIndex p, NodeIndex s) const {
   const ParentNode* parent = parent_node(p);
   SC_CHECK(parent != nullptr && (s == Left(p) || s == Right(p)));
-  auto sibling = HashWithout(*this, s, parent->unmerged_leaves, hashes);
+  auto sibling = HashWithout(*this, s, parent->unmerged_leaves);
   if (!sibling) return sibling;
   // struct { HPKEPublicKey encryption_key; opaque parent_hash<V>;
   //          opaque original_sibling_tree_hash<V>; } ParentHashInput;
@@ -324,8 +322,6 @@ Result<Sha256Digest> RatchetTree::ParentHash(NodeIndex p, NodeIndex s,
 }
 
 Status RatchetTree::VerifyParentHashes() const {
-  auto hashes = TreeHashes();
-  if (!hashes) return Fail(hashes.error());
   for (uint32_t i = 1; i < nodes_.size(); i += 2) {
     const NodeIndex p{i};
     const ParentNode* parent = parent_node(p);
@@ -337,7 +333,7 @@ Status RatchetTree::VerifyParentHashes() const {
     for (const auto& [c, s] : {std::pair{Left(p), Right(p)}, std::pair{Right(p), Left(p)}}) {
       const std::vector<NodeIndex> res = Resolution(c);
       if (res.empty()) continue;
-      auto ph = ParentHash(p, s, *hashes);
+      auto ph = ParentHash(p, s);
       if (!ph) return Fail(ph.error());
       std::vector<NodeIndex> unmerged_under_c;
       const LeafRange under = LeavesUnder(c);
@@ -365,6 +361,23 @@ Status RatchetTree::VerifyParentHashes() const {
 
 void RatchetTree::BlankDirectPath(LeafIndex leaf) {
   for (NodeIndex x : DirectPath(leaf.node(), leaf_count_)) nodes_[x.value].reset();
+  Touch(leaf.node());
+}
+
+void RatchetTree::Touch(NodeIndex x) {
+  hashes_[x.value].reset();
+  const NodeIndex root = Root(leaf_count_);
+  while (x != root) {
+    x = Parent(x, leaf_count_);
+    hashes_[x.value].reset();
+  }
+}
+
+void RatchetTree::Resize(LeafCount n) {
+  // A node's hash depends only on its subtree, which extending or truncating leaves as it was.
+  leaf_count_ = n;
+  nodes_.resize(NodeWidth(n));
+  hashes_.resize(NodeWidth(n));
 }
 
 void RatchetTree::Truncate() {
@@ -376,8 +389,7 @@ void RatchetTree::Truncate() {
       right_empty = !nodes_[2 * l].has_value();
     }
     if (!right_empty) break;
-    leaf_count_ = LeafCount{half};
-    nodes_.resize(NodeWidth(leaf_count_));
+    Resize(LeafCount{half});
   }
 }
 
@@ -388,6 +400,7 @@ void RatchetTree::SetLeaf(LeafIndex leaf, std::optional<LeafNode> node) {
   } else {
     nodes_[leaf.node().value].reset();
   }
+  Touch(leaf.node());
 }
 
 void RatchetTree::SetParent(NodeIndex x, std::optional<ParentNode> node) {
@@ -397,6 +410,7 @@ void RatchetTree::SetParent(NodeIndex x, std::optional<ParentNode> node) {
   } else {
     nodes_[x.value].reset();
   }
+  Touch(x);
 }
 
 Result<LeafIndex> RatchetTree::AddLeaf(LeafNode leaf) {
@@ -410,8 +424,7 @@ Result<LeafIndex> RatchetTree::AddLeaf(LeafNode leaf) {
   if (at.value == leaf_count_.value) {
     // §7.7: no blank leaf; a new root whose right subtree is all blank.
     if (leaf_count_.value >= kMaxLeaves) return Fail(Errc::kTreeTooLarge);
-    leaf_count_ = LeafCount{leaf_count_.value * 2};
-    nodes_.resize(NodeWidth(leaf_count_));
+    Resize(LeafCount{leaf_count_.value * 2});
   }
   for (NodeIndex x : DirectPath(at.node(), leaf_count_)) {
     auto& slot = nodes_[x.value];
@@ -420,6 +433,7 @@ Result<LeafIndex> RatchetTree::AddLeaf(LeafNode leaf) {
     unmerged.insert(std::lower_bound(unmerged.begin(), unmerged.end(), at), at);
   }
   nodes_[at.node().value] = Node(std::move(leaf));
+  Touch(at.node());
   return at;
 }
 
@@ -427,7 +441,7 @@ Status RatchetTree::UpdateLeaf(LeafIndex leaf, LeafNode node) {
   if (leaf.value >= leaf_count_.value) return Fail(Errc::kInvalidLeafIndex);
   if (leaf_node(leaf) == nullptr) return Fail(Errc::kBlankLeaf);
   nodes_[leaf.node().value] = Node(std::move(node));
-  BlankDirectPath(leaf);
+  BlankDirectPath(leaf);  // touches the leaf and its path
   return OkStatus();
 }
 
@@ -447,19 +461,18 @@ Result<std::vector<uint8_t>> RatchetTree::MergePath(LeafIndex sender, std::span<
   BlankDirectPath(sender);
   for (size_t i = 0; i < fdp.size(); ++i) nodes_[fdp[i].value] = Node(ParentNode{keys[i], {}, {}});
   if (fdp.empty()) return std::vector<uint8_t>{};
-  // The copath children's subtrees are untouched by the path, so their hashes are final now.
-  auto hashes = TreeHashes();
-  if (!hashes) return Fail(hashes.error());
+  // The copath children's subtrees are untouched by the path: their hashes are final now.
   const NodeIndex leaf_node_index = sender.node();
   auto copath_child = [&](NodeIndex p) { return leaf_node_index < p ? Right(p) : Left(p); };
   // Root first: each node's parent_hash is the parent hash of the next node up (§7.9).
   std::vector<uint8_t> below;
   for (size_t i = fdp.size(); i-- > 0;) {
     std::get<ParentNode>(*nodes_[fdp[i].value]).parent_hash = std::move(below);
-    auto ph = ParentHash(fdp[i], copath_child(fdp[i]), *hashes);
+    auto ph = ParentHash(fdp[i], copath_child(fdp[i]));
     if (!ph) return Fail(ph.error());
     below.assign(ph->span().begin(), ph->span().end());
   }
+  Touch(leaf_node_index);  // the parent hashes changed the path's nodes
   return below;
 }
 

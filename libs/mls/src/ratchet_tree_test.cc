@@ -129,6 +129,35 @@ TEST(MlsRatchetTree, MergedPathIsParentHashValid) {
   EXPECT_EQ(t.VerifyParentHashes().error(), Errc::kParentHashInvalid);
 }
 
+// The cached tree hash after each change equals that of a fresh copy (decoded: no cache).
+TEST(MlsRatchetTree, CachedHashesFollowEveryChange) {
+  RatchetTree t = Members(3);
+  auto same_as_fresh = [&] {
+    auto fresh = RatchetTree::Decode(t.Encode().value());
+    return fresh && t.TreeHash().value() == fresh->TreeHash().value();
+  };
+  ASSERT_TRUE(t.TreeHash());
+  t.SetParent(NodeIndex{1}, Parent(50));
+  EXPECT_TRUE(same_as_fresh());
+  ASSERT_TRUE(t.AddLeaf(Leaf(3)));
+  EXPECT_TRUE(same_as_fresh());
+  ASSERT_TRUE(t.AddLeaf(Leaf(4)));  // extends the tree
+  EXPECT_TRUE(same_as_fresh());
+  ASSERT_TRUE(t.UpdateLeaf(LeafIndex{0}, Leaf(20)));
+  EXPECT_TRUE(same_as_fresh());
+  std::vector<HpkePublicKey> keys(t.FilteredDirectPath(LeafIndex{2}).size(),
+                                  HpkePublicKey{std::vector<uint8_t>(32, 7)});
+  ASSERT_TRUE(t.MergePath(LeafIndex{2}, keys));
+  EXPECT_TRUE(same_as_fresh());
+  ASSERT_TRUE(t.RemoveLeaf(LeafIndex{4}));  // truncates
+  EXPECT_TRUE(same_as_fresh());
+  t.SetLeaf(LeafIndex{1}, std::nullopt);
+  EXPECT_TRUE(same_as_fresh());
+  auto all = t.TreeHashes();
+  ASSERT_TRUE(all);
+  EXPECT_EQ(all->back(), t.NodeHash(NodeIndex{6}).value());
+}
+
 TEST(MlsRatchetTree, EncodeDropsTrailingBlanksAndDecodeRestoresThem) {
   RatchetTree t = Members(5);
   auto bytes = t.Encode();

@@ -30,7 +30,8 @@
 // form only: tree_validation.h checks signatures, keys and hashes.
 //
 // Mutations keep the tree perfect and never leave it half-changed: each either fails before
-// touching it or completes. Value type, no shared state; not thread safe.
+// touching it or completes. Value type, no shared state; not thread safe, not even its const
+// methods (they fill the hash cache).
 #pragma once
 
 #include <cstdint>
@@ -100,17 +101,19 @@ class RatchetTree {
   // has an empty resolution (§4.1.2), from the leaf upward. REQUIRES: leaf in the tree.
   std::vector<NodeIndex> FilteredDirectPath(LeafIndex leaf) const;
 
-  // TreeHashes returns the tree hash of every node (§7.8), indexed by node; TreeHash the root's.
-  // kValueTooLarge if a node does not encode.
-  [[nodiscard]] Result<std::vector<crypto::Sha256Digest>> TreeHashes() const;
+  // NodeHash returns the tree hash of node x (§7.8), TreeHash the root's, TreeHashes every
+  // node's, indexed by node. Hashes are cached per node and recomputed only below a change, so
+  // a commit costs a path of hashes, not a tree. kValueTooLarge if a node does not encode.
+  // REQUIRES: x in the tree.
+  [[nodiscard]] Result<crypto::Sha256Digest> NodeHash(NodeIndex x) const;
   [[nodiscard]] Result<crypto::Sha256Digest> TreeHash() const;
+  [[nodiscard]] Result<std::vector<crypto::Sha256Digest>> TreeHashes() const;
 
   // ParentHash returns the parent hash of parent node p with copath child s (§7.9):
   // Hash(ParentHashInput{p.encryption_key, p.parent_hash, original_sibling_tree_hash(s)}),
-  // where the sibling's hash is taken with p's unmerged leaves blanked. `hashes` are this tree's
-  // TreeHashes(). REQUIRES: p is a non-blank parent and s one of its children.
-  [[nodiscard]] Result<crypto::Sha256Digest> ParentHash(NodeIndex p, NodeIndex s,
-                                                        std::span<const crypto::Sha256Digest> hashes) const;
+  // where the sibling's hash is taken with p's unmerged leaves blanked.
+  // REQUIRES: p is a non-blank parent and s one of its children.
+  [[nodiscard]] Result<crypto::Sha256Digest> ParentHash(NodeIndex p, NodeIndex s) const;
 
   // VerifyParentHashes checks that every non-blank parent node is parent-hash valid (§7.9.2),
   // top down: exactly one descendant in the resolution of one of its children carries its
@@ -148,15 +151,22 @@ class RatchetTree {
   // SetParent replaces parent slot x (blank or not). REQUIRES: x a parent in the tree.
   void SetParent(NodeIndex x, std::optional<ParentNode> node);
 
-  friend bool operator==(const RatchetTree&, const RatchetTree&) = default;
+  // Trees are equal when their nodes are (the hash cache is not compared).
+  friend bool operator==(const RatchetTree& a, const RatchetTree& b) {
+    return a.leaf_count_ == b.leaf_count_ && a.nodes_ == b.nodes_;
+  }
 
  private:
   RatchetTree() = default;
   void BlankDirectPath(LeafIndex leaf);
   void Truncate();
+  void Resize(LeafCount n);
+  // Touch drops the cached hashes of x and its ancestors, after x changed.
+  void Touch(NodeIndex x);
 
   LeafCount leaf_count_;
-  std::vector<std::optional<Node>> nodes_;  // NodeWidth(leaf_count_) slots
+  std::vector<std::optional<Node>> nodes_;                           // NodeWidth(leaf_count_) slots
+  mutable std::vector<std::optional<crypto::Sha256Digest>> hashes_;  // tree hash cache, per slot
 };
 
 }  // namespace sc::mls
