@@ -74,6 +74,26 @@ Status CheckUniqueKeys(const RatchetTree& tree) {
   return OkStatus();
 }
 
+Status CheckKeysUniqueAt(const RatchetTree& tree, std::span<const NodeIndex> changed) {
+  const uint32_t width = NodeWidth(tree.leaf_count());
+  for (NodeIndex c : changed) {
+    const HpkePublicKey* key = tree.encryption_key(c);
+    if (key == nullptr) continue;
+    const LeafNode* leaf = c.is_leaf() ? tree.leaf_node(c.leaf()) : nullptr;
+    for (uint32_t i = 0; i < width; ++i) {
+      if (i == c.value) continue;
+      const HpkePublicKey* other = tree.encryption_key(NodeIndex{i});
+      if (other != nullptr && *other == *key) return Fail(Errc::kDuplicateEncryptionKey);
+      const LeafNode* other_leaf =
+          (leaf != nullptr && i % 2 == 0) ? tree.leaf_node(LeafIndex{i / 2}) : nullptr;
+      if (other_leaf != nullptr && other_leaf->signature_key == leaf->signature_key) {
+        return Fail(Errc::kDuplicateSignatureKey);
+      }
+    }
+  }
+  return OkStatus();
+}
+
 Status ValidateTree(const RatchetTree& tree, std::span<const uint8_t> group_id,
                     const crypto::Sha256Digest* expected_tree_hash) {
   if (expected_tree_hash != nullptr) {

@@ -218,6 +218,10 @@ Result<ProcessedPath> ProcessUpdatePath(const CipherSuite& suite, RatchetTree& t
   if (!parent_hash) return Fail(parent_hash.error());
   if (*parent_hash != leaf.parent_hash) return Fail(Errc::kParentHashMismatch);
   tree.SetLeaf(sender, leaf);
+  // §7.3: keys are unique among the members; only the leaf and the path are new.
+  std::vector<NodeIndex> changed = fdp;
+  changed.push_back(sender.node());
+  if (auto s = CheckKeysUniqueAt(tree, changed); !s) return Fail(s.error());
   auto tree_hash = tree.TreeHash();
   if (!tree_hash) return Fail(tree_hash.error());
   ctx.tree_hash.assign(tree_hash->span().begin(), tree_hash->span().end());

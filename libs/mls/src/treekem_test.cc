@@ -228,6 +228,13 @@ TEST(MlsTreeKem, ProcessRefusals) {
   p = good;
   p.nodes.front().encryption_key.bytes[0] ^= 1;  // covered by the leaf's parent hash
   EXPECT_EQ(g.Attempt(1, 4, p).error(), Errc::kParentHashMismatch);
+  // A leaf reusing another member's signature key, signed consistently.
+  p = good;
+  p.leaf_node.signature_key = g.tree.leaf_node(LeafIndex{2})->signature_key;
+  ASSERT_TRUE(p.leaf_node.Sign(g.members[4].signer, g.ctx.group_id, LeafIndex{4}));
+  EXPECT_EQ(g.Attempt(1, 4, p).error(), Errc::kBadSignature);  // signed by the wrong key
+  ASSERT_TRUE(p.leaf_node.Sign(g.members[2].signer, g.ctx.group_id, LeafIndex{4}));
+  EXPECT_EQ(g.Attempt(1, 4, p).error(), Errc::kDuplicateSignatureKey);
   p = good;
   p.nodes.back().encrypted_path_secret.front().ciphertext[0] ^= 1;
   EXPECT_EQ(g.Attempt(1, 4, p).error(), Errc::kDecryptFailed);
@@ -287,6 +294,16 @@ TEST(MlsTreeValidation, Refusals) {
   leaf.signature_key = t.leaf_node(LeafIndex{2})->signature_key;
   t.SetLeaf(LeafIndex{1}, leaf);
   EXPECT_EQ(CheckUniqueKeys(t).error(), Errc::kDuplicateSignatureKey);
+  // CheckKeysUniqueAt looks at the changed nodes only.
+  t = g.tree;
+  leaf = *t.leaf_node(LeafIndex{1});
+  leaf.encryption_key = t.parent_node(Root(t.leaf_count()))->encryption_key;
+  t.SetLeaf(LeafIndex{1}, leaf);
+  EXPECT_TRUE(CheckKeysUniqueAt(t, std::vector<NodeIndex>{NodeIndex{0}}));
+  EXPECT_EQ(CheckKeysUniqueAt(t, std::vector<NodeIndex>{NodeIndex{2}}).error(),
+            Errc::kDuplicateEncryptionKey);
+  EXPECT_EQ(CheckKeysUniqueAt(t, std::vector<NodeIndex>{Root(t.leaf_count())}).error(),
+            Errc::kDuplicateEncryptionKey);
   // Unmerged leaves: a member, below the node, listed by every non-blank parent between.
   const NodeIndex root_index = Root(g.tree.leaf_count());
   t = g.tree;

@@ -39,6 +39,12 @@ namespace sc::mls {
 [[nodiscard]] Status ValidateTree(const RatchetTree& tree, std::span<const uint8_t> group_id,
                                   const crypto::Sha256Digest* expected_tree_hash);
 
+// CheckKeysUniqueAt checks only the nodes in `changed` (a new or updated leaf, a merged path):
+// kDuplicateEncryptionKey if one's encryption_key appears in any other node, and
+// kDuplicateSignatureKey if a changed leaf's signature_key appears in another leaf. Linear in
+// the tree, no allocation: what a commit's new keys need, without revalidating the tree.
+[[nodiscard]] Status CheckKeysUniqueAt(const RatchetTree& tree, std::span<const NodeIndex> changed);
+
 // CheckUnmergedLeaves and CheckUniqueKeys are ValidateTree's last two steps, on their own.
 [[nodiscard]] Status CheckUnmergedLeaves(const RatchetTree& tree);
 [[nodiscard]] Status CheckUniqueKeys(const RatchetTree& tree);

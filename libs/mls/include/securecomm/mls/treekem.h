@@ -131,6 +131,7 @@ struct ProcessedPath {
 //   kUpdatePathLengthMismatch             not one node per node of the filtered direct path
 //   kCiphertextCountMismatch              not one ciphertext per node of a copath resolution
 //   kParentHashMismatch                   the leaf's parent_hash is not the merged path's
+//   kDuplicateEncryptionKey, kDuplicateSignatureKey   a new key already in the tree
 //   kNoPathDecryptionKey                  `mine` holds no key in the resolution meant for it
 //   kDecryptFailed, kInvalidKey, kInvalidLength   the HPKE ciphertext, a key, a path secret size
 //   kPathKeyMismatch                      a derived public key is not the path's
