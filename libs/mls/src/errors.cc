@@ -122,6 +122,50 @@ std::string_view ErrcName(Errc e) noexcept {
       return "kKeyPackageMismatch";
     case Errc::kInitKeyIsEncryptionKey:
       return "kInitKeyIsEncryptionKey";
+    case Errc::kNoMatchingKeyPackage:
+      return "kNoMatchingKeyPackage";
+    case Errc::kWelcomeMismatch:
+      return "kWelcomeMismatch";
+    case Errc::kMissingRatchetTree:
+      return "kMissingRatchetTree";
+    case Errc::kUnknownProposalRef:
+      return "kUnknownProposalRef";
+    case Errc::kCommitterUpdate:
+      return "kCommitterUpdate";
+    case Errc::kCommitterRemoved:
+      return "kCommitterRemoved";
+    case Errc::kDuplicateLeafChange:
+      return "kDuplicateLeafChange";
+    case Errc::kDuplicateAdd:
+      return "kDuplicateAdd";
+    case Errc::kDuplicatePsk:
+      return "kDuplicatePsk";
+    case Errc::kMultipleGroupContextExtensions:
+      return "kMultipleGroupContextExtensions";
+    case Errc::kReInitNotAlone:
+      return "kReInitNotAlone";
+    case Errc::kExternalInitFromMember:
+      return "kExternalInitFromMember";
+    case Errc::kUnsupportedByMember:
+      return "kUnsupportedByMember";
+    case Errc::kPathRequired:
+      return "kPathRequired";
+    case Errc::kInvalidProposal:
+      return "kInvalidProposal";
+    case Errc::kCommitRefused:
+      return "kCommitRefused";
+    case Errc::kLifetimeExpired:
+      return "kLifetimeExpired";
+    case Errc::kUnknownPsk:
+      return "kUnknownPsk";
+    case Errc::kNotMember:
+      return "kNotMember";
+    case Errc::kOwnCommit:
+      return "kOwnCommit";
+    case Errc::kUnsupportedProposal:
+      return "kUnsupportedProposal";
+    case Errc::kWrongSender:
+      return "kWrongSender";
   }
   return "kUnknown";
 }

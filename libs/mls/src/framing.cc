@@ -6,9 +6,9 @@
 
 #include "securecomm/mls/errors.h"
 #include "securecomm/mls/group_context.h"
+#include "securecomm/mls/key_package.h"
 #include "securecomm/mls/limits.h"
-
-#include "wire_skim.h"
+#include "securecomm/mls/welcome.h"
 
 namespace sc::mls {
 
@@ -367,12 +367,20 @@ Result<MlsMessage> MlsMessage::Decode(Reader& r) {
     case WireFormat::kWelcome:
     case WireFormat::kGroupInfo:
     case WireFormat::kKeyPackage: {
-      auto skim = m.wire_format == WireFormat::kWelcome     ? internal::SkimWelcome
-                  : m.wire_format == WireFormat::kGroupInfo ? internal::SkimGroupInfo
-                                                            : internal::SkimKeyPackage;
-      s = internal::Consume(probe, skim).map([&](std::span<const uint8_t> v) {
-        m.body.assign(v.begin(), v.end());
-      });
+      // The body is kept as bytes; the typed decoder checks it and finds its end.
+      Reader body = probe;
+      if (m.wire_format == WireFormat::kWelcome) {
+        s = Welcome::Decode(body).map([](auto&&) {});
+      } else if (m.wire_format == WireFormat::kGroupInfo) {
+        s = GroupInfo::Decode(body).map([](auto&&) {});
+      } else {
+        s = KeyPackage::Decode(body).map([](auto&&) {});
+      }
+      if (s) {
+        s = probe.ReadFixed(probe.remaining() - body.remaining()).map([&](std::span<const uint8_t> v) {
+          m.body.assign(v.begin(), v.end());
+        });
+      }
       break;
     }
   }

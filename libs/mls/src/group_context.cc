@@ -55,6 +55,14 @@ Result<std::vector<uint8_t>> GroupContext::Encode() const {
 
 Result<GroupContext> GroupContext::Decode(std::span<const uint8_t> bytes) {
   Reader r(bytes);
+  auto c = Decode(r);
+  if (!c) return c;
+  if (auto s = r.Finish(); !s) return Fail(s.error());
+  return c;
+}
+
+Result<GroupContext> GroupContext::Decode(Reader& in) {
+  Reader r = in;
   GroupContext c;
   Status s = ReadField(r, c.version);
   if (s && c.version != kProtocolVersionMls10) s = Fail(Errc::kUnsupportedVersion);
@@ -71,8 +79,8 @@ Result<GroupContext> GroupContext::Decode(std::span<const uint8_t> bytes) {
       s = Fail(ext.error());
     }
   }
-  if (s) s = r.Finish();
   if (!s) return Fail(s.error());
+  in = r;
   return c;
 }
 

@@ -104,13 +104,13 @@ Status CheckSenderContent(WireFormat wire_format, const FramedContent& content) 
       return OkStatus();
     case SenderType::kExternal:
       if (wire_format == WireFormat::kPrivateMessage) return Fail(Errc::kSenderNotMember);
-      if (t != ContentType::kProposal || !ExternalMayPropose(content.proposal.proposal_type)) {
+      if (t != ContentType::kProposal || !ExternalMayPropose(content.proposal.proposal_type())) {
         return Fail(Errc::kContentTypeNotAllowed);
       }
       return OkStatus();
     case SenderType::kNewMemberProposal:
       if (wire_format == WireFormat::kPrivateMessage) return Fail(Errc::kSenderNotMember);
-      if (t != ContentType::kProposal || content.proposal.proposal_type != ProposalType::kAdd) {
+      if (t != ContentType::kProposal || content.proposal.proposal_type() != ProposalType::kAdd) {
         return Fail(Errc::kContentTypeNotAllowed);
       }
       return OkStatus();

@@ -2,64 +2,113 @@
 #include "securecomm/mls/proposal.h"
 
 #include "securecomm/mls/errors.h"
-#include "securecomm/mls/group_context.h"
-#include "securecomm/mls/psk.h"
-
-#include "wire_skim.h"
 
 namespace sc::mls {
 namespace {
-
-// SkimProposalBody reads one select arm of `type`.
-Status SkimProposalBody(ProposalType type, Reader& r) {
-  switch (type) {
-    case ProposalType::kAdd:
-      return internal::SkimKeyPackage(r);
-    case ProposalType::kUpdate:
-      return internal::SkimLeafNode(r);
-    case ProposalType::kRemove:
-      return r.ReadU32().map([](auto) {});
-    case ProposalType::kPsk:
-      return PreSharedKeyId::Decode(r).map([](auto) {});
-    case ProposalType::kReinit: {
-      Status s = r.ReadOpaque().map([](auto) {});
-      if (s) s = r.ReadU16().map([](auto) {});
-      if (s) s = r.ReadU16().map([](auto) {});
-      if (s) s = DecodeExtensions(r).map([](auto) {});
-      return s;
-    }
-    case ProposalType::kExternalInit:
-      return r.ReadOpaque().map([](auto) {});
-    case ProposalType::kGroupContextExtensions:
-      return DecodeExtensions(r).map([](auto) {});
-  }
-  return Fail(Errc::kUnsupportedProposalType);
-}
 
 bool KnownProposalType(uint16_t t) {
   return t >= static_cast<uint16_t>(ProposalType::kAdd) &&
          t <= static_cast<uint16_t>(ProposalType::kGroupContextExtensions);
 }
 
+Result<Proposal::Body> ReadArm(ProposalType type, Reader& r) {
+  switch (type) {
+    case ProposalType::kAdd: {
+      auto kp = KeyPackage::Decode(r);
+      if (!kp) return Fail(kp.error());
+      return Proposal::Body(AddProposal{std::move(*kp)});
+    }
+    case ProposalType::kUpdate: {
+      auto leaf = LeafNode::Decode(r);
+      if (!leaf) return Fail(leaf.error());
+      return Proposal::Body(UpdateProposal{std::move(*leaf)});
+    }
+    case ProposalType::kRemove: {
+      auto v = r.ReadU32();
+      if (!v) return Fail(v.error());
+      return Proposal::Body(RemoveProposal{*v});
+    }
+    case ProposalType::kPsk: {
+      auto id = PreSharedKeyId::Decode(r);
+      if (!id) return Fail(id.error());
+      return Proposal::Body(PreSharedKeyProposal{std::move(*id)});
+    }
+    case ProposalType::kReinit: {
+      ReInitProposal p;
+      Status s = ReadField(r, p.group_id);
+      if (s) s = ReadField(r, p.version);
+      if (s) s = ReadField(r, p.cipher_suite);
+      if (s) {
+        auto ext = DecodeExtensions(r);
+        if (ext)
+          p.extensions = std::move(*ext);
+        else
+          s = Fail(ext.error());
+      }
+      if (!s) return Fail(s.error());
+      return Proposal::Body(std::move(p));
+    }
+    case ProposalType::kExternalInit: {
+      ExternalInitProposal p;
+      if (auto s = ReadField(r, p.kem_output); !s) return Fail(s.error());
+      return Proposal::Body(std::move(p));
+    }
+    case ProposalType::kGroupContextExtensions: {
+      auto ext = DecodeExtensions(r);
+      if (!ext) return Fail(ext.error());
+      return Proposal::Body(GroupContextExtensionsProposal{std::move(*ext)});
+    }
+  }
+  return Fail(Errc::kUnsupportedProposalType);
+}
+
 }  // namespace
 
-Result<std::span<const uint8_t>> Proposal::ReadBody(ProposalType type, Reader& r) {
+Result<Proposal> Proposal::DecodeBody(ProposalType type, Reader& r) {
   if (!KnownProposalType(static_cast<uint16_t>(type))) return Fail(Errc::kUnsupportedProposalType);
-  return internal::Consume(r, [&](Reader& probe) { return SkimProposalBody(type, probe); });
+  Reader probe = r;
+  auto body = ReadArm(type, probe);
+  if (!body) return Fail(body.error());
+  r = probe;
+  return Proposal{std::move(*body)};
 }
 
 Result<Proposal> Proposal::Make(ProposalType type, std::span<const uint8_t> body) {
   Reader r(body);
-  auto b = ReadBody(type, r);
-  if (!b) return Fail(b.error());
+  auto p = DecodeBody(type, r);
+  if (!p) return p;
   if (auto s = r.Finish(); !s) return Fail(s.error());
-  return Proposal{type, {b->begin(), b->end()}};
+  return p;
+}
+
+Status Proposal::EncodeBody(Writer& w) const {
+  struct Visitor {
+    Writer& w;
+    Status operator()(const AddProposal& p) const { return p.key_package.Encode(w); }
+    Status operator()(const UpdateProposal& p) const { return p.leaf_node.Encode(w); }
+    Status operator()(const RemoveProposal& p) const {
+      w.WriteU32(p.removed);
+      return OkStatus();
+    }
+    Status operator()(const PreSharedKeyProposal& p) const { return p.psk.Encode(w); }
+    Status operator()(const ReInitProposal& p) const {
+      Status s = w.WriteOpaque(p.group_id);
+      if (!s) return s;
+      w.WriteU16(p.version);
+      w.WriteU16(p.cipher_suite);
+      return EncodeExtensions(w, p.extensions);
+    }
+    Status operator()(const ExternalInitProposal& p) const { return w.WriteOpaque(p.kem_output); }
+    Status operator()(const GroupContextExtensionsProposal& p) const {
+      return EncodeExtensions(w, p.extensions);
+    }
+  };
+  return std::visit(Visitor{w}, body);
 }
 
 Status Proposal::Encode(Writer& w) const {
-  w.WriteU16(static_cast<uint16_t>(proposal_type));
-  w.WriteFixed(body);
-  return OkStatus();
+  w.WriteU16(static_cast<uint16_t>(proposal_type()));
+  return EncodeBody(w);
 }
 
 Result<Proposal> Proposal::Decode(Reader& r) {
@@ -67,10 +116,10 @@ Result<Proposal> Proposal::Decode(Reader& r) {
   auto type = probe.ReadU16();
   if (!type) return Fail(type.error());
   if (!KnownProposalType(*type)) return Fail(Errc::kUnsupportedProposalType);
-  auto body = ReadBody(static_cast<ProposalType>(*type), probe);
-  if (!body) return Fail(body.error());
+  auto p = DecodeBody(static_cast<ProposalType>(*type), probe);
+  if (!p) return p;
   r = probe;
-  return Proposal{static_cast<ProposalType>(*type), {body->begin(), body->end()}};
+  return p;
 }
 
 Status ProposalOrRef::Encode(Writer& w) const {
@@ -111,7 +160,7 @@ Status Commit::Encode(Writer& w) const {
   });
   if (!s) return s;
   w.WritePresence(path.has_value());
-  if (path) w.WriteFixed(*path);
+  if (path) return path->Encode(w);
   return OkStatus();
 }
 
@@ -128,9 +177,9 @@ Result<Commit> Commit::Decode(Reader& r) {
   auto present = probe.ReadPresence();
   if (!present) return Fail(present.error());
   if (*present) {
-    auto path = internal::Consume(probe, internal::SkimUpdatePath);
+    auto path = UpdatePath::Decode(probe);
     if (!path) return Fail(path.error());
-    c.path.emplace(path->begin(), path->end());
+    c.path = std::move(*path);
   }
   r = probe;
   return c;

@@ -21,32 +21,18 @@ using testing::Same;
 
 // Apply applies one decoded proposal to `tree` as §12.1.1-§12.1.3 say.
 Status Apply(const CipherSuite& suite, RatchetTree& tree, const Proposal& p, LeafIndex sender) {
-  Reader r(p.body);
-  switch (p.proposal_type) {
-    case ProposalType::kAdd: {
-      auto kp = KeyPackage::Decode(r);
-      if (!kp) return Fail(kp.error());
-      if (auto s = kp->Validate(kProtocolVersionMls10, static_cast<uint16_t>(suite.id)); !s) return s;
-      auto at = tree.AddLeaf(std::move(kp->leaf_node));
-      if (!at) return Fail(at.error());
-      return r.Finish();
-    }
-    case ProposalType::kUpdate: {
-      auto leaf = LeafNode::Decode(r);
-      if (!leaf) return Fail(leaf.error());
-      if (auto s = tree.UpdateLeaf(sender, std::move(*leaf)); !s) return s;
-      return r.Finish();
-    }
-    case ProposalType::kRemove: {
-      uint32_t removed = 0;
-      if (auto s = ReadField(r, removed); !s) return s;
-      if (auto s = tree.RemoveLeaf(LeafIndex{removed}); !s) return s;
-      return r.Finish();
-    }
-    default:
-      ADD_FAILURE() << "unexpected proposal type " << static_cast<int>(p.proposal_type);
-      return Fail(Errc::kUnsupportedProposalType);
+  if (const auto* add = std::get_if<AddProposal>(&p.body)) {
+    if (auto s = add->key_package.Validate(kProtocolVersionMls10, static_cast<uint16_t>(suite.id)); !s)
+      return s;
+    auto at = tree.AddLeaf(add->key_package.leaf_node);
+    return at ? OkStatus() : Fail(at.error());
   }
+  if (const auto* update = std::get_if<UpdateProposal>(&p.body))
+    return tree.UpdateLeaf(sender, update->leaf_node);
+  if (const auto* remove = std::get_if<RemoveProposal>(&p.body))
+    return tree.RemoveLeaf(LeafIndex{remove->removed});
+  ADD_FAILURE() << "unexpected proposal type " << static_cast<int>(p.proposal_type());
+  return Fail(Errc::kUnsupportedProposalType);
 }
 
 bool CheckCase(const CipherSuite& suite, const nlohmann::json& c) {

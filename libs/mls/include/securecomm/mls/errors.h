@@ -78,6 +78,37 @@ enum class Errc : uint16_t {
   kEncryptionKeyNotFresh = 57,   // an Update or commit leaf that keeps the encryption_key it replaces (§7.3)
   kKeyPackageMismatch = 58,      // a KeyPackage whose version or cipher suite is not the group's (§10.1)
   kInitKeyIsEncryptionKey = 59,  // a KeyPackage whose init_key equals its leaf's encryption_key (§10.1)
+  // Group state (RFC 9420 §11-§12).
+  kNoMatchingKeyPackage = 60,  // a Welcome with no EncryptedGroupSecrets for our KeyPackageRef (§12.4.3.1)
+  kWelcomeMismatch = 61,       // a Welcome whose cipher suite or GroupInfo disagrees with the KeyPackage or
+                               // GroupSecrets (§12.4.3.1)
+  kMissingRatchetTree =
+      62,  // a Welcome whose GroupInfo carries no ratchet_tree and none was given (§12.4.3.3)
+  kUnknownProposalRef =
+      63,  // a Commit references a proposal this member has not received in the epoch (§12.4.2)
+  kCommitterUpdate = 64,      // a Commit that covers an Update proposed by its own committer (§12.2)
+  kCommitterRemoved = 65,     // a Commit that removes its own committer (§12.2)
+  kDuplicateLeafChange = 66,  // a Commit with two Update and/or Remove proposals for one leaf (§12.2)
+  kDuplicateAdd = 67,         // an Add of a client already in the group or added twice by one Commit (§12.2)
+  kDuplicatePsk = 68,         // a Commit with two PreSharedKey proposals for one PreSharedKeyID (§12.2)
+  kMultipleGroupContextExtensions =
+      69,                        // a Commit with more than one GroupContextExtensions proposal (§12.2)
+  kReInitNotAlone = 70,          // a Commit with a ReInit proposal beside other proposals (§12.2)
+  kExternalInitFromMember = 71,  // an ExternalInit proposal in a member's Commit (§12.2)
+  kUnsupportedByMember = 72,  // a proposal, extension or credential type a member's capabilities do not list,
+                              // or required_capabilities unmet (§11.1, §12.1)
+  kPathRequired = 73,         // a Commit without a path where §12.4 requires one (empty, Update, Remove,
+                              // ExternalInit, GroupContextExtensions)
+  kInvalidProposal = 74,  // a proposal invalid on its own (§12.1): an Update from a non-member, a Remove of a
+                          // blank leaf, a ReInit downgrade
+  kCommitRefused = 75,    // the application's acceptance hook refused a Commit; the group stays in its epoch
+  kLifetimeExpired = 76,  // a KeyPackage leaf whose lifetime does not cover the current time (§7.3)
+  kUnknownPsk = 77,       // a PreSharedKey proposal or GroupSecrets psk this member does not hold (§8.4)
+  kNotMember = 78,        // an operation on a group this member has been removed from (§12.4.2)
+  kOwnCommit = 79,  // a member's own Commit handed to ProcessCommit: it merges its pending commit instead
+  kUnsupportedProposal =
+      80,  // a proposal type this profile does not carry out (ReInit, ExternalInit, resumption PSKs)
+  kWrongSender = 81,  // a handshake message whose sender type or index this group does not accept (§6, §12.1)
 };
 
 std::string_view ErrcName(Errc e) noexcept;

@@ -59,6 +59,8 @@ struct GroupContext {
   [[nodiscard]] Result<std::vector<uint8_t>> Encode() const;
   // Decode parses exactly one GroupContext from `bytes`.
   [[nodiscard]] static Result<GroupContext> Decode(std::span<const uint8_t> bytes);
+  // Decode reads one GroupContext from `r` (nothing consumed on error).
+  [[nodiscard]] static Result<GroupContext> Decode(Reader& r);
   friend bool operator==(const GroupContext&, const GroupContext&) = default;
 };
 

@@ -26,14 +26,14 @@
 //
 //   struct { ProposalOrRef proposals<V>; optional<UpdatePath> path; } Commit;
 //
-// A Proposal keeps its select arm as the encoded bytes, checked structurally when decoded or made
-// (every length, enum and nested vector; the KeyPackage and LeafNode inside Add and Update too),
-// and a Commit keeps its UpdatePath the same way. Neither is length-prefixed on the wire, so an
-// unknown proposal type cannot be delimited and is refused (kUnsupportedProposalType).
-// TODO(issue #13, ratchet tree / TreeKEM work): decoded Add/Update/UpdatePath values once
-// key_package.h, leaf_node.h and update_path.h decode them; the bytes stay for re-encoding.
+// Every select arm is decoded into its typed struct: the KeyPackage of an Add and the LeafNode
+// of an Update by key_package.h and leaf_node.h, a Commit's UpdatePath by update_path.h. The
+// arms are not length-prefixed, so an unknown proposal type cannot be delimited and is refused
+// (kUnsupportedProposalType). Decoding checks the form only; the group (group.h) validates.
 //
-//   Result<Proposal> p = Proposal::Make(ProposalType::kRemove, remove_body);
+//   Proposal p = Proposal::Remove(3);
+//   Result<Proposal> q = Proposal::Make(ProposalType::kRemove, remove_body);  // the arm alone
+//   if (const auto* add = std::get_if<AddProposal>(&q->body)) { ... add->key_package ... }
 //   Result<Commit> c = DecodeExact<Commit>(bytes);    // one Commit, no trailing bytes
 //
 // Value types, no shared state.
@@ -42,10 +42,17 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <utility>
+#include <variant>
 #include <vector>
 
 #include "securecomm/base/error.h"
 #include "securecomm/mls/codec.h"
+#include "securecomm/mls/group_context.h"
+#include "securecomm/mls/key_package.h"
+#include "securecomm/mls/leaf_node.h"
+#include "securecomm/mls/psk.h"
+#include "securecomm/mls/update_path.h"
 
 namespace sc::mls {
 
@@ -60,16 +67,58 @@ enum class ProposalType : uint16_t {
   kGroupContextExtensions = 7,
 };
 
+struct AddProposal {
+  KeyPackage key_package;
+  friend bool operator==(const AddProposal&, const AddProposal&) = default;
+};
+struct UpdateProposal {
+  LeafNode leaf_node;
+  friend bool operator==(const UpdateProposal&, const UpdateProposal&) = default;
+};
+struct RemoveProposal {
+  uint32_t removed = 0;  // a leaf index
+  friend bool operator==(const RemoveProposal&, const RemoveProposal&) = default;
+};
+struct PreSharedKeyProposal {
+  PreSharedKeyId psk;
+  friend bool operator==(const PreSharedKeyProposal&, const PreSharedKeyProposal&) = default;
+};
+struct ReInitProposal {
+  std::vector<uint8_t> group_id;
+  uint16_t version = kProtocolVersionMls10;
+  uint16_t cipher_suite = 0;
+  std::vector<Extension> extensions;
+  friend bool operator==(const ReInitProposal&, const ReInitProposal&) = default;
+};
+struct ExternalInitProposal {
+  std::vector<uint8_t> kem_output;
+  friend bool operator==(const ExternalInitProposal&, const ExternalInitProposal&) = default;
+};
+struct GroupContextExtensionsProposal {
+  std::vector<Extension> extensions;
+  friend bool operator==(const GroupContextExtensionsProposal&,
+                         const GroupContextExtensionsProposal&) = default;
+};
+
 struct Proposal {
-  ProposalType proposal_type = ProposalType::kRemove;
-  std::vector<uint8_t> body;  // the encoded Add, Update, Remove... (the select arm)
+  // The alternatives are in ProposalType order: index + 1 is the type.
+  using Body = std::variant<AddProposal, UpdateProposal, RemoveProposal, PreSharedKeyProposal, ReInitProposal,
+                            ExternalInitProposal, GroupContextExtensionsProposal>;
+  Body body = RemoveProposal{};
 
-  // Make checks that `body` is exactly one encoded select arm of `type`.
+  ProposalType proposal_type() const noexcept { return static_cast<ProposalType>(body.index() + 1); }
+
+  static Proposal Add(KeyPackage kp) { return {AddProposal{std::move(kp)}}; }
+  static Proposal Update(LeafNode leaf) { return {UpdateProposal{std::move(leaf)}}; }
+  static Proposal Remove(uint32_t leaf) { return {RemoveProposal{leaf}}; }
+
+  // Make decodes `body`, exactly one encoded select arm of `type`.
   [[nodiscard]] static Result<Proposal> Make(ProposalType type, std::span<const uint8_t> body);
-  // ReadBody reads one select arm of `type` from `r` and returns its bytes (a view into r's
-  // input). Errors: kUnsupportedProposalType, those of the structures inside.
-  [[nodiscard]] static Result<std::span<const uint8_t>> ReadBody(ProposalType type, Reader& r);
-
+  // DecodeBody reads one select arm of `type` from `r` (nothing consumed on error).
+  // Errors: kUnsupportedProposalType, those of the structures inside.
+  [[nodiscard]] static Result<Proposal> DecodeBody(ProposalType type, Reader& r);
+  // EncodeBody writes the select arm alone; Encode the type, then the arm.
+  [[nodiscard]] Status EncodeBody(Writer& w) const;
   [[nodiscard]] Status Encode(Writer& w) const;
   [[nodiscard]] static Result<Proposal> Decode(Reader& r);
   friend bool operator==(const Proposal&, const Proposal&) = default;
@@ -90,7 +139,7 @@ struct ProposalOrRef {
 
 struct Commit {
   std::vector<ProposalOrRef> proposals;
-  std::optional<std::vector<uint8_t>> path;  // the encoded UpdatePath, if present
+  std::optional<UpdatePath> path;
 
   [[nodiscard]] Status Encode(Writer& w) const;
   [[nodiscard]] static Result<Commit> Decode(Reader& r);
