@@ -95,7 +95,9 @@ Result<bool> IsEnrolledDevice(HandlerContext& ctx, store::AccountId account, con
 
 Outcome StoreFailure(const Error& e) {
   SC_LOG_WARN("relay store failure: {}", e.name());
-  return Refuse(pb::STORAGE_FAILURE);
+  Outcome o = Refuse(pb::STORAGE_FAILURE);
+  o.disk_full = e == store::Errc::kDiskFull;
+  return o;
 }
 
 Outcome InternalError(std::string_view what, const Error& e) {

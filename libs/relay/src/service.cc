@@ -25,8 +25,12 @@ Outcome Service::Handle(SessionContext& s, const pb::ClientFrame& frame) {
     // Removed by another session (perhaps earlier in this very batch): revoked at once.
     s.device.reset();
     out = Refuse(pb::DEVICE_REMOVED);
+  } else if (type->grows_store && options_.disk_full != nullptr && options_.disk_full->active()) {
+    // Nothing is written: the reserve is kept for the requests that shrink the store.
+    out = RefuseFor(pb::STORAGE_FAILURE, kDiskFullRetryAfter.count());
   } else {
     out = type->handle(*ctx_, s, frame);
+    if (out.disk_full && options_.disk_full != nullptr) options_.disk_full->Enter();
   }
   out.response.set_request_id(frame.request_id());
   return out;

@@ -6,8 +6,13 @@
 
 namespace sc::relay {
 
-StoreWorker::StoreWorker(store::RelayStore& store, Idle idle, std::chrono::milliseconds idle_interval)
-    : store_(&store), idle_(std::move(idle)), idle_interval_(idle_interval), thread_([this] { Run(); }) {}
+StoreWorker::StoreWorker(store::RelayStore& store, Idle idle, std::chrono::milliseconds idle_interval,
+                         DiskFullMode* disk_full)
+    : store_(&store),
+      idle_(std::move(idle)),
+      idle_interval_(idle_interval),
+      disk_full_(disk_full),
+      thread_([this] { Run(); }) {}
 
 StoreWorker::~StoreWorker() {
   Stop();
@@ -42,7 +47,8 @@ void StoreWorker::Run() {
   while (true) {
     {
       std::unique_lock lock(mu_);
-      cv_.wait_until(lock, next_idle, [&] { return stopping_ || !queue_.empty(); });
+      const auto wake = disk_full_seen_ ? std::min(next_idle, next_disk_check_) : next_idle;
+      cv_.wait_until(lock, wake, [&] { return stopping_ || !queue_.empty(); });
       if (queue_.empty() && stopping_) return;
       const size_t n = std::min(queue_.size(), kMaxJobsPerBatch);
       for (size_t i = 0; i < n; ++i) {
@@ -57,7 +63,10 @@ void StoreWorker::Run() {
     } else if (idle_ && std::chrono::steady_clock::now() >= next_idle) {
       if (store_->Begin()) {
         idle_(*store_);
-        if (!store_->Commit()) store_->Rollback();
+        if (auto c = store_->Commit(); !c) {
+          if (disk_full_ != nullptr && c.error() == store::Errc::kDiskFull) disk_full_->Enter();
+          store_->Rollback();
+        }
       }
       next_idle = std::chrono::steady_clock::now() + idle_interval_;
     }
@@ -68,7 +77,24 @@ void StoreWorker::RunBatch(std::deque<Job>& batch) {
   Status begun = store_->Begin();
   Status committed = begun;
   if (begun) {
+    CheckDiskFull(std::chrono::steady_clock::now());
+  }
+}
+
+void StoreWorker::CheckDiskFull(std::chrono::steady_clock::time_point now) {
+  if (disk_full_ == nullptr) return;
+  if (!disk_full_->active()) {
+    disk_full_seen_ = false;
+    return;
+  }
+  if (!disk_full_seen_) {  // just entered: the reserve was released now, look again later
+    disk_full_seen_ = true;
+    next_disk_check_ = now + disk_full_->check_interval();
+    return;
     for (auto& job : batch) {
+  if (now < next_disk_check_) return;
+  if (disk_full_->Check(*store_)) disk_full_seen_ = false;
+  next_disk_check_ = std::chrono::steady_clock::now() + disk_full_->check_interval();
       if (!store_->Savepoint()) {
         job.work = nullptr;  // cannot isolate it: it does not run, and its done sees the failure below
         committed = Fail(store::Errc::kIoError);
@@ -96,4 +122,5 @@ void StoreWorker::RunBatch(std::deque<Job>& batch) {
   for (auto& job : batch) job.done(committed);
 }
 
+    if (disk_full_ != nullptr && committed.error() == store::Errc::kDiskFull) disk_full_->Enter();
 }  // namespace sc::relay

@@ -412,6 +412,18 @@ Result<AccountId> SqliteRelayStore::CreateAccount(const NewAccount& account) {
   });
 }
 
+Status SqliteRelayStore::Checkpoint() {
+  if (impl_->in_transaction) return Fail(Errc::kSqliteError);
+  // The pragma answers one row (busy, log frames, frames copied): busy = 1 means a reader kept
+  // the log from being copied and truncated.
+  auto st = impl_->db.Prepare("PRAGMA wal_checkpoint(TRUNCATE)");
+  if (!st) return Fail(st.error());
+  auto row = st->Step();
+  if (!row) return Fail(row.error());
+  if (*row && st->ColumnInt64(0) != 0) return Fail(Errc::kBusy);
+  return OkStatus();
+}
+
 Result<AccountRecord> SqliteRelayStore::FindAccount(std::string_view username) {
   return impl_->Read([&]() -> Result<AccountRecord> {
     Statement& st = impl_->find_account;

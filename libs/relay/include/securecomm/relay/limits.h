@@ -64,4 +64,11 @@ inline constexpr size_t kMaxPendingJobs = 65536;
 // Expired messages removed per purge run (one transaction): small enough not to stall sends.
 inline constexpr uint32_t kPurgeBatch = 1000;
 
+// Disk-full mode (disk_full.h, docs/relay.md "Disk full"): how often the store worker asks
+// whether space came back (a statvfs and, when it did, one fallocate and a WAL checkpoint: cheap
+// enough to run even under load), and the retry hint of the requests refused meanwhile (a few
+// checks, so a client that honours it does not hammer a relay that is still full).
+inline constexpr std::chrono::milliseconds kDiskFullCheckInterval = std::chrono::seconds(5);
+inline constexpr std::chrono::milliseconds kDiskFullRetryAfter = std::chrono::seconds(30);
+
 }  // namespace sc::relay

@@ -38,6 +38,12 @@ struct RequestType {
   // The request's list bound (envelopes, ids, prekeys) named in limits.h, checked by its
   // handler and documented in relay.md §9; 0 when the request carries no list.
   size_t max_items;
+  // grows_store: the request adds lasting data (an account, prekeys, queued messages), so it is
+  // refused STORAGE_FAILURE while the relay's disk is full (disk_full.h, relay.md §2.6). Rows
+  // without it read, shrink the store (ack, remove_device, a bundle taking its prekey) or write
+  // records small and bounded enough for the reserve (a login's failure count or new device):
+  // they keep working, so devices can log in and acknowledge their way out.
+  bool grows_store;
 };
 
 // RequestTypes returns every row, in ClientFrame field order.

@@ -28,6 +28,7 @@
 #include "securecomm/base/secret.h"
 #include "securecomm/crypto/srp.h"
 #include "securecomm/proto/relay.pb.h"
+#include "securecomm/relay/disk_full.h"
 #include "securecomm/relay/effects.h"
 #include "securecomm/relay/limits.h"
 #include "securecomm/store/relay_store.h"
@@ -45,6 +46,9 @@ struct ServiceOptions {
   // Keys the decoy salt and verifier answered for unknown usernames, so that a login attempt
   // cannot tell an unknown username from a wrong password (relay.md §5.2). Random per relay.
   SecretArray<32> decoy_key;
+  // The relay's disk-full mode (disk_full.h), shared with the store worker; null: none (a full
+  // disk is then only STORAGE_FAILURE per request). Must outlive the service.
+  DiskFullMode* disk_full = nullptr;
 };
 
 // SessionContext: one SCP session's state as the service sees it. Owned by the connection,
@@ -71,6 +75,8 @@ struct Outcome {
   // keep_writes: commit what the request wrote even though it failed (a failed login's count).
   // Successful requests always keep their writes.
   bool keep_writes = false;
+  // disk_full: the request failed because a store write found no space (store::Errc::kDiskFull).
+  bool disk_full = false;
   bool ok() const noexcept { return response.error() == pb::OK; }
 };
 
@@ -86,8 +92,10 @@ class Service {
   // Handle answers one parsed frame: UNSUPPORTED_VERSION for another version, UNKNOWN_REQUEST
   // for a body without a row in the request table, NOT_AUTHENTICATED for a request that needs
   // a login on a session without one, DEVICE_REMOVED (and the session logged out) for a
-  // session whose device was removed meanwhile; otherwise the row's handler answers. A store
-  // error is STORAGE_FAILURE with keep_writes false. The response echoes request_id.
+  // session whose device was removed meanwhile; STORAGE_FAILURE with kDiskFullRetryAfter for a
+  // grows_store request while the disk-full mode is active; otherwise the row's handler
+  // answers. A store error is STORAGE_FAILURE with keep_writes false (kDiskFull also enters the
+  // disk-full mode). The response echoes request_id.
   Outcome Handle(SessionContext& session, const pb::ClientFrame& frame);
 
   // ApplyCommitted updates the session after the request's transaction committed.

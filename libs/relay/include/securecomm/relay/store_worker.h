@@ -22,6 +22,7 @@
 #include <thread>
 
 #include "securecomm/base/error.h"
+#include "securecomm/relay/disk_full.h"
 #include "securecomm/store/relay_store.h"
 
 namespace sc::relay {
@@ -44,8 +45,12 @@ class StoreWorker {
     std::atomic<uint64_t> pending{0};  // jobs waiting now
   };
 
+  // `disk_full` (may be null; must outlive the worker): a batch whose commit fails with
+  // kDiskFull enters the mode, and while it is active the worker calls its Check, outside any
+  // transaction, every disk_full->check_interval(), even under load (disk_full.h).
   explicit StoreWorker(store::RelayStore& store, Idle idle = {},
-                       std::chrono::milliseconds idle_interval = std::chrono::seconds(60));
+                       std::chrono::milliseconds idle_interval = std::chrono::seconds(60),
+                       DiskFullMode* disk_full = nullptr);
   ~StoreWorker();  // Stop()
   StoreWorker(const StoreWorker&) = delete;
   StoreWorker& operator=(const StoreWorker&) = delete;
@@ -70,10 +75,15 @@ class StoreWorker {
   store::RelayStore* store_;
   Idle idle_;
   std::chrono::milliseconds idle_interval_;
+  // CheckDiskFull runs the disk-full mode's Check when it is due.
+  void CheckDiskFull(std::chrono::steady_clock::time_point now);
   std::mutex mu_;
   std::condition_variable cv_;
   std::deque<Job> queue_;
   bool stopping_ = false;
+  DiskFullMode* disk_full_;
+  bool disk_full_seen_ = false;  // the mode was active at the last look: a check is scheduled
+  std::chrono::steady_clock::time_point next_disk_check_{};
   Stats stats_;
   std::thread thread_;
 };

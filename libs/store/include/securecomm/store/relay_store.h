@@ -145,6 +145,13 @@ class RelayStore {
 
   // Accounts. CreateAccount: kDuplicate when the username exists (usernames compare exactly;
   // the service normalises them first). Account ids start at 1 and are never reused.
+  // Checkpoint gives space back after deletions: SQLite copies its write-ahead log into the
+  // database file and truncates the log to zero bytes (wal_checkpoint(TRUNCATE)). Only outside
+  // a transaction (kSqliteError inside one). The relay calls it to leave disk-full mode
+  // (relay/disk_full.h). Errors: kDiskFull, kIoError, kBusy (a reader holds the log). A store
+  // without a log has nothing to do.
+  [[nodiscard]] virtual Status Checkpoint() { return OkStatus(); }
+
   // SetLoginFailures: kNotFound (account).
   [[nodiscard]] virtual Result<AccountId> CreateAccount(const NewAccount& account) = 0;
   [[nodiscard]] virtual Result<AccountRecord> FindAccount(std::string_view username) = 0;  // kNotFound

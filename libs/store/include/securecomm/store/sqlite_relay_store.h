@@ -58,6 +58,7 @@ class SqliteRelayStore final : public RelayStore {
   [[nodiscard]] Status Savepoint() override;
   [[nodiscard]] Status ReleaseSavepoint() override;
   void RollbackToSavepoint() noexcept override;
+  [[nodiscard]] Status Checkpoint() override;
 
   [[nodiscard]] Result<AccountId> CreateAccount(const NewAccount& account) override;
   [[nodiscard]] Result<AccountRecord> FindAccount(std::string_view username) override;
