@@ -70,13 +70,6 @@ void StoreWorker::Run() {
       }
       next_idle = std::chrono::steady_clock::now() + idle_interval_;
     }
-  }
-}
-
-void StoreWorker::RunBatch(std::deque<Job>& batch) {
-  Status begun = store_->Begin();
-  Status committed = begun;
-  if (begun) {
     CheckDiskFull(std::chrono::steady_clock::now());
   }
 }
@@ -91,10 +84,17 @@ void StoreWorker::CheckDiskFull(std::chrono::steady_clock::time_point now) {
     disk_full_seen_ = true;
     next_disk_check_ = now + disk_full_->check_interval();
     return;
-    for (auto& job : batch) {
+  }
   if (now < next_disk_check_) return;
   if (disk_full_->Check(*store_)) disk_full_seen_ = false;
   next_disk_check_ = std::chrono::steady_clock::now() + disk_full_->check_interval();
+}
+
+void StoreWorker::RunBatch(std::deque<Job>& batch) {
+  Status begun = store_->Begin();
+  Status committed = begun;
+  if (begun) {
+    for (auto& job : batch) {
       if (!store_->Savepoint()) {
         job.work = nullptr;  // cannot isolate it: it does not run, and its done sees the failure below
         committed = Fail(store::Errc::kIoError);
@@ -115,6 +115,7 @@ void StoreWorker::CheckDiskFull(std::chrono::steady_clock::time_point now) {
   if (committed) {
     stats_.batches.fetch_add(1, std::memory_order_relaxed);
   } else {
+    if (disk_full_ != nullptr && committed.error() == store::Errc::kDiskFull) disk_full_->Enter();
     stats_.commit_failures.fetch_add(1, std::memory_order_relaxed);
     SC_LOG_ERROR("relay store: a batch of {} requests failed to commit: {}", batch.size(),
                  committed.error().name());
@@ -122,5 +123,4 @@ void StoreWorker::CheckDiskFull(std::chrono::steady_clock::time_point now) {
   for (auto& job : batch) job.done(committed);
 }
 
-    if (disk_full_ != nullptr && committed.error() == store::Errc::kDiskFull) disk_full_->Enter();
 }  // namespace sc::relay

@@ -396,6 +396,18 @@ void SqliteRelayStore::RollbackToSavepoint() noexcept {
   if (!s) impl_->lost = s.error();
 }
 
+Status SqliteRelayStore::Checkpoint() {
+  if (impl_->in_transaction) return Fail(Errc::kSqliteError);
+  // The pragma answers one row (busy, log frames, frames copied): busy = 1 means a reader kept
+  // the log from being copied and truncated.
+  auto st = impl_->db.Prepare("PRAGMA wal_checkpoint(TRUNCATE)");
+  if (!st) return Fail(st.error());
+  auto row = st->Step();
+  if (!row) return Fail(row.error());
+  if (*row && st->ColumnInt64(0) != 0) return Fail(Errc::kBusy);
+  return OkStatus();
+}
+
 // --- Accounts -----------------------------------------------------------------------------
 
 Result<AccountId> SqliteRelayStore::CreateAccount(const NewAccount& account) {
@@ -410,18 +422,6 @@ Result<AccountId> SqliteRelayStore::CreateAccount(const NewAccount& account) {
     if (auto s = impl_->Run(st); !s) return Fail(s.error());  // kDuplicate: the username is taken
     return static_cast<AccountId>(sqlite3_last_insert_rowid(impl_->db.get()));
   });
-}
-
-Status SqliteRelayStore::Checkpoint() {
-  if (impl_->in_transaction) return Fail(Errc::kSqliteError);
-  // The pragma answers one row (busy, log frames, frames copied): busy = 1 means a reader kept
-  // the log from being copied and truncated.
-  auto st = impl_->db.Prepare("PRAGMA wal_checkpoint(TRUNCATE)");
-  if (!st) return Fail(st.error());
-  auto row = st->Step();
-  if (!row) return Fail(row.error());
-  if (*row && st->ColumnInt64(0) != 0) return Fail(Errc::kBusy);
-  return OkStatus();
 }
 
 Result<AccountRecord> SqliteRelayStore::FindAccount(std::string_view username) {

@@ -71,19 +71,19 @@ class StoreWorker {
   };
   void Run();
   void RunBatch(std::deque<Job>& batch);
+  // CheckDiskFull runs the disk-full mode's Check when it is due.
+  void CheckDiskFull(std::chrono::steady_clock::time_point now);
 
   store::RelayStore* store_;
   Idle idle_;
   std::chrono::milliseconds idle_interval_;
-  // CheckDiskFull runs the disk-full mode's Check when it is due.
-  void CheckDiskFull(std::chrono::steady_clock::time_point now);
+  DiskFullMode* disk_full_;
+  bool disk_full_seen_ = false;  // the mode was active at the last look: a check is scheduled
+  std::chrono::steady_clock::time_point next_disk_check_{};
   std::mutex mu_;
   std::condition_variable cv_;
   std::deque<Job> queue_;
   bool stopping_ = false;
-  DiskFullMode* disk_full_;
-  bool disk_full_seen_ = false;  // the mode was active at the last look: a check is scheduled
-  std::chrono::steady_clock::time_point next_disk_check_{};
   Stats stats_;
   std::thread thread_;
 };
