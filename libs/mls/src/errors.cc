@@ -166,6 +166,10 @@ std::string_view ErrcName(Errc e) noexcept {
       return "kUnsupportedProposal";
     case Errc::kWrongSender:
       return "kWrongSender";
+    case Errc::kNoPendingCommit:
+      return "kNoPendingCommit";
+    case Errc::kTooManyProposals:
+      return "kTooManyProposals";
   }
   return "kUnknown";
 }

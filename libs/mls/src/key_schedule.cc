@@ -41,6 +41,11 @@ Result<KeyScheduleEpoch> KeyScheduleEpoch::FromJoinerSecret(Secret joiner_secret
                           EpochSecrets::FromEpochSecret(epoch_secret)};
 }
 
+Secret WelcomeSecret(const Secret& joiner_secret, const Secret& psk_secret) {
+  const Secret member = KdfExtract(joiner_secret.Expose(), psk_secret.Expose());
+  return DeriveSecret(member.Expose(), "welcome");
+}
+
 Result<SecretBytes> MlsExporter(const Secret& exporter_secret, std::string_view label,
                                 std::span<const uint8_t> context, size_t length) {
   if (length > kMaxExpandLength) return Fail(Errc::kInvalidLength);

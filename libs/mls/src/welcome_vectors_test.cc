@@ -45,8 +45,7 @@ bool CheckWelcome(const CipherSuite& suite, const nlohmann::json& c) {
   // The GroupContext is inside the GroupInfo: decrypt with the welcome secret first, which
   // depends on joiner_secret and psk_secret only.
   const Secret psk = ZeroSecret();
-  Secret member = KdfExtract(secrets->joiner_secret.Expose(), psk.Expose());
-  const Secret welcome_secret = DeriveSecret(member.Expose(), "welcome");
+  const Secret welcome_secret = WelcomeSecret(secrets->joiner_secret, psk);
   auto gi = DecryptGroupInfo(suite, welcome_secret, welcome->encrypted_group_info);
   if (!gi) {
     ADD_FAILURE() << "group info: " << gi.error().name();

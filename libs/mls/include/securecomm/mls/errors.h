@@ -109,6 +109,8 @@ enum class Errc : uint16_t {
   kUnsupportedProposal =
       80,  // a proposal type this profile does not carry out (ReInit, ExternalInit, resumption PSKs)
   kWrongSender = 81,  // a handshake message whose sender type or index this group does not accept (§6, §12.1)
+  kNoPendingCommit = 82,   // MergePendingCommit without a Commit made in this epoch
+  kTooManyProposals = 83,  // a proposal past kMaxCachedProposals in one epoch
 };
 
 std::string_view ErrcName(Errc e) noexcept;

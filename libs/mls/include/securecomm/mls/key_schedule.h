@@ -63,6 +63,10 @@ struct KeyScheduleEpoch {
                                                                  std::span<const uint8_t> group_context);
 };
 
+// WelcomeSecret returns DeriveSecret(KDF.Extract(joiner_secret, psk_secret), "welcome"): what a
+// new member needs to open the GroupInfo before it has the GroupContext (§8, §12.4.3.1).
+[[nodiscard]] Secret WelcomeSecret(const Secret& joiner_secret, const Secret& psk_secret);
+
 // ZeroSecret returns Nh zero bytes: the commit_secret of a Commit without a path and the
 // psk_secret without PSKs (§8).
 [[nodiscard]] inline Secret ZeroSecret() noexcept {

@@ -26,6 +26,16 @@ inline constexpr uint32_t kMaxLeaves = uint32_t{1} << 16;
 // unauthenticated PrivateMessage can cause before it is refused.
 inline constexpr uint32_t kMaxForwardRatchet = 1024;
 
+// How many past epochs' resumption_psk a group keeps (RFC 9420 §8.6: a PreSharedKey proposal of
+// type resumption names an epoch of this group). Eight epochs is a few minutes of churn in a busy
+// group; older resumption PSKs are deleted (forward secrecy).
+inline constexpr size_t kMaxResumptionEpochs = 8;
+
+// How many proposals a member caches in one epoch, waiting for a Commit to reference them. A
+// Commit of a 1,000-member group rarely covers more than a few dozen; the bound stops a member
+// from flooding another's memory with proposals nobody commits.
+inline constexpr size_t kMaxCachedProposals = 4096;
+
 // The hash length of the supported suites (SHA-256): Nh, the size of every MLS secret.
 inline constexpr size_t kHashSize = 32;
 
