@@ -35,6 +35,7 @@ void ForEachSetting(RelayConfig& c, F&& f) {
   f("max_queued_per_device", c.max_queued_per_device);
   f("drain_timeout_seconds", c.drain_timeout_seconds);
   f("write_stall_timeout_seconds", c.write_stall_timeout_seconds);
+  f("disk_reserve_mib", c.disk_reserve_mib);
 }
 
 template <typename T>
@@ -169,6 +170,9 @@ std::string Validate(const RelayConfig& c) {
     return fmt::format("drain_timeout_seconds: at most {}", kMaxDrainSeconds);
   if (c.write_stall_timeout_seconds == 0 || c.write_stall_timeout_seconds > kMaxWriteStallSeconds) {
     return fmt::format("write_stall_timeout_seconds: must be 1..{}", kMaxWriteStallSeconds);
+  }
+  if (c.disk_reserve_mib > kMaxDiskReserveMib) {
+    return fmt::format("disk_reserve_mib: must be 0..{} (0: no reserve)", kMaxDiskReserveMib);
   }
   return "";
 }

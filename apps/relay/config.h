@@ -29,6 +29,8 @@ struct RelayConfig {
   uint32_t drain_timeout_seconds = static_cast<uint32_t>(relay_server::kDefaultDrainTimeout.count());
   uint32_t write_stall_timeout_seconds =
       static_cast<uint32_t>(relay_server::kDefaultWriteStallTimeout.count());
+  // The disk space held back for acks and deletions when the disk fills (disk_reserve.h); 0: none.
+  uint32_t disk_reserve_mib = kDefaultDiskReserveMib;
   bool check_config = false;
 };
 

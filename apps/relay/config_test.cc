@@ -23,7 +23,7 @@ namespace {
 namespace fs = std::filesystem;
 
 // Every setting's flag, and the floating-point ones.
-constexpr std::array<std::string_view, 16> kFlags = {"data-dir",
+constexpr std::array<std::string_view, 17> kFlags = {"data-dir",
                                                      "listen",
                                                      "port",
                                                      "public-host",
@@ -38,7 +38,8 @@ constexpr std::array<std::string_view, 16> kFlags = {"data-dir",
                                                      "message-ttl-days",
                                                      "max-queued-per-device",
                                                      "drain-timeout-seconds",
-                                                     "write-stall-timeout-seconds"};
+                                                     "write-stall-timeout-seconds",
+                                                     "disk-reserve-mib"};
 constexpr std::array<std::string_view, 3> kFloatFlags = {
     "handshakes-per-address-per-second", "handshake-burst-per-address", "handshakes-per-second"};
 
@@ -152,6 +153,17 @@ TEST_F(RelayConfigTest, NonFiniteAndOutOfRangeRatesAreRefused) {
   }
   EXPECT_NE(Load({"--handshake-burst-per-address", "0.5"}).find("handshake_burst_per_address: must be 1.."),
             std::string::npos);
+}
+
+TEST_F(RelayConfigTest, TheDiskReserveIsBounded) {
+  EXPECT_EQ(Load({}), "");
+  EXPECT_EQ(config_.disk_reserve_mib, kDefaultDiskReserveMib);
+  EXPECT_EQ(Load({"--disk-reserve-mib", "0"}), "") << "0: no reserve";
+  EXPECT_EQ(Load({"--disk-reserve-mib", std::to_string(kMaxDiskReserveMib)}), "");
+  EXPECT_EQ(Load({"--disk-reserve-mib", std::to_string(kMaxDiskReserveMib + 1)})
+                .rfind("disk_reserve_mib: must be 0..", 0),
+            0u);
+  EXPECT_NE(Load({"--disk-reserve-mib", "-1"}), "");
 }
 
 TEST_F(RelayConfigTest, TheDataDirLockAdmitsOneHolder) {

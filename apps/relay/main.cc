@@ -19,6 +19,7 @@
 #include "securecomm/base/metrics.h"
 #include "securecomm/crypto/random.h"
 #include "securecomm/net/http_endpoint.h"
+#include "securecomm/relay/disk_full.h"
 #include "securecomm/relay/service.h"
 #include "securecomm/relay/store_worker.h"
 #include "securecomm/relay_server/server.h"
@@ -27,6 +28,7 @@
 
 #include "config.h"
 #include "data_dir_lock.h"
+#include "disk_reserve.h"
 #include "relay_keys.h"
 
 namespace {
@@ -76,6 +78,23 @@ int Run(const relay_app::RelayConfig& cfg) {
   if (created)
     SC_LOG_INFO("created the relay identity in {}", (fs::path(cfg.data_dir) / "relay.key").string());
 
+  // The disk reserve, taken before the store can grow into it, and the disk-full mode that
+  // releases it (docs/relay.md "Disk full").
+  std::unique_ptr<relay_app::ReserveFile> reserve;
+  if (cfg.disk_reserve_mib > 0) {
+    reserve = std::make_unique<relay_app::ReserveFile>(fs::path(cfg.data_dir) / relay_app::kReserveFileName,
+                                                       uint64_t{cfg.disk_reserve_mib} << 20);
+  } else {
+    fs::remove(fs::path(cfg.data_dir) / relay_app::kReserveFileName, ec);  // one left by an earlier setting
+  }
+  relay::DiskFullMode disk_full(reserve.get());
+  if (reserve) {
+    if (auto e = reserve->Create(); !e.empty()) {
+      SC_LOG_WARN("{}: starting in disk-full mode", e);
+      disk_full.Enter();
+    }
+  }
+
   auto store = store::SqliteRelayStore::Open(fs::path(cfg.data_dir) / "relay.db");
   if (!store) {
     std::fprintf(stderr, "error: cannot open the store %s: %s\n",
@@ -89,15 +108,19 @@ int Run(const relay_app::RelayConfig& cfg) {
   service_options.default_ttl = std::chrono::hours(24) * cfg.message_ttl_days;
   service_options.max_queued_per_device = cfg.max_queued_per_device;
   service_options.decoy_key = keys.decoy_key.Clone();
+  service_options.disk_full = &disk_full;
   relay::Service service(**store, clock, crypto::SystemCsprng(), std::move(service_options));
   auto& purged = metrics.AddCounter("securecomm_relay_messages_expired_total",
                                     "Queued messages removed after their TTL");
-  relay::StoreWorker worker(**store, [&](store::RelayStore&) {
-    if (auto n = service.PurgeExpired(); n && *n > 0) {
-      purged.Inc(*n);
-      SC_LOG_INFO("removed {} expired messages", *n);
-    }
-  });
+  relay::StoreWorker worker(
+      **store,
+      [&](store::RelayStore&) {
+        if (auto n = service.PurgeExpired(); n && *n > 0) {
+          purged.Inc(*n);
+          SC_LOG_INFO("removed {} expired messages", *n);
+        }
+      },
+      std::chrono::seconds(60), &disk_full);
   const auto& ws = worker.stats();
   metrics.AddGaugeCallback("securecomm_relay_store_batches", "Store transactions committed (fsync batches)",
                            [&ws] { return static_cast<double>(ws.batches.load()); });
@@ -108,6 +131,10 @@ int Run(const relay_app::RelayConfig& cfg) {
                            [&ws] { return static_cast<double>(ws.commit_failures.load()); });
   metrics.AddGaugeCallback("securecomm_relay_store_queue_depth", "Requests waiting for the store worker",
                            [&ws] { return static_cast<double>(ws.pending.load()); });
+  metrics.AddGaugeCallback(
+      "securecomm_relay_disk_full",
+      "1 while the store's disk is full: sends, registrations and prekey uploads refused",
+      [&disk_full] { return disk_full.active() ? 1.0 : 0.0; });
   metrics.AddGaugeCallback("securecomm_relay_resident_bytes", "Resident memory of the relay process",
                            ResidentBytes);
 

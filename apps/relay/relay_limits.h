@@ -25,5 +25,12 @@ inline constexpr uint32_t kMaxWriteStallSeconds = 3600;
 // complete (a few thousand handshakes a second, bench/), so a larger figure is a typo, and a
 // limiter set that high is as good as none.
 inline constexpr double kMaxHandshakeRate = 1000000;
+// The disk reserve (disk_reserve.h, docs/relay.md "Disk full"): room for the write-ahead log of
+// the deletions made while the disk is full. SQLite checkpoints its log back into the database
+// at about 4 MiB (1,000 pages), and deletions reuse the database's own pages, so 64 MiB is many
+// logs' worth, with room to spare while a checkpoint waits for a reader. At most 4 GiB: more is
+// disk withheld for nothing. 0 turns the reserve off.
+inline constexpr uint32_t kDefaultDiskReserveMib = 64;
+inline constexpr uint32_t kMaxDiskReserveMib = 4096;
 
 }  // namespace sc::relay_app
