@@ -1,6 +1,9 @@
 // RFC 9420 §5.3 (Credential).
 #include "securecomm/mls/credential.h"
 
+#include <algorithm>
+#include <string_view>
+
 #include "securecomm/mls/errors.h"
 
 namespace sc::mls {
@@ -52,6 +55,32 @@ Result<Credential> Credential::Decode(Reader& r) {
   }
   if (!s) return Fail(s.error());
   return c;
+}
+
+namespace {
+constexpr std::string_view kIdentityPrefix = "securecomm/1";
+constexpr size_t kIdentitySize = 12 + 8 + 4;
+}  // namespace
+
+std::vector<uint8_t> DeviceIdentity::Encode() const {
+  Writer w;
+  w.WriteFixed(std::span(reinterpret_cast<const uint8_t*>(kIdentityPrefix.data()), kIdentityPrefix.size()));
+  w.WriteU64(account_id);
+  w.WriteU32(device_id);
+  return std::move(w).Take();
+}
+
+Result<DeviceIdentity> DeviceIdentity::Decode(std::span<const uint8_t> identity) {
+  if (identity.size() != kIdentitySize ||
+      !std::equal(kIdentityPrefix.begin(), kIdentityPrefix.end(), identity.begin(),
+                  [](char a, uint8_t b) { return static_cast<uint8_t>(a) == b; }))
+    return Fail(Errc::kInvalidIdentity);
+  Reader r(identity.subspan(kIdentityPrefix.size()));
+  DeviceIdentity id;
+  Status s = ReadField(r, id.account_id);
+  if (s) s = ReadField(r, id.device_id);
+  if (!s) return Fail(s.error());
+  return id;
 }
 
 }  // namespace sc::mls

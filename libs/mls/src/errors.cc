@@ -170,6 +170,8 @@ std::string_view ErrcName(Errc e) noexcept {
       return "kNoPendingCommit";
     case Errc::kTooManyProposals:
       return "kTooManyProposals";
+    case Errc::kInvalidIdentity:
+      return "kInvalidIdentity";
   }
   return "kUnknown";
 }

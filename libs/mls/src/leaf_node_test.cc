@@ -3,6 +3,8 @@
 // decoders refuse reserved sources, unknown credential types and truncation, one code each.
 #include "securecomm/mls/leaf_node.h"
 
+#include <algorithm>
+#include <string>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -122,6 +124,24 @@ TEST(MlsCredential, X509RoundTrips) {
   auto back = Credential::Decode(r);
   ASSERT_TRUE(back);
   EXPECT_EQ(*back, c);
+}
+
+TEST(MlsCredential, DeviceIdentityEncoding) {
+  const DeviceIdentity id{0x0102030405060708, 0x0a0b0c0d};
+  const std::vector<uint8_t> bytes = id.Encode();
+  const std::string prefix = "securecomm/1";
+  ASSERT_EQ(bytes.size(), 24u);
+  EXPECT_TRUE(std::equal(prefix.begin(), prefix.end(), bytes.begin()));
+  EXPECT_EQ(bytes[12], 0x01);
+  EXPECT_EQ(bytes[23], 0x0d);
+  EXPECT_EQ(DeviceIdentity::Decode(bytes).value(), id);
+  std::vector<uint8_t> bad = bytes;
+  bad[0] = 'S';
+  EXPECT_EQ(DeviceIdentity::Decode(bad).error(), Errc::kInvalidIdentity);
+  bad = bytes;
+  bad.push_back(0);
+  EXPECT_EQ(DeviceIdentity::Decode(bad).error(), Errc::kInvalidIdentity);
+  EXPECT_EQ(DeviceIdentity::Decode(std::span(bytes).first(23)).error(), Errc::kInvalidIdentity);
 }
 
 }  // namespace

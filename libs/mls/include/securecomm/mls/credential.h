@@ -53,4 +53,18 @@ struct Credential {
   friend bool operator==(const Credential&, const Credential&) = default;
 };
 
+// DeviceIdentity: the identity bytes of a SecureComm basic credential (docs/protocol/mls.md
+// "Credentials"): the ASCII prefix "securecomm/1", the account id as a big-endian uint64, the
+// device id as a big-endian uint32: 24 bytes. The leaf's signature_key is that device's Ed25519
+// identity key; the application checks the pair against its directory.
+struct DeviceIdentity {
+  uint64_t account_id = 0;
+  uint32_t device_id = 0;
+
+  std::vector<uint8_t> Encode() const;
+  // Decode refuses any other length or prefix (kInvalidIdentity).
+  [[nodiscard]] static Result<DeviceIdentity> Decode(std::span<const uint8_t> identity);
+  friend bool operator==(const DeviceIdentity&, const DeviceIdentity&) = default;
+};
+
 }  // namespace sc::mls

@@ -111,6 +111,7 @@ enum class Errc : uint16_t {
   kWrongSender = 81,  // a handshake message whose sender type or index this group does not accept (§6, §12.1)
   kNoPendingCommit = 82,   // MergePendingCommit without a Commit made in this epoch
   kTooManyProposals = 83,  // a proposal past kMaxCachedProposals in one epoch
+  kInvalidIdentity = 84,   // a basic credential identity not of the securecomm/1 form (docs/protocol/mls.md)
 };
 
 std::string_view ErrcName(Errc e) noexcept;
