@@ -40,10 +40,11 @@ Result<Proposal::Body> ReadArm(ProposalType type, Reader& r) {
       if (s) s = ReadField(r, p.cipher_suite);
       if (s) {
         auto ext = DecodeExtensions(r);
-        if (ext)
+        if (ext) {
           p.extensions = std::move(*ext);
-        else
+        } else {
           s = Fail(ext.error());
+        }
       }
       if (!s) return Fail(s.error());
       return Proposal::Body(std::move(p));
