@@ -350,6 +350,7 @@ Result<Group::Applied> Group::ApplyProposals(std::vector<ProposalWithSender> lis
   // §12.2: the list as a whole.
   size_t gce = 0;
   bool reinit = false;
+  std::vector<PreSharedKeyId> psk_ids;
   bool path_required = list.empty();
   for (const ProposalWithSender& p : list) {
     switch (p.proposal.proposal_type()) {
@@ -365,6 +366,12 @@ Result<Group::Applied> Group::ApplyProposals(std::vector<ProposalWithSender> lis
       case ProposalType::kRemove:
         path_required = true;
         break;
+      case ProposalType::kPsk: {
+        const PreSharedKeyId& id = std::get<PreSharedKeyProposal>(p.proposal.body).psk;
+        if (std::find(psk_ids.begin(), psk_ids.end(), id) != psk_ids.end()) return Fail(Errc::kDuplicatePsk);
+        psk_ids.push_back(id);
+        break;
+      }
       default:
         break;
     }
@@ -383,7 +390,6 @@ Result<Group::Applied> Group::ApplyProposals(std::vector<ProposalWithSender> lis
   std::set<uint32_t> changed_leaves;
   std::set<SignaturePublicKey> removed_keys;
   std::set<SignaturePublicKey> added_keys;
-  std::vector<PreSharedKeyId> psk_ids;
   for (const ProposalWithSender& p : out.list) {
     if (const auto* r = std::get_if<RemoveProposal>(&p.proposal.body)) {
       const LeafIndex removed{r->removed};
@@ -420,8 +426,6 @@ Result<Group::Applied> Group::ApplyProposals(std::vector<ProposalWithSender> lis
     } else if (const auto* k = std::get_if<PreSharedKeyProposal>(&p.proposal.body)) {
       const PreSharedKeyId& id = k->psk;
       if (id.psk_nonce.size() != suite_->hash_size) return Fail(Errc::kInvalidPsk);
-      if (std::find(psk_ids.begin(), psk_ids.end(), id) != psk_ids.end()) return Fail(Errc::kDuplicatePsk);
-      psk_ids.push_back(id);
       if (id.psktype == PskType::kExternal) {
         if (!psks_) return Fail(Errc::kUnknownPsk);
         auto it = psks_->find(id.psk_id);

@@ -222,5 +222,80 @@ TEST(MlsGroup, UnknownProposalReference) {
   EXPECT_TRUE(g.alice->epoch_authenticator() == g.bob->epoch_authenticator());
 }
 
+// Hand-made Commits from Bob that Group::Commit would refuse to make: Alice refuses each with its
+// own code and stays in her epoch; a good Commit still works afterwards.
+TEST(MlsGroup, ReceiverRefusesEachInvalidCommit) {
+  TwoMembers g;
+  Client carol_client(g.rng, "carol", 1);
+  auto add = g.alice->Commit({{Proposal::Add(carol_client.key_package)}, false}, kNow, g.rng);
+  ASSERT_TRUE(add);
+  ASSERT_TRUE(g.alice->MergePendingCommit());
+  ASSERT_TRUE(g.bob->Handle(add->message, kNow));
+  ASSERT_TRUE(carol_client.Join(*add->welcome));
+
+  const LeafNode bob_leaf = *g.bob->tree().leaf_node(LeafIndex{1});
+  Client dave(g.rng, "dave", 1);
+  Client expired(g.rng, "old", 1, kNow - 1);
+  PreSharedKeyId unknown_psk;
+  unknown_psk.psk_id = {9};
+  unknown_psk.psk_nonce.assign(32, 1);
+  PreSharedKeyId short_nonce = unknown_psk;
+  short_nonce.psk_nonce.resize(4);
+  auto value = [](std::vector<Proposal> ps) {
+    struct Commit c;
+    for (Proposal& p : ps)
+      c.proposals.push_back(ProposalOrRef{ProposalOrRefType::kProposal, std::move(p), {}});
+    return c;
+  };
+  struct Case {
+    struct Commit commit;
+    Errc want;
+  };
+  std::vector<Case> cases;
+  cases.push_back({value({Proposal::Update(bob_leaf)}), Errc::kCommitterUpdate});
+  cases.push_back({value({Proposal::Remove(1)}), Errc::kCommitterRemoved});
+  cases.push_back({value({Proposal::Remove(7)}), Errc::kInvalidProposal});
+  cases.push_back({value({Proposal::Remove(0), Proposal::Remove(0)}), Errc::kDuplicateLeafChange});
+  cases.push_back({value({Proposal::Add(carol_client.key_package)}), Errc::kDuplicateAdd});
+  cases.push_back(
+      {value({Proposal::Add(dave.key_package), Proposal::Add(dave.key_package)}), Errc::kDuplicateAdd});
+  cases.push_back(
+      {value({Proposal{GroupContextExtensionsProposal{}}, Proposal{GroupContextExtensionsProposal{}}}),
+       Errc::kMultipleGroupContextExtensions});
+  cases.push_back({value({Proposal{ReInitProposal{}}, Proposal::Remove(0)}), Errc::kReInitNotAlone});
+  cases.push_back({value({Proposal{ReInitProposal{}}}), Errc::kUnsupportedProposal});
+  cases.push_back({value({Proposal{ExternalInitProposal{}}}), Errc::kExternalInitFromMember});
+  cases.push_back({value({Proposal{PreSharedKeyProposal{unknown_psk}}}), Errc::kUnknownPsk});
+  cases.push_back({value({Proposal{PreSharedKeyProposal{short_nonce}}}), Errc::kInvalidPsk});
+  cases.push_back(
+      {value({Proposal{PreSharedKeyProposal{unknown_psk}}, Proposal{PreSharedKeyProposal{unknown_psk}}}),
+       Errc::kDuplicatePsk});
+  cases.push_back({value({Proposal::Add(expired.key_package)}), Errc::kLifetimeExpired});
+  cases.push_back({value({Proposal::Remove(2)}), Errc::kPathRequired});
+  cases.push_back({value({}), Errc::kPathRequired});
+  cases.push_back({value({Proposal::Add(dave.key_package)}), Errc::kBadConfirmationTag});
+  struct Commit by_ref;
+  by_ref.proposals.push_back(ProposalOrRef{ProposalOrRefType::kReference, {}, std::vector<uint8_t>(32, 7)});
+  cases.push_back({std::move(by_ref), Errc::kUnknownProposalRef});
+
+  const std::vector<uint8_t> before(g.alice->epoch_authenticator().Expose().begin(),
+                                    g.alice->epoch_authenticator().Expose().end());
+  for (Case& c : cases) {
+    auto m = internal::GroupTestAccess::SendCommit(*g.bob, std::move(c.commit), std::vector<uint8_t>(32, 0));
+    ASSERT_TRUE(m);
+    auto r = g.alice->Handle(*m, kNow);
+    ASSERT_FALSE(r) << "expected " << Error(c.want).name();
+    EXPECT_EQ(r.error(), c.want) << r.error().name() << " instead of " << Error(c.want).name();
+    EXPECT_EQ(g.alice->epoch(), 2u);
+    EXPECT_TRUE(std::ranges::equal(g.alice->epoch_authenticator().Expose(), before));
+  }
+  // A good Commit still goes through.
+  auto good = g.bob->Commit({}, kNow, g.rng);
+  ASSERT_TRUE(good);
+  ASSERT_TRUE(g.bob->MergePendingCommit());
+  ASSERT_TRUE(g.alice->Handle(good->message, kNow));
+  EXPECT_TRUE(g.alice->epoch_authenticator() == g.bob->epoch_authenticator());
+}
+
 }  // namespace
 }  // namespace sc::mls

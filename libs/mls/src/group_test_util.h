@@ -63,3 +63,27 @@ struct Client {
 };
 
 }  // namespace sc::mls::testing
+
+namespace sc::mls::internal {
+
+// GroupTestAccess signs and protects a hand-made Commit as `g`'s member would, with a given
+// confirmation tag: what a malicious or buggy committer could send, for the receiver's checks.
+struct GroupTestAccess {
+  static Result<MlsMessage> SendCommit(Group& g, struct Commit commit,
+                                       std::vector<uint8_t> confirmation_tag) {
+    FramedContent content = g.Header();
+    content.content_type = ContentType::kCommit;
+    content.commit = std::move(commit);
+    auto ac = SignContent(WireFormat::kPublicMessage, std::move(content), g.encoded_ctx_, g.keys_.signer);
+    if (!ac) return Fail(ac.error());
+    ac->auth.confirmation_tag = std::move(confirmation_tag);
+    auto pub = ProtectPublic(*ac, g.Epoch());
+    if (!pub) return Fail(pub.error());
+    MlsMessage m;
+    m.wire_format = WireFormat::kPublicMessage;
+    m.public_message = std::move(*pub);
+    return m;
+  }
+};
+
+}  // namespace sc::mls::internal

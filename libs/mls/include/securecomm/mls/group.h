@@ -93,6 +93,10 @@ struct CommitSummary {
 };
 
 class Group;
+namespace internal {
+struct GroupTestAccess;  // tests only: sends hand-made Commits that our own Commit() would refuse
+}  // namespace internal
+
 // AcceptanceHook: the application's rules (§12.2 "An application may extend the above
 // procedure"): an error refuses the Commit, which then fails with kCommitRefused and leaves the
 // group in its epoch. It sees the group as it is before the Commit.
@@ -183,6 +187,7 @@ class Group {
   [[nodiscard]] Result<Received> Handle(const MlsMessage& message, uint64_t now);
 
  private:
+  friend struct internal::GroupTestAccess;
   struct CachedProposal {
     Proposal proposal;
     LeafIndex sender;
