@@ -297,5 +297,27 @@ TEST(MlsGroup, ReceiverRefusesEachInvalidCommit) {
   EXPECT_TRUE(g.alice->epoch_authenticator() == g.bob->epoch_authenticator());
 }
 
+// A member that missed a Commit is told so (kEpochInFuture) by the next Commit and message, and
+// stays usable for the epoch it is in; nothing is applied silently.
+TEST(MlsGroup, MissedCommitIsReportedNotDesynchronised) {
+  TwoMembers g;
+  auto first = g.alice->Commit({}, kNow, g.rng);
+  ASSERT_TRUE(first);
+  ASSERT_TRUE(g.alice->MergePendingCommit());  // Bob never sees `first`
+  auto second = g.alice->Commit({}, kNow, g.rng);
+  ASSERT_TRUE(second);
+  ASSERT_TRUE(g.alice->MergePendingCommit());
+  EXPECT_EQ(g.bob->Handle(second->message, kNow).error(), Errc::kEpochInFuture);
+  auto m = g.alice->Protect(Bytes("x"), {}, g.rng);
+  ASSERT_TRUE(m);
+  EXPECT_EQ(g.bob->Handle(*m, kNow).error(), Errc::kEpochInFuture);
+  EXPECT_EQ(g.bob->epoch(), 1u);
+  // Delivered in order, Bob catches up.
+  ASSERT_TRUE(g.bob->Handle(first->message, kNow));
+  ASSERT_TRUE(g.bob->Handle(second->message, kNow));
+  EXPECT_TRUE(g.alice->epoch_authenticator() == g.bob->epoch_authenticator());
+  EXPECT_EQ(g.bob->Handle(first->message, kNow).error(), Errc::kEpochInPast);
+}
+
 }  // namespace
 }  // namespace sc::mls

@@ -3,6 +3,7 @@
 
 #include "securecomm/crypto/aead.h"
 #include "securecomm/mls/errors.h"
+#include "securecomm/mls/framing.h"
 #include "securecomm/mls/leaf_node.h"
 #include "securecomm/mls/proposal.h"
 #include "securecomm/mls/signature.h"
@@ -115,9 +116,7 @@ Result<SecretBytes> GroupSecrets::Encode() const {
       return OkStatus();
     });
   }
-  SecretBytes out(w.bytes());
-  std::vector<uint8_t> wipe = std::move(w).Take();
-  SecureWipe(wipe);
+  SecretBytes out = TakeSecret(std::move(w));
   if (!s) return Fail(s.error());
   return out;
 }

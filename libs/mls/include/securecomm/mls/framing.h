@@ -253,8 +253,9 @@ struct SenderData {
 //     };
 // } MLSMessage;
 //
-// Welcome, GroupInfo and KeyPackage are kept as their encoded bytes (`body`), checked
-// structurally on decode. TODO(issue #13, Welcome/GroupInfo/KeyPackage work): decoded values.
+// Welcome, GroupInfo and KeyPackage are kept as their encoded bytes (`body`), checked on decode
+// by their own decoders (welcome.h, key_package.h), which the caller runs again on `body` to get
+// the values: the bytes are what KeyPackageRef hashes and what re-encodes byte for byte.
 struct MlsMessage {
   WireFormat wire_format = WireFormat::kPrivateMessage;
   PublicMessage public_message;    // kPublicMessage
