@@ -3,6 +3,7 @@
 #include <thread>
 
 #include "securecomm/net/scp_stream.h"
+#include "securecomm/proto/protocol.h"
 #include "securecomm/relay/limits.h"
 
 #include "relay_test_util.h"
@@ -257,6 +258,47 @@ TEST_F(RelayMessagingTest, AClientThatDoesNotReadItsAnswersIsCutOff) {
   pb::ClientFrame own;
   own.mutable_list_devices();
   EXPECT_EQ(Call(*bystander.client, own).error(), pb::OK);
+}
+
+// The priority lane (relay.md §7.4) through the real relay process: room for 10,000 ordinary
+// messages and the urgent one in the queue.
+class RelayPriorityLaneTest : public RelayMessagingTest {
+ protected:
+  void SetUp() override { StartRelay({"--max-queued-per-device", "20000"}); }
+};
+
+TEST_F(RelayPriorityLaneTest, AnUrgentMessageQueuedBehindTenThousandOrdinaryOnesArrivesFirst) {
+  auto alice = NewUser("alice");
+  auto bob = NewUser("bob", "pw-bob");
+  RunSync(io_, bob.client->Close());
+  for (int sent = 0; sent < 10'000;) {
+    pb::ClientFrame f;
+    for (; sent < 10'000 && f.send().envelopes_size() < static_cast<int>(proto::kMaxEnvelopesPerSend);
+         ++sent) {
+      auto* e = f.mutable_send()->add_envelopes();
+      e->set_recipient_account(bob.info.account_id);
+      e->set_recipient_device(bob.info.device_id);
+      e->set_payload("ordinary " + std::to_string(sent));
+    }
+    ASSERT_EQ(Call(*alice.client, f).error(), pb::OK);
+  }
+  pb::ClientFrame urgent = SendTo(bob.info, "evacuate");
+  urgent.mutable_send()->mutable_envelopes(0)->set_urgent(true);
+  auto sent = Call(*alice.client, urgent);
+  ASSERT_EQ(sent.error(), pb::OK);
+
+  auto again = Connect(bob.key);
+  EXPECT_EQ(Login(*again, "bob", "pw-bob").queued_messages, 10'001u);
+  auto first = NextPush(*again, 10s);
+  ASSERT_TRUE(first.has_value() && first->has_delivery());
+  EXPECT_EQ(first->delivery().message_id(), sent.send().message_ids(0)) << "the urgent push comes first";
+  EXPECT_TRUE(first->delivery().urgent());
+  EXPECT_EQ(first->delivery().payload(), "evacuate");
+  // Then the ordinary queue, in order, from its oldest message.
+  auto second = NextPush(*again, 10s);
+  ASSERT_TRUE(second.has_value() && second->has_delivery());
+  EXPECT_EQ(second->delivery().payload(), "ordinary 0");
+  EXPECT_FALSE(second->delivery().urgent());
 }
 
 class RelayStallTest : public RelayMessagingTest {

@@ -84,6 +84,11 @@ class InProcessRelay::Link final : public client::RelayLink, public std::enable_
 
   // OfferLive: a message committed for this session's device (connection.cc OfferLive).
   void OfferLive(const store::StoredMessage& m) {
+    if (m.urgent) {  // the priority lane: at once, in any delivery state, whatever the window
+      if (delivery_ == Delivery::kOff || !connected()) return;
+      if (auto push = window_.PushUrgent(m)) Push(std::move(*push));
+      return;
+    }
     if (delivery_ != Delivery::kLive || !connected() || m.id <= window_.last_pushed()) return;
     if (window_.Full()) {
       delivery_ = Delivery::kCatchingUp;  // read from the queue again once acks make room
@@ -150,6 +155,14 @@ class InProcessRelay::Link final : public client::RelayLink, public std::enable_
     if (delivery_ != Delivery::kCatchingUp || !connected() || !session_.device) return;
     const uint32_t room = window_.FetchRoom();
     if (room == 0) return;
+    if (!urgent_read_) {  // the urgent messages queued at login first, in their own lane
+      auto urgent = relay_->FetchUrgent(*session_.device);
+      if (!urgent) return;
+      urgent_read_ = true;
+      for (const auto& m : *urgent) {
+        if (auto push = window_.PushUrgent(m)) Push(std::move(*push));
+      }
+    }
     auto fetched = relay_->Fetch(*session_.device, window_.last_pushed(), room);
     if (!fetched) return;  // tried again on the next ack, as the adapter does
     auto got = window_.TakeFetched(*fetched, room);
@@ -180,7 +193,8 @@ class InProcessRelay::Link final : public client::RelayLink, public std::enable_
   relay::SessionContext session_;
   State state_ = State::kOpen;
   Delivery delivery_ = Delivery::kOff;
-  relay::DeliveryWindow window_;  // pushed and not yet acknowledged, shared with the real adapter
+  relay::DeliveryWindow window_;
+  bool urgent_read_ = false;  // pushed and not yet acknowledged, shared with the real adapter
   std::deque<pb::Push> pushes_;
   std::vector<asio::steady_timer*> sleepers_;  // NextPush callers; woken when anything arrives
   std::optional<Error> end_error_;
@@ -300,6 +314,13 @@ Result<std::vector<store::StoredMessage>> InProcessRelay::Fetch(store::DeviceAdd
                                                                 store::MessageId after, uint32_t limit) {
   if (auto s = store_.Begin(); !s) return Fail(s.error());
   auto fetched = service_.Fetch(device, after, limit);
+  if (auto s = store_.Commit(); !s) return Fail(s.error());
+  return fetched;
+}
+
+Result<std::vector<store::StoredMessage>> InProcessRelay::FetchUrgent(store::DeviceAddress device) {
+  if (auto s = store_.Begin(); !s) return Fail(s.error());
+  auto fetched = service_.FetchUrgent(device, 0);
   if (auto s = store_.Commit(); !s) return Fail(s.error());
   return fetched;
 }

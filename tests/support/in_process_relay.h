@@ -83,6 +83,8 @@ class InProcessRelay {
   // Fetch reads `device`'s queue after `after` in a transaction of its own.
   Result<std::vector<store::StoredMessage>> Fetch(store::DeviceAddress device, store::MessageId after,
                                                   uint32_t limit);
+  // FetchUrgent: the device's queued urgent messages, in one transaction (the priority lane).
+  Result<std::vector<store::StoredMessage>> FetchUrgent(store::DeviceAddress device);
   // LinksOf: the open, logged-in links of `device`.
   std::vector<std::shared_ptr<Link>> LinksOf(store::DeviceAddress device) const;
 

@@ -81,6 +81,19 @@ class InProcessRelayTest : public ::testing::Test {
     }
   }
 
+  // SendUrgent sends one urgent envelope (the priority lane, relay.md §7.4); returns its id.
+  uint64_t SendUrgent(RelayLink& from, store::DeviceAddress to, const std::string& payload) {
+    pb::ClientFrame f;
+    auto* e = f.mutable_send()->add_envelopes();
+    e->set_recipient_account(to.account);
+    e->set_recipient_device(to.device);
+    e->set_payload(payload);
+    e->set_urgent(true);
+    auto r = Run(from.Request(std::move(f)));
+    EXPECT_TRUE(r) << r.error().name();
+    return r && r->send().message_ids_size() == 1 ? r->send().message_ids(0) : 0;
+  }
+
   // Waiting: every push already waiting on `link`.
   std::vector<pb::Push> Waiting(RelayLink& link) {
     std::vector<pb::Push> out;
@@ -110,6 +123,60 @@ class InProcessRelayTest : public ::testing::Test {
   asio::io_context io_;
   InProcessRelay relay_;
 };
+
+TEST_F(InProcessRelayTest, AnUrgentMessageQueuedBehindTenThousandOrdinaryOnesArrivesFirst) {
+  // relay.md §7.4: the priority lane is read before the ordinary queue and outside its window.
+  relay::ServiceOptions options = InProcessRelay::DefaultOptions();
+  options.max_queued_per_device = 20'000;
+  InProcessRelay relay(std::move(options));
+  auto connect = [&](const Identity& id) {
+    return *Run(relay.Connector()(io_, relay.connection_string(), id));
+  };
+  const Identity alice_id = NewIdentity(), bob_id = NewIdentity();
+  auto alice = connect(alice_id);
+  ASSERT_TRUE(Run(client::RegisterAccount(*alice, "alice", AsBytes(kPassword))));
+  LogIn(*alice, "alice", /*send_only=*/true);
+  auto away = connect(bob_id);
+  ASSERT_TRUE(Run(client::RegisterAccount(*away, "bob", AsBytes(kPassword))));
+  const store::DeviceAddress bob = LogIn(*away, "bob", /*send_only=*/true).first;
+  Run(away->Close());
+  SendMany(*alice, bob, 10'000);
+  const uint64_t urgent = SendUrgent(*alice, bob, "evacuate");
+
+  auto link = connect(bob_id);
+  EXPECT_EQ(LogIn(*link, "bob", /*send_only=*/false).second, 10'001u);
+  auto pushes = Waiting(*link);
+  ASSERT_FALSE(pushes.empty());
+  ASSERT_TRUE(pushes[0].has_delivery());
+  EXPECT_EQ(pushes[0].delivery().message_id(), urgent) << "the urgent push is the first one";
+  EXPECT_TRUE(pushes[0].delivery().urgent());
+  EXPECT_EQ(pushes[0].delivery().payload(), "evacuate");
+  auto ids = DeliveredIds(pushes);
+  EXPECT_EQ(ids.size(), 1 + proto::kDeliveryWindow) << "the urgent one does not take a window slot";
+  EXPECT_EQ(std::count(ids.begin(), ids.end(), urgent), 1) << "and is not pushed again with the queue";
+
+  // Live, with the window full: another urgent message is pushed at once anyway.
+  const uint64_t second = SendUrgent(*alice, bob, "shelter in place");
+  auto more = Waiting(*link);
+  ASSERT_EQ(DeliveredIds(more), std::vector<uint64_t>{second});
+  EXPECT_TRUE(more[0].delivery().urgent());
+}
+
+TEST_F(InProcessRelayTest, TheUrgentLaneIsBoundedPerDevice) {
+  auto [alice, alice_device] = Account("alice", NewIdentity());
+  auto [away, bob] = Account("bob", NewIdentity());
+  for (uint32_t i = 0; i < proto::kMaxUrgentQueuedPerDevice; ++i) SendUrgent(*alice, bob, "alert");
+  pb::ClientFrame f;
+  auto* e = f.mutable_send()->add_envelopes();
+  e->set_recipient_account(bob.account);
+  e->set_recipient_device(bob.device);
+  e->set_payload("one too many");
+  e->set_urgent(true);
+  auto r = Run(alice->Request(std::move(f)));
+  ASSERT_FALSE(r);
+  EXPECT_TRUE(r.error() == proto::RelayErrc::kQueueFull) << r.error().name();
+  SendMany(*alice, bob, 1);  // the ordinary lane is not affected
+}
 
 TEST_F(InProcessRelayTest, QueueInIdOrderWithinTheWindowThenDrainedOnceThenLive) {
   auto [alice, alice_device] = Account("alice", NewIdentity());

@@ -47,7 +47,12 @@ asio::awaitable<Status> ScpStream::Flush() {
   // One writer at a time: a Flush that finds another in progress leaves its bytes to that writer.
   if (writing_) co_return OkStatus();
   writing_ = true;
-  while (session_.HasOutput()) {
+  while (true) {
+    if (auto s = SealDeferred(); !s) {
+      writing_ = false;
+      co_return s;
+    }
+    if (!session_.HasOutput()) break;
     session_.SwapOutput(out_);  // the session queues into the other buffer while this one is written
     // write_some, not write: each chunk the kernel takes is counted (bytes_written()).
     for (size_t done = 0; done < out_.size();) {
@@ -301,6 +306,32 @@ asio::awaitable<Result<std::span<const uint8_t>>> ScpStream::ReceiveView() {
 
 Status ScpStream::Queue(std::span<const uint8_t> data) {
   return session_.Send(data);
+}
+
+// SealedSize: the bytes a DATA record of `plaintext` bytes takes on the wire (header and tag), so
+// that deferred() counts like pending() and an owner's bound means the same for both lanes.
+namespace {
+constexpr size_t SealedSize(size_t plaintext) noexcept {
+  return scp::kHeaderSize + plaintext + scp::kTagSize;
+}
+}  // namespace
+
+Status ScpStream::QueueDeferred(std::span<const uint8_t> data) {
+  if (data.size() > scp::kMaxRecordPlaintext) return Fail(scp::Errc::kFrameTooLarge);
+  deferred_.emplace_back(data.begin(), data.end());
+  deferred_bytes_ += SealedSize(data.size());
+  return OkStatus();
+}
+
+Status ScpStream::SealDeferred() {
+  while (!deferred_.empty() && session_.PendingOutput().size() < kDeferredSealChunk) {
+    std::vector<uint8_t> record = std::move(deferred_.front());
+    deferred_.pop_front();
+    deferred_bytes_ -= SealedSize(record.size());
+    if (auto s = session_.Send(record); !s) return s;
+  }
+  if (deferred_.empty()) deferred_ = {};  // an idle stream keeps no capacity
+  return OkStatus();
 }
 
 asio::awaitable<Status> ScpStream::Send(std::span<const uint8_t> data) {

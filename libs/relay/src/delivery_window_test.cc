@@ -90,5 +90,38 @@ TEST(DeliveryWindowTest, TakeFetchedSaysWhatComesNextAndQueueDrainedOnce) {
   EXPECT_EQ(got.pushes[0].delivery().message_id(), 6u);
 }
 
+TEST(DeliveryWindowTest, UrgentMessagesAreOutsideTheWindowAndMoveTheCursorOnlyInAQueueRead) {
+  using Next = DeliveryWindow::Fetched::Next;
+  DeliveryWindow w;
+  for (store::MessageId id = 1; id <= proto::kDeliveryWindow; ++id) ASSERT_TRUE(w.Push(Message(id, 10)));
+  ASSERT_TRUE(w.Full());
+  store::StoredMessage urgent = Message(1000, 10);
+  urgent.urgent = true;
+  auto push = w.PushUrgent(urgent);
+  ASSERT_TRUE(push.has_value()) << "a full window does not hold the priority lane back";
+  EXPECT_TRUE(push->delivery().urgent());
+  EXPECT_FALSE(w.PushUrgent(urgent).has_value()) << "pushed and unacknowledged: not again";
+  EXPECT_EQ(w.last_pushed(), proto::kDeliveryWindow) << "a live urgent push does not move the cursor";
+  EXPECT_EQ(w.urgent_unacknowledged(), 1u);
+  const std::vector<store::MessageId> ack{1000};
+  EXPECT_EQ(w.Acknowledge(ack), 1u);
+  EXPECT_EQ(w.urgent_unacknowledged(), 0u);
+  EXPECT_TRUE(w.Full()) << "the ordinary window is unchanged";
+
+  // A queue read of urgent messages only moves on (no endless re-read), and pushes each once.
+  DeliveryWindow r;
+  std::vector<store::StoredMessage> batch;
+  for (store::MessageId id = 1; id <= 4; ++id) {
+    batch.push_back(Message(id, 10));
+    batch.back().urgent = true;
+  }
+  auto got = r.TakeFetched(batch, 4);
+  EXPECT_EQ(got.pushes.size(), 4u);
+  EXPECT_EQ(got.next, Next::kFetchAgain);
+  EXPECT_EQ(r.last_pushed(), 4u);
+  EXPECT_EQ(r.unacknowledged(), 0u);
+  EXPECT_EQ(r.urgent_unacknowledged(), 4u);
+}
+
 }  // namespace
 }  // namespace sc::relay

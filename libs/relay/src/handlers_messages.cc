@@ -20,14 +20,18 @@ Outcome HandleSend(HandlerContext& ctx, SessionContext& s, const pb::ClientFrame
   const int64_t ttl = r.ttl_ms() == 0 ? ctx.options.default_ttl.count() : static_cast<int64_t>(r.ttl_ms());
 
   // Validate every envelope before writing any: a send is all or nothing.
-  std::vector<std::pair<store::DeviceAddress, uint32_t>>
-      depths;  // per distinct recipient: queued + this send
+  struct Depth {
+    store::DeviceAddress device;
+    uint32_t queued = 0;             // queued + this send's
+    std::optional<uint32_t> urgent;  // the same for the priority lane, read at its first urgent envelope
+  };
+  std::vector<Depth> depths;  // per distinct recipient
   for (size_t i = 0; i < n; ++i) {
     const auto& e = r.envelopes(static_cast<int>(i));
     if (e.payload().empty()) return RefuseAt(pb::INVALID_REQUEST, i);
     if (e.payload().size() > kMaxEnvelopeBytes) return RefuseAt(pb::ENVELOPE_TOO_LARGE, i);
     const store::DeviceAddress to{e.recipient_account(), e.recipient_device()};
-    auto it = std::find_if(depths.begin(), depths.end(), [&](const auto& d) { return d.first == to; });
+    auto it = std::find_if(depths.begin(), depths.end(), [&](const Depth& d) { return d.device == to; });
     if (it == depths.end()) {
       if (to.account == 0 || to.device == 0) return RefuseAt(pb::UNKNOWN_RECIPIENT, i);
       auto depth = ctx.store.QueueDepth(to);  // kNotFound: no such device (one lookup, not two)
@@ -35,10 +39,18 @@ Outcome HandleSend(HandlerContext& ctx, SessionContext& s, const pb::ClientFrame
         return depth.error() == store::Errc::kNotFound ? RefuseAt(pb::UNKNOWN_RECIPIENT, i)
                                                        : StoreFailure(depth.error());
       }
-      depths.emplace_back(to, *depth);
+      depths.push_back(Depth{to, *depth, std::nullopt});
       it = depths.end() - 1;
     }
-    if (++it->second > ctx.options.max_queued_per_device) return RefuseAt(pb::QUEUE_FULL, i);
+    if (++it->queued > ctx.options.max_queued_per_device) return RefuseAt(pb::QUEUE_FULL, i);
+    if (e.urgent()) {  // the priority lane has its own bound (relay.md §7.4)
+      if (!it->urgent) {
+        auto urgent = ctx.store.UrgentDepth(to);
+        if (!urgent) return StoreFailure(urgent.error());
+        it->urgent = *urgent;
+      }
+      if (++*it->urgent > proto::kMaxUrgentQueuedPerDevice) return RefuseAt(pb::QUEUE_FULL, i);
+    }
   }
 
   Outcome out;
@@ -52,11 +64,12 @@ Outcome HandleSend(HandlerContext& ctx, SessionContext& s, const pb::ClientFrame
     m.server_time_ms = now;
     m.expires_ms = now + ttl;
     m.payload.assign(e.payload().begin(), e.payload().end());
+    m.urgent = e.urgent();
     auto id = ctx.store.Enqueue(m);
     if (!id) return StoreFailure(id.error());
     body->add_message_ids(*id);
     out.effects.new_messages.push_back(store::StoredMessage{*id, m.recipient, m.sender, m.server_time_ms,
-                                                            m.expires_ms, std::move(m.payload)});
+                                                            m.expires_ms, std::move(m.payload), m.urgent});
   }
   return out;
 }

@@ -51,6 +51,11 @@ bool Service::DeviceStillExists(const SessionContext& s) {
   return d.has_value() || d.error() != store::Errc::kNotFound;
 }
 
+Result<std::vector<store::StoredMessage>> Service::FetchUrgent(store::DeviceAddress device,
+                                                               store::MessageId after) {
+  return ctx_->store.FetchUrgent(device, after, proto::kMaxUrgentQueuedPerDevice, ctx_->clock.UnixMillis());
+}
+
 Result<std::vector<store::StoredMessage>> Service::Fetch(store::DeviceAddress device, store::MessageId after,
                                                          uint32_t limit) {
   return ctx_->store.Fetch(device, after, limit, ctx_->clock.UnixMillis());

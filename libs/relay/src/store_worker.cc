@@ -18,14 +18,20 @@ StoreWorker::~StoreWorker() {
   Stop();
 }
 
-bool StoreWorker::Submit(Work work, Done done) {
+bool StoreWorker::Submit(Work work, Done done, Priority priority) {
   {
     std::lock_guard lock(mu_);
     if (stopping_ || queue_.size() >= kMaxPendingJobs) {
       stats_.refused.fetch_add(1, std::memory_order_relaxed);
       return false;
     }
-    queue_.push_back(Job{std::move(work), std::move(done)});
+    if (priority == Priority::kUrgent) {  // behind the urgent jobs already waiting, ahead of the rest
+      queue_.insert(queue_.begin() + static_cast<std::ptrdiff_t>(urgent_waiting_),
+                    Job{std::move(work), std::move(done)});
+      ++urgent_waiting_;
+    } else {
+      queue_.push_back(Job{std::move(work), std::move(done)});
+    }
     stats_.pending.store(queue_.size(), std::memory_order_relaxed);
   }
   cv_.notify_one();
@@ -51,6 +57,7 @@ void StoreWorker::Run() {
       cv_.wait_until(lock, wake, [&] { return stopping_ || !queue_.empty(); });
       if (queue_.empty() && stopping_) return;
       const size_t n = std::min(queue_.size(), kMaxJobsPerBatch);
+      urgent_waiting_ -= std::min(urgent_waiting_, n);
       for (size_t i = 0; i < n; ++i) {
         batch.push_back(std::move(queue_.front()));
         queue_.pop_front();

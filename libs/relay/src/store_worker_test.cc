@@ -1,6 +1,10 @@
 #include "securecomm/relay/store_worker.h"
 
+#include <condition_variable>
 #include <future>
+#include <mutex>
+#include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -124,6 +128,44 @@ TEST(StoreWorkerTest, StopRunsWhatIsQueuedAndRefusesMore) {
   worker.Stop();
   EXPECT_EQ(ran, 50);
   EXPECT_FALSE(worker.Submit([](store::RelayStore&) { return true; }, [](Status) {}));
+}
+
+TEST(StoreWorkerTest, UrgentJobsRunBeforeTheOrdinaryOnesWaiting) {
+  store::MemoryRelayStore store;
+  std::mutex mu;
+  std::condition_variable cv;
+  bool release = false;
+  std::vector<std::string> order;
+  StoreWorker worker(store);
+  // The first job holds the worker until everything else is queued behind it.
+  ASSERT_TRUE(worker.Submit(
+      [&](store::RelayStore&) {
+        std::unique_lock lock(mu);
+        cv.wait(lock, [&] { return release; });
+        return true;
+      },
+      [](Status) {}));
+  auto job = [&](std::string name) {
+    return [&order, name = std::move(name)](store::RelayStore&) {
+      order.push_back(name);
+      return true;
+    };
+  };
+  std::promise<void> done;
+  ASSERT_TRUE(worker.Submit(job("o1"), [](Status) {}));
+  ASSERT_TRUE(worker.Submit(job("o2"), [](Status) {}));
+  ASSERT_TRUE(worker.Submit(
+      job("u1"), [](Status) {}, StoreWorker::Priority::kUrgent));
+  ASSERT_TRUE(worker.Submit(
+      job("u2"), [](Status) {}, StoreWorker::Priority::kUrgent));
+  ASSERT_TRUE(worker.Submit(job("o3"), [&](Status) { done.set_value(); }));
+  {
+    std::lock_guard lock(mu);
+    release = true;
+  }
+  cv.notify_all();
+  done.get_future().wait();
+  EXPECT_EQ(order, (std::vector<std::string>{"u1", "u2", "o1", "o2", "o3"}));
 }
 
 }  // namespace

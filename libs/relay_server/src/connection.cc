@@ -3,6 +3,7 @@
 #include <linux/sockios.h>
 #include <sys/ioctl.h>
 
+#include <algorithm>
 #include <asio/co_spawn.hpp>
 #include <asio/detached.hpp>
 #include <asio/experimental/as_tuple.hpp>
@@ -23,6 +24,13 @@ constexpr auto kNoThrow = asio::experimental::as_tuple(asio::use_awaitable);
 
 void Count(const ServerMetrics& metrics, pb::ErrorCode code) {
   metrics.rejected.Inc(pb::ErrorCode_Name(code));
+}
+
+// IsUrgent: a request in the priority lane (relay.md §7.4): a send with an urgent envelope.
+bool IsUrgent(const pb::ClientFrame& frame) {
+  if (!frame.has_send()) return false;
+  const auto& envelopes = frame.send().envelopes();
+  return std::any_of(envelopes.begin(), envelopes.end(), [](const pb::Envelope& e) { return e.urgent(); });
 }
 
 }  // namespace
@@ -96,6 +104,7 @@ void RelayServer::Connection::Submit(pb::ClientFrame frame, std::chrono::steady_
   relay::Service* service = server_->service_;
   asio::io_context* io = server_->io_;
   ++inflight_requests_;
+  const bool urgent = IsUrgent(request->frame);
   const bool queued = server_->worker_->Submit(
       [self, request, service](store::RelayStore&) {
         request->started = std::chrono::steady_clock::now();
@@ -107,7 +116,8 @@ void RelayServer::Connection::Submit(pb::ClientFrame frame, std::chrono::steady_
         if (committed) relay::Service::ApplyCommitted(self->context_, request->outcome);
         asio::post(*io,
                    [self, request, ok = static_cast<bool>(committed)] { self->OnAnswered(request, ok); });
-      });
+      },
+      urgent ? relay::StoreWorker::Priority::kUrgent : relay::StoreWorker::Priority::kOrdinary);
   if (!queued) {  // the worker's queue is full: backpressure, nothing was written
     --inflight_requests_;
     Count(server_->metrics_, pb::RELAY_BUSY);
@@ -135,7 +145,7 @@ void RelayServer::Connection::OnAnswered(const std::shared_ptr<Request>& request
   if (state_ != State::kClosed) {
     pb::ServerFrame frame;
     *frame.mutable_response() = std::move(outcome.response);
-    Write(frame);
+    Write(frame, IsUrgent(request->frame) ? Lane::kUrgent : Lane::kOrdinary);
   }
   metrics.Observe(Stage::kRequest, std::chrono::steady_clock::now() - request->decoded);
   server_->metrics_.messages_in.Inc(outcome.effects.new_messages.size());
@@ -178,24 +188,27 @@ void RelayServer::Connection::SendPush(const pb::Push& push) {
   SC_LOG_DEBUG("session {}: push {}", peer_address_, type != nullptr ? type->name : "unknown");
   pb::ServerFrame frame;
   *frame.mutable_push() = push;
-  Write(frame);
+  Write(frame, push.has_delivery() && push.delivery().urgent() ? Lane::kUrgent : Lane::kOrdinary);
 }
 
-void RelayServer::Connection::Write(const pb::ServerFrame& frame) {
+void RelayServer::Connection::Write(const pb::ServerFrame& frame, Lane lane) {
   if (state_ == State::kClosed) return;
   std::string bytes;
   frame.SerializeToString(&bytes);
   if (oldest_unwritten_ == std::chrono::steady_clock::time_point{}) {
     oldest_unwritten_ = std::chrono::steady_clock::now();
   }
-  if (!stream_.Queue(AsBytes(bytes))) {
+  // The urgent lane is sealed at once, ahead of the ordinary lane's records still deferred.
+  const Status queued =
+      lane == Lane::kUrgent ? stream_.Queue(AsBytes(bytes)) : stream_.QueueDeferred(AsBytes(bytes));
+  if (!queued) {
     End(pb::OK);
     return;
   }
-  if (stream_.pending() > relay::kMaxSessionOutboundBytes && state_ != State::kEnding) {
+  const size_t behind = stream_.pending() + stream_.deferred();
+  if (behind > relay::kMaxSessionOutboundBytes && state_ != State::kEnding) {
     server_->metrics_.slow_readers.Inc();
-    SC_LOG_INFO("session from {} fell behind by {} bytes: ended, its queue is kept", peer_address_,
-                stream_.pending());
+    SC_LOG_INFO("session from {} fell behind by {} bytes: ended, its queue is kept", peer_address_, behind);
     End(pb::SLOW_READER);  // behind the backlog: read only by a peer that catches up in time
     return;
   }
@@ -229,7 +242,8 @@ bool RelayServer::Connection::WriteStalled(Clock::TimePoint now) noexcept {
   int unsent = 0;  // bytes in the kernel's send queue the peer has not acknowledged (tcp(7))
   if (::ioctl(stream_.socket().native_handle(), SIOCOUTQ, &unsent) != 0 || unsent < 0) unsent = 0;
   const uint64_t took = stream_.bytes_written() - static_cast<uint64_t>(unsent);
-  const bool owed = unsent > 0 || writer_ == Writer::kFlushing || stream_.pending() > 0;
+  const bool owed =
+      unsent > 0 || writer_ == Writer::kFlushing || stream_.pending() > 0 || stream_.deferred() > 0;
   if (!owed || took != peer_took_ || peer_took_at_ == Clock::TimePoint{}) {
     peer_took_ = took;
     peer_took_at_ = now;
@@ -282,27 +296,46 @@ void RelayServer::Connection::FetchMore() {
   if (room == 0) return;
   delivery_ = Delivery::kFetching;
   auto self = shared_from_this();
-  auto result = std::make_shared<Result<std::vector<store::StoredMessage>>>(Fail(store::Errc::kIoError));
+  using Messages = Result<std::vector<store::StoredMessage>>;
+  struct Reads {
+    Messages ordinary = Fail(store::Errc::kIoError);
+    Messages urgent = std::vector<store::StoredMessage>{};  // read once, with the first fetch
+  };
+  auto reads = std::make_shared<Reads>();
   relay::Service* service = server_->service_;
   asio::io_context* io = server_->io_;
   const store::DeviceAddress device = *device_;
   const store::MessageId after = window_.last_pushed();
+  const bool read_urgent = !urgent_read_;
   const bool queued = server_->worker_->Submit(
-      [service, result, device, after, room](store::RelayStore&) {
-        *result = service->Fetch(device, after, room);
+      [service, reads, device, after, room, read_urgent](store::RelayStore&) {
+        if (read_urgent) reads->urgent = service->FetchUrgent(device, 0);
+        reads->ordinary = service->Fetch(device, after, room);
         return true;
       },
-      [self, result, io, room](Status) {
-        asio::post(*io, [self, result, room] { self->OnFetched(std::move(*result), room); });
-      });
+      [self, reads, io, room](Status) {
+        asio::post(*io, [self, reads, room] {
+          self->OnFetched(std::move(reads->ordinary), room, std::move(reads->urgent));
+        });
+      },
+      read_urgent ? relay::StoreWorker::Priority::kUrgent : relay::StoreWorker::Priority::kOrdinary);
   if (!queued) delivery_ = Delivery::kCatchingUp;  // tried again on the next ack
 }
 
-void RelayServer::Connection::OnFetched(Result<std::vector<store::StoredMessage>> fetched, uint32_t room) {
+void RelayServer::Connection::OnFetched(Result<std::vector<store::StoredMessage>> fetched, uint32_t room,
+                                        Result<std::vector<store::StoredMessage>> urgent) {
   delivery_ = Delivery::kCatchingUp;
-  if (!fetched) {  // the store failed: try again on the next ack or login
-    SC_LOG_WARN("delivery fetch failed: {}", fetched.error().name());
+  if (!fetched || !urgent) {  // the store failed: try again on the next ack or login
+    SC_LOG_WARN("delivery fetch failed: {}", (!fetched ? fetched.error() : urgent.error()).name());
     return;
+  }
+  // The urgent messages queued at login first, in their own lane (relay.md §7.4).
+  urgent_read_ = true;
+  for (const auto& m : *urgent) {
+    if (auto push = window_.PushUrgent(m)) {
+      server_->metrics_.messages_out.Inc();
+      SendPush(*push);
+    }
   }
   auto got = window_.TakeFetched(*fetched, room);
   server_->metrics_.messages_out.Inc(got.pushes.size());
@@ -325,6 +358,14 @@ void RelayServer::Connection::OnFetched(Result<std::vector<store::StoredMessage>
 }
 
 void RelayServer::Connection::OfferLive(const store::StoredMessage& message) {
+  if (message.urgent) {  // pushed at once in any delivery state, whatever the window (relay.md §7.4)
+    if (delivery_ == Delivery::kOff || state_ == State::kClosed) return;
+    if (auto push = window_.PushUrgent(message)) {
+      server_->metrics_.messages_out.Inc();
+      SendPush(*push);
+    }
+    return;
+  }
   if (delivery_ != Delivery::kLive || state_ == State::kClosed || message.id <= window_.last_pushed()) return;
   if (window_.Full()) {
     delivery_ = Delivery::kCatchingUp;  // back to reading the queue once acks make room; it waits there

@@ -32,6 +32,8 @@ class RelayServer::Connection : public std::enable_shared_from_this<RelayServer:
     kIdle,      // nothing being written
     kFlushing,  // a flush coroutine writes the queued output (it picks up what is queued meanwhile)
   };
+  // Lane: the priority lane (relay.md §7.4) is written before any ordinary output still queued.
+  enum class Lane { kOrdinary, kUrgent };
   enum class Delivery {
     kOff,         // not logged in, or a send-only session: no deliveries
     kCatchingUp,  // reading the queue; waits for acks while the window is full
@@ -63,12 +65,13 @@ class RelayServer::Connection : public std::enable_shared_from_this<RelayServer:
   void OnAnswered(const std::shared_ptr<Request>& request, bool committed);
   void ApplyOwnEffects(const relay::Effects& effects);
   void Reject(relay::pb::ErrorCode code, uint64_t request_id, std::chrono::milliseconds retry_after = {});
-  void Write(const relay::pb::ServerFrame& frame);
+  void Write(const relay::pb::ServerFrame& frame, Lane lane = Lane::kOrdinary);
   void ScheduleFlush();
   void CloseSocket();
   void StartDelivery();
   void FetchMore();
-  void OnFetched(Result<std::vector<store::StoredMessage>> fetched, uint32_t room);
+  void OnFetched(Result<std::vector<store::StoredMessage>> fetched, uint32_t room,
+                 Result<std::vector<store::StoredMessage>> urgent);
   void Deliver(const store::StoredMessage& message);
 
   RelayServer* server_;
@@ -90,6 +93,7 @@ class RelayServer::Connection : public std::enable_shared_from_this<RelayServer:
   std::optional<store::DeviceAddress> device_;
   Delivery delivery_ = Delivery::kOff;
   relay::DeliveryWindow window_;
+  bool urgent_read_ = false;  // the urgent messages queued at login were read (the first fetch does)
 };
 
 }  // namespace sc::relay_server

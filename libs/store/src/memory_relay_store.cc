@@ -218,7 +218,7 @@ Result<MessageId> MemoryRelayStore::Enqueue(const NewMessage& message) {
   if (device == nullptr) return Fail(Errc::kNotFound);
   const MessageId id = ++last_message_id_;
   state_->messages.emplace(id, StoredMessage{id, message.recipient, message.sender, message.server_time_ms,
-                                             message.expires_ms, message.payload});
+                                             message.expires_ms, message.payload, message.urgent});
   ++device->queue_depth;
   return id;
 }
@@ -238,6 +238,24 @@ Result<std::vector<StoredMessage>> MemoryRelayStore::Fetch(DeviceAddress device,
     if (it->second.recipient == device && it->second.expires_ms > now_ms) out.push_back(it->second);
   }
   return out;
+}
+
+Result<std::vector<StoredMessage>> MemoryRelayStore::FetchUrgent(DeviceAddress device, MessageId after,
+                                                                 uint32_t limit, int64_t now_ms) {
+  limit = std::min(limit, kMaxFetchMessages);
+  std::vector<StoredMessage> out;
+  for (auto it = state_->messages.upper_bound(after); it != state_->messages.end() && out.size() < limit;
+       ++it) {
+    const StoredMessage& m = it->second;
+    if (m.urgent && m.recipient == device && m.expires_ms > now_ms) out.push_back(m);
+  }
+  return out;
+}
+
+Result<uint32_t> MemoryRelayStore::UrgentDepth(DeviceAddress device) {
+  uint32_t n = 0;
+  for (const auto& [id, m] : state_->messages) n += (m.urgent && m.recipient == device) ? 1 : 0;
+  return n;
 }
 
 Result<uint32_t> MemoryRelayStore::Ack(DeviceAddress address, std::span<const MessageId> ids) {

@@ -1,6 +1,7 @@
 // The RelayStore conformance suite (relay_store.h): every test runs against each implementation
 // (typed tests), MemoryRelayStore and SqliteRelayStore on a fresh file. What only a file can get
 // wrong (reopening, foreign files, a full disk) is in sqlite_relay_store_test.cc.
+#include <algorithm>
 #include <cstdint>
 #include <limits>
 #include <memory>
@@ -411,6 +412,41 @@ TYPED_TEST(RelayStoreConformance, FetchHonoursAfterAndLimit) {
   EXPECT_TRUE(store.Fetch(d, std::numeric_limits<MessageId>::max(), 10, testing::kNow).value().empty());
   EXPECT_TRUE(store.Fetch(d, MessageId{1} << 63, 10, testing::kNow).value().empty());
   EXPECT_EQ(store.QueueDepth(d).value_or(0), 5u) << "fetching removes nothing";
+}
+
+TYPED_TEST(RelayStoreConformance, UrgentMessagesAreKeptFlaggedAndFoundOnTheirOwn) {
+  RelayStore& store = *this->store_;
+  const DeviceAddress d = this->NewDevice(this->NewAccountId("alice"), 1);
+  const DeviceAddress other = this->NewDevice(this->NewAccountId("bob"), 1);
+  std::vector<MessageId> urgent;
+  for (int i = 0; i < 10; ++i) {
+    NewMessage m = testing::Message(d, d, i);
+    m.urgent = i % 3 == 2;
+    const MessageId id = store.Enqueue(m).value_or(0);
+    if (m.urgent) urgent.push_back(id);
+  }
+  NewMessage elsewhere = testing::Message(other, d, 99);
+  elsewhere.urgent = true;
+  ASSERT_TRUE(Succeeds(store.Enqueue(elsewhere)));
+  EXPECT_EQ(store.UrgentDepth(d).value_or(99), 3u);
+  EXPECT_EQ(store.UrgentDepth({d.account, 7}).value_or(99), 0u) << "an unknown device has none";
+  auto all = store.Fetch(d, 0, 100, testing::kNow);
+  ASSERT_TRUE(Succeeds(all));
+  ASSERT_EQ(all->size(), 10u) << "Fetch returns both lanes, in id order";
+  EXPECT_EQ(std::count_if(all->begin(), all->end(), [](const auto& m) { return m.urgent; }), 3);
+  auto page = store.FetchUrgent(d, 0, 2, testing::kNow);
+  ASSERT_TRUE(Succeeds(page));
+  ASSERT_EQ(page->size(), 2u);
+  EXPECT_EQ((*page)[0].id, urgent[0]);
+  EXPECT_EQ((*page)[1].id, urgent[1]);
+  EXPECT_TRUE((*page)[0].urgent);
+  page = store.FetchUrgent(d, urgent[1], 10, testing::kNow);
+  ASSERT_EQ(page->size(), 1u);
+  EXPECT_EQ((*page)[0].id, urgent[2]);
+  const std::vector<MessageId> acked{urgent[0]};
+  EXPECT_EQ(store.Ack(d, acked).value_or(0), 1u);
+  EXPECT_EQ(store.UrgentDepth(d).value_or(99), 2u);
+  EXPECT_EQ(store.QueueDepth(d).value_or(0), 9u);
 }
 
 TYPED_TEST(RelayStoreConformance, FetchReturnsAtMostMaxFetchMessages) {

@@ -63,7 +63,8 @@ CREATE INDEX messages_by_recipient ON messages (recipient_account, recipient_dev
 CREATE INDEX messages_by_expiry ON messages (expires_ms);
 )sql";
 
-// Version 2 adds the login failures of usernames without an account (relay-store.md §4).
+// Version 2 adds the login failures of usernames without an account and the priority lane's
+// column and index (relay-store.md §4).
 constexpr const char* kSchemaV2Additions = R"sql(
 CREATE TABLE decoy_logins (
   tag BLOB PRIMARY KEY CHECK (length(tag) = 32),
@@ -72,6 +73,8 @@ CREATE TABLE decoy_logins (
   last_failure_ms INTEGER NOT NULL
 ) STRICT, WITHOUT ROWID;
 CREATE INDEX decoy_logins_by_age ON decoy_logins (last_failure_ms);
+ALTER TABLE messages ADD COLUMN urgent INTEGER NOT NULL DEFAULT 0 CHECK (urgent IN (0, 1));
+CREATE INDEX messages_urgent ON messages (recipient_account, recipient_device, id) WHERE urgent = 1;
 )sql";
 
 // Configure sets what every connection needs: WAL (readers never block the writer, one fsync

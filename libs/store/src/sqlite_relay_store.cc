@@ -124,6 +124,9 @@ struct SqliteRelayStore::Impl {
   Database db;  // declared first: destroyed after the statements
   bool in_transaction = false;
   bool in_savepoint = false;
+  // Rows in decoy_logins, counted on first need and kept up to date by SetDecoyFailures, so a
+  // new row costs no count(*); -1: unknown (after a rollback, which may undo inserts).
+  int64_t decoy_rows = -1;
   // Set when SQLite ended the open transaction by itself (it may on SQLITE_FULL or an I/O
   // error): every call fails with this error until Rollback (relay_store.h).
   std::optional<Error> lost;
@@ -131,11 +134,11 @@ struct SqliteRelayStore::Impl {
   Statement begin, commit, savepoint, release, rollback_to;
   Statement op_savepoint, op_release, op_rollback_to;
   Statement insert_account, find_account, get_account, set_login_failures;
-  Statement get_decoy, set_decoy, delete_decoy, count_decoys, evict_decoys;
+  Statement get_decoy, update_decoy, insert_decoy, delete_decoy, count_decoys, evict_decoys;
   Statement account_exists, next_device_id, insert_device, bump_next_device_id, list_devices, get_device;
   Statement delete_device, delete_device_prekeys, delete_device_queue;
   Statement set_signed_prekey, device_exists, insert_one_time, count_one_time, bundle_device, take_one_time;
-  Statement add_queue_depth, insert_message, queue_depth, fetch, ack, purge;
+  Statement add_queue_depth, insert_message, queue_depth, fetch, fetch_urgent, urgent_depth, ack, purge;
 
   Status Prepare();
 
@@ -226,8 +229,8 @@ struct SqliteRelayStore::Impl {
 
   Result<uint32_t> InsertOneTimePrekeys(DeviceAddress device, std::span<const OneTimePrekey> prekeys);
   Result<PrekeyBundle> TakeBundle(DeviceAddress device);
-  Result<std::vector<StoredMessage>> FetchRows(DeviceAddress device, MessageId after, uint32_t limit,
-                                               int64_t now_ms);
+  Result<std::vector<StoredMessage>> FetchRows(Statement& query, DeviceAddress device, MessageId after,
+                                               uint32_t limit, int64_t now_ms);
   Result<uint32_t> Purge(int64_t now_ms, uint32_t limit);
 };
 
@@ -252,10 +255,12 @@ Status SqliteRelayStore::Impl::Prepare() {
       {&get_account, select_account + "id = ?1"},
       {&set_login_failures, "UPDATE accounts SET failed_logins = ?2, locked_until_ms = ?3 WHERE id = ?1"},
       {&get_decoy, "SELECT failed_logins, locked_until_ms FROM decoy_logins WHERE tag = ?1"},
-      {&set_decoy,
+      {&update_decoy,
+       "UPDATE decoy_logins SET failed_logins = ?2, locked_until_ms = ?3, last_failure_ms = ?4 WHERE tag = "
+       "?1"},
+      {&insert_decoy,
        "INSERT INTO decoy_logins (tag, failed_logins, locked_until_ms, last_failure_ms) VALUES (?1, ?2, ?3, "
-       "?4) "
-       "ON CONFLICT (tag) DO UPDATE SET failed_logins = ?2, locked_until_ms = ?3, last_failure_ms = ?4"},
+       "?4)"},
       {&delete_decoy, "DELETE FROM decoy_logins WHERE tag = ?1"},
       {&count_decoys, "SELECT count(*) FROM decoy_logins"},
       {&evict_decoys,
@@ -293,14 +298,23 @@ Status SqliteRelayStore::Impl::Prepare() {
        "UPDATE devices SET queue_depth = queue_depth + ?3 WHERE account_id = ?1 AND device_id = ?2"},
       {&insert_message,
        "INSERT INTO messages (recipient_account, recipient_device, sender_account, sender_device, "
-       "server_time_ms, expires_ms, payload) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"},
+       "server_time_ms, expires_ms, payload, urgent) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"},
       {&queue_depth, "SELECT queue_depth FROM devices WHERE account_id = ?1 AND device_id = ?2"},
       // The unary + keeps the planner on messages_by_recipient, in id order, whatever it guesses
       // about how many messages have expired.
       {&fetch,
-       "SELECT id, sender_account, sender_device, server_time_ms, expires_ms, payload FROM messages "
+       "SELECT id, sender_account, sender_device, server_time_ms, expires_ms, payload, urgent FROM messages "
        "WHERE recipient_account = ?1 AND recipient_device = ?2 AND id > ?3 AND +expires_ms > ?4 "
        "ORDER BY id LIMIT ?5"},
+      // urgent = 1 selects the partial index messages_urgent: a device's urgent messages are found
+      // without reading its ordinary queue.
+      {&fetch_urgent,
+       "SELECT id, sender_account, sender_device, server_time_ms, expires_ms, payload, urgent FROM messages "
+       "WHERE recipient_account = ?1 AND recipient_device = ?2 AND urgent = 1 AND id > ?3 AND +expires_ms > "
+       "?4 "
+       "ORDER BY id LIMIT ?5"},
+      {&urgent_depth,
+       "SELECT count(*) FROM messages WHERE recipient_account = ?1 AND recipient_device = ?2 AND urgent = 1"},
       {&ack, "DELETE FROM messages WHERE id = ?1 AND recipient_account = ?2 AND recipient_device = ?3"},
       {&purge,
        "DELETE FROM messages WHERE id IN (SELECT id FROM messages WHERE expires_ms <= ?1 "
@@ -359,6 +373,7 @@ Status SqliteRelayStore::Commit() {
 }
 
 void SqliteRelayStore::Rollback() noexcept {
+  impl_->decoy_rows = -1;  // the rolled-back writes may have added or removed rows
   impl_->in_transaction = false;
   impl_->in_savepoint = false;
   impl_->lost.reset();
@@ -388,6 +403,7 @@ Status SqliteRelayStore::ReleaseSavepoint() {
 void SqliteRelayStore::RollbackToSavepoint() noexcept {
   if (!impl_->in_savepoint) return;
   impl_->in_savepoint = false;
+  impl_->decoy_rows = -1;
   if (impl_->lost) return;
   // ROLLBACK TO keeps the savepoint open; RELEASE ends it. If either fails, the transaction
   // holds writes the caller discarded: only a full Rollback may end it now.
@@ -476,25 +492,38 @@ Result<LoginFailures> SqliteRelayStore::GetDecoyFailures(const DecoyTag& tag) {
 Status SqliteRelayStore::SetDecoyFailures(const DecoyTag& tag, LoginFailures failures, int64_t now_ms) {
   return impl_->Write([&]() -> Status {
     const std::span<const uint8_t> key(tag);
+    auto count = [&]() -> Status {
+      Statement& st = impl_->count_decoys;
+      ResetOnExit reset{st};
+      auto row = st.Step();
+      if (!row) return Fail(row.error());
+      impl_->decoy_rows = *row ? st.ColumnInt64(0) : 0;
+      return OkStatus();
+    };
     if (failures == LoginFailures{}) {
       if (auto s = Bind(impl_->delete_decoy, key); !s) return s;
-      return impl_->Run(impl_->delete_decoy);
+      if (auto s = impl_->Run(impl_->delete_decoy); !s) return s;
+      if (impl_->decoy_rows > 0 && impl_->Changes() > 0) --impl_->decoy_rows;
+      return OkStatus();
     }
-    Statement& st = impl_->set_decoy;
-    if (auto s = Bind(st, key, int64_t{failures.failed_logins}, failures.locked_until_ms, now_ms); !s)
-      return s;
-    if (auto s = impl_->Run(st); !s) return s;
-    int64_t rows = 0;
-    {
-      Statement& count = impl_->count_decoys;
-      ResetOnExit reset{count};
-      auto row = count.Step();
-      if (!row) return Fail(row.error());
-      rows = *row ? count.ColumnInt64(0) : 0;
+    const int64_t failed = failures.failed_logins;
+    if (auto s = Bind(impl_->update_decoy, key, failed, failures.locked_until_ms, now_ms); !s) return s;
+    if (auto s = impl_->Run(impl_->update_decoy); !s) return s;
+    if (impl_->Changes() > 0) return OkStatus();  // an existing row: the count is unchanged
+    if (auto s = Bind(impl_->insert_decoy, key, failed, failures.locked_until_ms, now_ms); !s) return s;
+    if (auto s = impl_->Run(impl_->insert_decoy); !s) return s;
+    if (impl_->decoy_rows < 0) {
+      if (auto s = count(); !s) return s;
+    } else {
+      ++impl_->decoy_rows;
     }
-    if (rows <= int64_t{kMaxDecoyRecords}) return OkStatus();
-    if (auto s = Bind(impl_->evict_decoys, rows - int64_t{kMaxDecoyRecords}); !s) return s;
-    return impl_->Run(impl_->evict_decoys);
+    if (impl_->decoy_rows <= int64_t{kMaxDecoyRecords}) return OkStatus();
+    if (auto s = count(); !s) return s;  // exact before deleting anything
+    if (impl_->decoy_rows <= int64_t{kMaxDecoyRecords}) return OkStatus();
+    if (auto s = Bind(impl_->evict_decoys, impl_->decoy_rows - int64_t{kMaxDecoyRecords}); !s) return s;
+    if (auto s = impl_->Run(impl_->evict_decoys); !s) return s;
+    impl_->decoy_rows = kMaxDecoyRecords;
+    return OkStatus();
   });
 }
 
@@ -676,7 +705,8 @@ Result<MessageId> SqliteRelayStore::Enqueue(const NewMessage& message) {
     Statement& st = impl_->insert_message;
     if (auto s = Bind(st, AsInt64(message.recipient.account), int64_t{message.recipient.device},
                       AsInt64(message.sender.account), int64_t{message.sender.device}, message.server_time_ms,
-                      message.expires_ms, std::span<const uint8_t>(message.payload));
+                      message.expires_ms, std::span<const uint8_t>(message.payload),
+                      int64_t{message.urgent ? 1 : 0});
         !s) {
       return Fail(s.error());
     }
@@ -697,39 +727,57 @@ Result<uint32_t> SqliteRelayStore::QueueDepth(DeviceAddress device) {
   });
 }
 
-Result<std::vector<StoredMessage>> SqliteRelayStore::Impl::FetchRows(DeviceAddress device, MessageId after,
-                                                                     uint32_t limit, int64_t now_ms) {
+Result<std::vector<StoredMessage>> SqliteRelayStore::Impl::FetchRows(Statement& query, DeviceAddress device,
+                                                                     MessageId after, uint32_t limit,
+                                                                     int64_t now_ms) {
   std::vector<StoredMessage> out;
   if (after >= static_cast<uint64_t>(kMaxStoredId)) return out;  // no id is larger
   limit = std::min(limit, kMaxFetchMessages);
-  ResetOnExit reset{fetch};
-  if (auto s = Bind(fetch, AsInt64(device.account), int64_t{device.device}, AsInt64(after), now_ms,
+  ResetOnExit reset{query};
+  if (auto s = Bind(query, AsInt64(device.account), int64_t{device.device}, AsInt64(after), now_ms,
                     int64_t{limit});
       !s) {
     return Fail(s.error());
   }
   while (true) {
-    auto row = fetch.Step();
+    auto row = query.Step();
     if (!row) return Fail(row.error());
     if (!*row) return out;
-    auto id = ReadInt(fetch, 0, 1, kMaxStoredId);
-    auto sender_account = ReadU64(fetch, 1);
-    auto sender_device = ReadU32(fetch, 2);
-    auto server_time = ReadInt(fetch, 3, std::numeric_limits<int64_t>::min(), kMaxStoredId);
-    auto expires = ReadInt(fetch, 4, std::numeric_limits<int64_t>::min(), kMaxStoredId);
-    auto payload = ReadBytes(fetch, 5);
-    if (!id || !sender_account || !sender_device || !server_time || !expires || !payload) {
+    auto id = ReadInt(query, 0, 1, kMaxStoredId);
+    auto sender_account = ReadU64(query, 1);
+    auto sender_device = ReadU32(query, 2);
+    auto server_time = ReadInt(query, 3, std::numeric_limits<int64_t>::min(), kMaxStoredId);
+    auto expires = ReadInt(query, 4, std::numeric_limits<int64_t>::min(), kMaxStoredId);
+    auto payload = ReadBytes(query, 5);
+    auto urgent = ReadInt(query, 6, 0, 1);
+    if (!id || !sender_account || !sender_device || !server_time || !expires || !payload || !urgent) {
       return Fail(Errc::kCorrupt);
     }
     out.push_back(StoredMessage{static_cast<MessageId>(*id), device,
                                 DeviceAddress{*sender_account, *sender_device}, *server_time, *expires,
-                                std::move(*payload)});
+                                std::move(*payload), *urgent == 1});
   }
 }
 
 Result<std::vector<StoredMessage>> SqliteRelayStore::Fetch(DeviceAddress device, MessageId after,
                                                            uint32_t limit, int64_t now_ms) {
-  return impl_->Read([&] { return impl_->FetchRows(device, after, limit, now_ms); });
+  return impl_->Read([&] { return impl_->FetchRows(impl_->fetch, device, after, limit, now_ms); });
+}
+
+Result<std::vector<StoredMessage>> SqliteRelayStore::FetchUrgent(DeviceAddress device, MessageId after,
+                                                                 uint32_t limit, int64_t now_ms) {
+  return impl_->Read([&] { return impl_->FetchRows(impl_->fetch_urgent, device, after, limit, now_ms); });
+}
+
+Result<uint32_t> SqliteRelayStore::UrgentDepth(DeviceAddress device) {
+  return impl_->Read([&]() -> Result<uint32_t> {
+    Statement& st = impl_->urgent_depth;
+    ResetOnExit reset{st};
+    if (auto s = Bind(st, AsInt64(device.account), int64_t{device.device}); !s) return Fail(s.error());
+    auto row = st.Step();
+    if (!row) return Fail(row.error());
+    return *row ? ReadU32(st, 0) : Result<uint32_t>(0u);
+  });
 }
 
 Result<uint32_t> SqliteRelayStore::Ack(DeviceAddress device, std::span<const MessageId> ids) {

@@ -288,7 +288,9 @@ TEST_F(SqliteRelayStoreTest, AVersion1FileIsMigratedKeepingItsData) {
     ASSERT_TRUE(Succeeds(store->Enqueue(testing::Message(d, d, 1))));
   }
   // What a version-1 relay left: no decoy_logins table, user_version 1.
-  testing::Sql(path_, "DROP TABLE decoy_logins; PRAGMA user_version = 1;");
+  testing::Sql(path_,
+               "DROP TABLE decoy_logins; DROP INDEX messages_urgent; ALTER TABLE messages DROP COLUMN urgent;"
+               "PRAGMA user_version = 1;");
   {
     auto store = Open();
     ASSERT_TRUE(store) << "a version-1 store is migrated, not refused";
@@ -297,6 +299,12 @@ TEST_F(SqliteRelayStoreTest, AVersion1FileIsMigratedKeepingItsData) {
     tag[0] = 7;
     ASSERT_TRUE(Succeeds(store->SetDecoyFailures(tag, {4, 99}, 5)));
     EXPECT_EQ(store->GetDecoyFailures(tag).value(), (LoginFailures{4, 99}));
+    NewMessage urgent = testing::Message(d, d, 2);
+    urgent.urgent = true;
+    ASSERT_TRUE(Succeeds(store->Enqueue(urgent)));
+    EXPECT_EQ(store->UrgentDepth(d).value_or(0), 1u);
+    ASSERT_EQ(store->FetchUrgent(d, 0, 10, testing::kNow).value().size(), 1u);
+    EXPECT_FALSE(store->Fetch(d, 0, 10, testing::kNow).value()[0].urgent) << "old rows are ordinary";
   }
   auto version = testing::SqlInt(path_, "PRAGMA user_version");
   EXPECT_EQ(version, kRelayStoreSchemaVersion);

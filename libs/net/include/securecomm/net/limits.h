@@ -14,6 +14,12 @@ inline constexpr size_t kReadBufferSize = 65535 + 16 + 14 + 32 + kReadChunk;
 // A stream's read buffer when data arrives on an idle connection: messaging records are a few
 // hundred bytes, so 16 KiB takes many per system call and stays below malloc's mmap threshold.
 inline constexpr size_t kInitialReadBuffer = 16 * 1024;
+
+// The deferred lane (ScpStream::QueueDeferred) is sealed into the write buffer only while less
+// than this waits there, so a record queued later in the urgent lane waits behind at most this
+// much ordinary output (plus what the kernel holds): 64 KiB is one full record, a few
+// milliseconds of a slow link, and still large enough that a busy session writes in big chunks.
+inline constexpr size_t kDeferredSealChunk = 64 * 1024;
 // The least free room a read is given (a buffer with less is compacted or grown first).
 inline constexpr size_t kMinReadRoom = 4 * 1024;
 

@@ -33,6 +33,7 @@
 #include <asio/ip/tcp.hpp>
 #include <asio/steady_timer.hpp>
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <optional>
 #include <span>
@@ -75,9 +76,18 @@ class ScpStream {
   // Queue seals one DATA record without writing it, for senders of many small messages: they
   // Queue until pending() passes a batch size, then Flush, and pay one system call per batch.
   [[nodiscard]] Status Queue(std::span<const uint8_t> data);
-  // Flush writes everything queued and returns once the kernel took it.
+  // QueueDeferred keeps one DATA record's plaintext in the ordinary lane: it is sealed (in order)
+  // only while less than kDeferredSealChunk bytes wait in the write buffer, so a record queued
+  // later with Queue (the urgent lane) is written before the rest of the lane. Checks the size
+  // at once (scp kFrameTooLarge past scp::kMaxRecordPlaintext); a seal error surfaces at Flush.
+  [[nodiscard]] Status QueueDeferred(std::span<const uint8_t> data);
+  // Flush writes everything queued, the deferred lane included, and returns once the kernel
+  // took it. Every writer of the stream (the owner's and the receive loop's) goes through it.
   [[nodiscard]] asio::awaitable<Status> Flush();
+  // pending: sealed bytes waiting to be written; deferred: what the ordinary lane's records will
+  // take once sealed.
   size_t pending() const noexcept { return session_.PendingOutput().size(); }
+  size_t deferred() const noexcept { return deferred_bytes_; }
   // writing: a Flush is writing. bytes_written: every byte the kernel has accepted from this
   // stream; less the socket's unsent queue (SIOCOUTQ), what the peer has taken.
   bool writing() const noexcept { return writing_; }
@@ -132,7 +142,12 @@ class ScpStream {
   // frame_started_: when a wait first found an incomplete frame buffered; reset once it is handed out.
   std::optional<Clock::TimePoint> frame_started_;
   size_t begin_ = 0, end_ = 0;
-  size_t consumed_ = 0;       // bytes at begin_ belonging to the last frame handed out
+  size_t consumed_ = 0;  // bytes at begin_ belonging to the last frame handed out
+  // SealDeferred moves records of the deferred lane into the session's output while less than
+  // kDeferredSealChunk waits there.
+  [[nodiscard]] Status SealDeferred();
+  std::deque<std::vector<uint8_t>> deferred_;
+  size_t deferred_bytes_ = 0;
   std::vector<uint8_t> out_;  // the bytes of the write in progress
   bool writing_ = false;
   uint64_t bytes_written_ = 0;

@@ -45,4 +45,10 @@ inline constexpr size_t kDeliveryWindowBytes = 1024 * 1024;
 // Ids per ack request: a client may acknowledge a whole delivery window, four times over.
 inline constexpr size_t kMaxAcksPerRequest = 4 * kDeliveryWindow;
 
+// Urgent messages (the priority lane, relay.md §7.4) queued for one device at most. They are
+// pushed outside the delivery window, so this is their window: a few dozen alerts and their
+// acknowledgments in flight is already an emergency; 64 keeps a device's urgent read to one
+// small batch and stops a sender from turning the lane into a second ordinary queue.
+inline constexpr uint32_t kMaxUrgentQueuedPerDevice = 64;
+
 }  // namespace sc::proto

@@ -11,6 +11,10 @@
 //   }
 //   w.Acknowledge(effects.acknowledged);
 //
+// Urgent messages (the priority lane, relay.md §7.4) are pushed with PushUrgent outside the
+// window: they never wait for it, never fill it, and do not move the queue cursor (their own
+// bound is kMaxUrgentQueuedPerDevice, enforced at send).
+//
 // Not thread safe; one per session.
 #pragma once
 
@@ -45,6 +49,10 @@ class DeliveryWindow {
   // with this id or a later one was pushed already (queue reads and live pushes overlap).
   // REQUIRES: !Full().
   std::optional<securecomm::relay::v1::Push> Push(const store::StoredMessage& m);
+  // PushUrgent returns the Delivery push of urgent `m` and counts it in the urgent lane; nullopt
+  // if it is pushed and unacknowledged already. The window may be full.
+  std::optional<securecomm::relay::v1::Push> PushUrgent(const store::StoredMessage& m);
+
   // Fetched: what a session does with one queue read (relay.md §7.2).
   struct Fetched {
     enum class Next {
@@ -56,8 +64,9 @@ class DeliveryWindow {
     Next next = Next::kWaitForAcks;
     bool queue_drained = false;  // write QueueDrained after the pushes (once per window's life)
   };
-  // TakeFetched pushes the messages of a queue read of at most `room` while the window has room,
-  // and says what comes next; QueueDrained is asked for the first time the session goes live.
+  // TakeFetched pushes the messages of a queue read of at most `room` while the window has room
+  // (urgent ones through PushUrgent, whatever the window), and says what comes next; QueueDrained
+  // is asked for the first time the session goes live.
   Fetched TakeFetched(std::span<const store::StoredMessage> batch, uint32_t room);
 
   // Acknowledge frees the window of the ids that were pushed and unacknowledged; others are
@@ -66,11 +75,13 @@ class DeliveryWindow {
 
   store::MessageId last_pushed() const noexcept { return last_pushed_; }
   size_t unacknowledged() const noexcept { return unacked_.size(); }
+  size_t urgent_unacknowledged() const noexcept { return urgent_unacked_.size(); }
 
  private:
   store::MessageId last_pushed_ = 0;
   std::map<store::MessageId, size_t> unacked_;  // pushed, not yet acknowledged: id -> payload bytes
   size_t unacked_bytes_ = 0;
+  std::map<store::MessageId, size_t> urgent_unacked_;  // the priority lane's, outside the window
   bool told_drained_ = false;
 };
 

@@ -101,6 +101,9 @@ class Service {
   // ApplyCommitted updates the session after the request's transaction committed.
   static void ApplyCommitted(SessionContext& session, const Outcome& outcome);
 
+  // FetchUrgent reads the device's queued urgent messages after `after` (at most
+  // kMaxUrgentQueuedPerDevice exist), for the priority lane (relay.md §7.4).
+  Result<std::vector<store::StoredMessage>> FetchUrgent(store::DeviceAddress device, store::MessageId after);
   // Fetch reads up to `limit` queued messages of `device` after `after`, for delivery.
   Result<std::vector<store::StoredMessage>> Fetch(store::DeviceAddress device, store::MessageId after,
                                                   uint32_t limit);

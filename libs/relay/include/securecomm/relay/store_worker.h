@@ -55,9 +55,13 @@ class StoreWorker {
   StoreWorker(const StoreWorker&) = delete;
   StoreWorker& operator=(const StoreWorker&) = delete;
 
+  // Priority: urgent jobs (the priority lane, relay.md §7.4) run before every ordinary job still
+  // waiting, in their own submission order; they share the queue's bound.
+  enum class Priority { kOrdinary, kUrgent };
+
   // Submit queues a job. False when the queue is full or the worker is stopping: the job will
   // never run and `done` is not called.
-  [[nodiscard]] bool Submit(Work work, Done done);
+  [[nodiscard]] bool Submit(Work work, Done done, Priority priority = Priority::kOrdinary);
 
   // Stop runs every job already queued, then joins the thread. Idempotent.
   void Stop();
@@ -83,6 +87,7 @@ class StoreWorker {
   std::mutex mu_;
   std::condition_variable cv_;
   std::deque<Job> queue_;
+  size_t urgent_waiting_ = 0;  // the first urgent_waiting_ jobs of queue_ are urgent
   bool stopping_ = false;
   Stats stats_;
   std::thread thread_;

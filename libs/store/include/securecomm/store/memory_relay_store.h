@@ -62,6 +62,9 @@ class MemoryRelayStore : public RelayStore {  // not final: tests derive fault-i
   [[nodiscard]] Result<uint32_t> QueueDepth(DeviceAddress device) override;
   [[nodiscard]] Result<std::vector<StoredMessage>> Fetch(DeviceAddress device, MessageId after,
                                                          uint32_t limit, int64_t now_ms) override;
+  [[nodiscard]] Result<std::vector<StoredMessage>> FetchUrgent(DeviceAddress device, MessageId after,
+                                                               uint32_t limit, int64_t now_ms) override;
+  [[nodiscard]] Result<uint32_t> UrgentDepth(DeviceAddress device) override;
   [[nodiscard]] Result<uint32_t> Ack(DeviceAddress device, std::span<const MessageId> ids) override;
   [[nodiscard]] Result<uint32_t> PurgeExpired(int64_t now_ms, uint32_t limit) override;
 

@@ -116,6 +116,7 @@ struct NewMessage {
   int64_t server_time_ms = 0;
   int64_t expires_ms = 0;
   std::vector<uint8_t> payload;  // opaque (an end-to-end envelope)
+  bool urgent = false;           // the priority lane (relay.md §7.4)
 };
 
 struct StoredMessage {
@@ -125,6 +126,7 @@ struct StoredMessage {
   int64_t server_time_ms = 0;
   int64_t expires_ms = 0;
   std::vector<uint8_t> payload;
+  bool urgent = false;
 };
 
 class RelayStore {
@@ -143,8 +145,6 @@ class RelayStore {
   [[nodiscard]] virtual Status ReleaseSavepoint() = 0;
   virtual void RollbackToSavepoint() noexcept = 0;
 
-  // Accounts. CreateAccount: kDuplicate when the username exists (usernames compare exactly;
-  // the service normalises them first). Account ids start at 1 and are never reused.
   // Checkpoint gives space back after deletions: SQLite copies its write-ahead log into the
   // database file and truncates the log to zero bytes (wal_checkpoint(TRUNCATE)). Only outside
   // a transaction (kSqliteError inside one). The relay calls it to leave disk-full mode
@@ -152,6 +152,8 @@ class RelayStore {
   // without a log has nothing to do.
   [[nodiscard]] virtual Status Checkpoint() { return OkStatus(); }
 
+  // Accounts. CreateAccount: kDuplicate when the username exists (usernames compare exactly;
+  // the service normalises them first). Account ids start at 1 and are never reused.
   // SetLoginFailures: kNotFound (account).
   [[nodiscard]] virtual Result<AccountId> CreateAccount(const NewAccount& account) = 0;
   [[nodiscard]] virtual Result<AccountRecord> FindAccount(std::string_view username) = 0;  // kNotFound
@@ -199,6 +201,11 @@ class RelayStore {
   // none).
   [[nodiscard]] virtual Result<std::vector<StoredMessage>> Fetch(DeviceAddress device, MessageId after,
                                                                  uint32_t limit, int64_t now_ms) = 0;
+  // FetchUrgent is Fetch of the device's urgent messages only (the priority lane); UrgentDepth
+  // counts them (0 for an unknown device). Both use an index of urgent messages only.
+  [[nodiscard]] virtual Result<std::vector<StoredMessage>> FetchUrgent(DeviceAddress device, MessageId after,
+                                                                       uint32_t limit, int64_t now_ms) = 0;
+  [[nodiscard]] virtual Result<uint32_t> UrgentDepth(DeviceAddress device) = 0;
   // Ack removes the listed messages of this device's queue; ids that are not queued for it are
   // ignored (already acked, or another device's). Returns how many were removed.
   [[nodiscard]] virtual Result<uint32_t> Ack(DeviceAddress device, std::span<const MessageId> ids) = 0;
