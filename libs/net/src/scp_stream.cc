@@ -318,6 +318,8 @@ constexpr size_t SealedSize(size_t plaintext) noexcept {
 
 Status ScpStream::QueueDeferred(std::span<const uint8_t> data) {
   if (data.size() > scp::kMaxRecordPlaintext) return Fail(scp::Errc::kFrameTooLarge);
+  // The usual case, nothing deferred and little waiting: seal now, as Queue does (no copy).
+  if (deferred_.empty() && session_.PendingOutput().size() < kDeferredSealChunk) return session_.Send(data);
   deferred_.emplace_back(data.begin(), data.end());
   deferred_bytes_ += SealedSize(data.size());
   return OkStatus();

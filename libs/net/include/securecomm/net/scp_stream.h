@@ -79,7 +79,9 @@ class ScpStream {
   // QueueDeferred keeps one DATA record's plaintext in the ordinary lane: it is sealed (in order)
   // only while less than kDeferredSealChunk bytes wait in the write buffer, so a record queued
   // later with Queue (the urgent lane) is written before the rest of the lane. Checks the size
-  // at once (scp kFrameTooLarge past scp::kMaxRecordPlaintext); a seal error surfaces at Flush.
+  // at once (scp kFrameTooLarge past scp::kMaxRecordPlaintext). A record is sealed at once (no
+  // copy) when nothing is deferred and less than kDeferredSealChunk waits; a seal error then
+  // returns here, otherwise at the Flush that seals it.
   [[nodiscard]] Status QueueDeferred(std::span<const uint8_t> data);
   // Flush writes everything queued, the deferred lane included, and returns once the kernel
   // took it. Every writer of the stream (the owner's and the receive loop's) goes through it.
