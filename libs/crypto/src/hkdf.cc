@@ -1,6 +1,7 @@
 #include "securecomm/crypto/hkdf.h"
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 #include <utility>
 
@@ -90,44 +91,54 @@ bool IsZeroSalt(std::span<const uint8_t> salt) {
   return acc == 0;
 }
 
-// HkdfSha256Fast is RFC 5869 written on HmacSha256Pads (HKDF is HMAC twice over: §2.2 Extract,
-// §2.3 Expand), so a derive makes no OpenSSL object and allocates nothing. The zero salt of
-// X3DH and of the message keys (the empty salt's default too) has its pads hashed once per process.
-void HkdfSha256Fast(std::span<const uint8_t> ikm, std::span<const uint8_t> salt,
-                    std::span<const uint8_t> info, std::span<uint8_t> out) {
-  // §2.2: PRK = HMAC-Hash(salt, IKM)
+}  // namespace
+
+Status HkdfSha256(std::span<const uint8_t> ikm, std::span<const uint8_t> salt, std::span<const uint8_t> info,
+                  std::span<uint8_t> out) noexcept {
   SecretArray<32> prk;
+  HkdfSha256Extract(salt, {ikm}, prk.MutableExpose());
+  return HkdfSha256Expand(prk.Expose(), {info}, out);
+}
+
+// Written on HmacSha256Pads (HKDF is HMAC twice over), so a derive makes no OpenSSL object and
+// allocates nothing. The zero salt of X3DH and of the message keys, and the empty salt of HPKE and
+// MLS, have their pads hashed once per process.
+void HkdfSha256Extract(std::span<const uint8_t> salt, std::initializer_list<std::span<const uint8_t>> ikm,
+                       std::span<uint8_t> prk) noexcept {
+  SC_CHECK(prk.size() == 32);
   if (IsZeroSalt(salt)) {
     static const HmacSha256Pads kZeroSaltMac(std::span<const uint8_t>{});
-    kZeroSaltMac.ComputeInto({ikm}, prk.MutableExpose());
+    kZeroSaltMac.ComputeInto(ikm, prk);
   } else {
-    HmacSha256Pads(salt).ComputeInto({ikm}, prk.MutableExpose());
+    HmacSha256Pads(salt).ComputeInto(ikm, prk);
+  }
+}
+
+Status HkdfSha256Expand(std::span<const uint8_t> prk, std::initializer_list<std::span<const uint8_t>> info,
+                        std::span<uint8_t> out) noexcept {
+  SC_CHECK(info.size() <= kMaxHkdfInfoParts);
+  if (out.size() > kMaxHkdfBlocks * 32) {
+    SecureWipe(out);
+    return Fail(Errc::kOutputTooLarge);
   }
   // §2.3: T(i) = HMAC-Hash(PRK, T(i-1) | info | i), T(0) empty; OKM = the first L bytes of T(1) | T(2) | ...
-  const HmacSha256Pads mac(prk.Expose());
+  const HmacSha256Pads mac(prk);
+  std::array<std::span<const uint8_t>, kMaxHkdfInfoParts + 2> parts{};  // T(i-1), info..., i
+  std::copy(info.begin(), info.end(), parts.begin() + 1);
+  const size_t n_parts = info.size() + 2;
   SecretArray<32> t;
   size_t done = 0;
   for (uint8_t i = 1; done < out.size(); ++i) {
     const uint8_t counter[1] = {i};
-    const std::span<const uint8_t> previous = i == 1 ? std::span<const uint8_t>() : t.Expose();
+    parts[0] = i == 1 ? std::span<const uint8_t>() : t.Expose();
+    parts[n_parts - 1] = counter;
     SecretArray<32> next;
-    mac.ComputeInto({previous, info, counter}, next.MutableExpose());
+    mac.ComputeInto(std::span<const std::span<const uint8_t>>(parts.data(), n_parts), next.MutableExpose());
     t = std::move(next);
     const size_t n = std::min<size_t>(32, out.size() - done);
     std::memcpy(out.data() + done, t.Expose().data(), n);
     done += n;
   }
-}
-
-}  // namespace
-
-Status HkdfSha256(std::span<const uint8_t> ikm, std::span<const uint8_t> salt, std::span<const uint8_t> info,
-                  std::span<uint8_t> out) noexcept {
-  if (out.size() > kMaxHkdfBlocks * 32) {
-    SecureWipe(out);
-    return Fail(Errc::kOutputTooLarge);
-  }
-  HkdfSha256Fast(ikm, salt, info, out);
   return OkStatus();
 }
 

@@ -38,6 +38,11 @@ HmacSha256Pads::~HmacSha256Pads() {
 
 void HmacSha256Pads::ComputeInto(std::initializer_list<std::span<const uint8_t>> parts,
                                  std::span<uint8_t> out) const noexcept {
+  ComputeInto(std::span<const std::span<const uint8_t>>(parts.begin(), parts.size()), out);
+}
+
+void HmacSha256Pads::ComputeInto(std::span<const std::span<const uint8_t>> parts,
+                                 std::span<uint8_t> out) const noexcept {
   SC_CHECK(out.size() == HmacSha256Tag::kSize);
   crypto_auth_hmacsha256_state s = *State(state_);
   for (const auto& p : parts) {

@@ -1,5 +1,5 @@
 // hpke_labeled_kdf.h (private): RFC 9180 §4's LabeledExtract and LabeledExpand over HKDF-SHA256
-// (RFC 5869 §2.2 Extract and §2.3 Expand, each HMAC-SHA256 through HmacSha256Pads). The labeled
+// (hkdf.h's HkdfSha256Extract and HkdfSha256Expand, RFC 5869 §2.2 and §2.3). The labeled
 // inputs are passed to HMAC in parts, so no buffer holds a copy of a secret input.
 #pragma once
 

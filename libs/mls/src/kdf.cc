@@ -1,4 +1,4 @@
-// RFC 9420 §5.2, §8, §9.1 over HKDF-SHA256 (RFC 5869), built on crypto::HmacSha256Pads.
+// RFC 9420 §5.2, §8, §9.1 over HKDF-SHA256 (RFC 5869), on crypto::HkdfSha256Extract / HkdfSha256Expand.
 #include "securecomm/mls/kdf.h"
 
 #include <array>
@@ -6,7 +6,7 @@
 #include "securecomm/base/bytes.h"
 #include "securecomm/base/check.h"
 #include "securecomm/crypto/hash.h"
-#include "securecomm/crypto/hmac_pads.h"
+#include "securecomm/crypto/hkdf.h"
 #include "securecomm/mls/codec.h"
 #include "securecomm/mls/errors.h"
 
@@ -15,33 +15,16 @@
 namespace sc::mls {
 
 Secret KdfExtract(std::span<const uint8_t> salt, std::span<const uint8_t> ikm) noexcept {
-  // RFC 5869 §2.2: PRK = HMAC-Hash(salt, IKM); an absent salt is HashLen zeros, and HMAC pads a
-  // short key with zeros, so the empty key gives the same MAC.
   Secret prk;
-  crypto::HmacSha256Pads(salt).ComputeInto({ikm}, prk.MutableExpose());
+  crypto::HkdfSha256Extract(salt, {ikm}, prk.MutableExpose());  // RFC 5869 §2.2
   return prk;
 }
 
 Status KdfExpand(std::span<const uint8_t> prk, std::span<const uint8_t> info,
                  std::span<uint8_t> out) noexcept {
-  if (out.size() > kMaxExpandLength) {
-    SecureWipe(out);
-    return Fail(Errc::kInvalidLength);
-  }
-  // RFC 5869 §2.3: T(i) = HMAC(PRK, T(i-1) || info || i), OKM = the first L bytes of T(1) T(2)...
-  const crypto::HmacSha256Pads mac(prk);
-  Secret t;
-  size_t t_len = 0;
-  for (size_t done = 0, i = 1; done < out.size(); ++i) {
-    const std::array<uint8_t, 1> counter = {static_cast<uint8_t>(i)};
-    Secret next;
-    mac.ComputeInto({t.Expose().first(t_len), info, counter}, next.MutableExpose());
-    t = std::move(next);
-    t_len = kHashSize;
-    const size_t n = std::min(kHashSize, out.size() - done);
-    std::copy_n(t.Expose().begin(), n, out.begin() + static_cast<std::ptrdiff_t>(done));
-    done += n;
-  }
+  // RFC 5869 §2.3. Its one refusal is a length over kMaxExpandLength (255 * Nh; `out` zeroed).
+  static_assert(kMaxExpandLength == 255 * 32);
+  if (auto s = crypto::HkdfSha256Expand(prk, {info}, out); !s) return Fail(Errc::kInvalidLength);
   return OkStatus();
 }
 

@@ -38,6 +38,7 @@ bool IsUrgent(const pb::ClientFrame& frame) {
 struct RelayServer::Connection::Request {
   pb::ClientFrame frame;
   relay::Outcome outcome;
+  bool urgent = false;  // in the priority lane (IsUrgent)
   // The stages of server.h's Stage, for /metrics.
   std::chrono::steady_clock::time_point decoded, started, committed;
 };
@@ -100,11 +101,11 @@ void RelayServer::Connection::Submit(pb::ClientFrame frame, std::chrono::steady_
   auto request = std::make_shared<Request>();
   request->frame = std::move(frame);
   request->decoded = decoded;
+  request->urgent = IsUrgent(request->frame);
   auto self = shared_from_this();
   relay::Service* service = server_->service_;
   asio::io_context* io = server_->io_;
   ++inflight_requests_;
-  const bool urgent = IsUrgent(request->frame);
   const bool queued = server_->worker_->Submit(
       [self, request, service](store::RelayStore&) {
         request->started = std::chrono::steady_clock::now();
@@ -117,7 +118,7 @@ void RelayServer::Connection::Submit(pb::ClientFrame frame, std::chrono::steady_
         asio::post(*io,
                    [self, request, ok = static_cast<bool>(committed)] { self->OnAnswered(request, ok); });
       },
-      urgent ? relay::StoreWorker::Priority::kUrgent : relay::StoreWorker::Priority::kOrdinary);
+      request->urgent ? relay::StoreWorker::Priority::kUrgent : relay::StoreWorker::Priority::kOrdinary);
   if (!queued) {  // the worker's queue is full: backpressure, nothing was written
     --inflight_requests_;
     Count(server_->metrics_, pb::RELAY_BUSY);
@@ -145,7 +146,7 @@ void RelayServer::Connection::OnAnswered(const std::shared_ptr<Request>& request
   if (state_ != State::kClosed) {
     pb::ServerFrame frame;
     *frame.mutable_response() = std::move(outcome.response);
-    Write(frame, IsUrgent(request->frame) ? Lane::kUrgent : Lane::kOrdinary);
+    Write(frame, request->urgent ? Lane::kUrgent : Lane::kOrdinary);
   }
   metrics.Observe(Stage::kRequest, std::chrono::steady_clock::now() - request->decoded);
   server_->metrics_.messages_in.Inc(outcome.effects.new_messages.size());

@@ -38,6 +38,8 @@ class HmacSha256Pads {
   // REQUIRES: out.size() == 32; `out` may alias none of `parts`.
   void ComputeInto(std::initializer_list<std::span<const uint8_t>> parts,
                    std::span<uint8_t> out) const noexcept;
+  // ComputeInto, the parts as a span (a list built at run time).
+  void ComputeInto(std::span<const std::span<const uint8_t>> parts, std::span<uint8_t> out) const noexcept;
 
   // Opaque storage for libsodium's crypto_auth_hmacsha256_state (static_assert'ed in
   // hmac_pads.cc), so this header does not include sodium.h.
